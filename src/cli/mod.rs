@@ -1,0 +1,115 @@
+//! The `loa` commands: argument definitions (clap) and dispatch.
+//!
+//! Each one-shot command lives in its own file; the daemon is `crate::daemon`.
+//! Exit status: 0 success, 1 failure, 2 usage or invalid config.
+
+mod agenda;
+mod check;
+mod log;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::clock::Clock;
+use crate::config::{self, Config, Diagnostic, LoadOptions};
+
+/// loa — broadcast scheduler for commune loudspeaker stations.
+///
+/// Plays the station's schedule on the speaker output, exactly once and on
+/// time, and records what aired. Start with `loa check`, then `loa agenda`.
+#[derive(Parser, Debug)]
+#[command(name = "loa", version, about, long_about)]
+pub struct Cli {
+    /// Station config file.
+    #[arg(long, global = true, env = "LOA_CONFIG", default_value = "/etc/loa/loa.toml")]
+    pub config: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the station daemon: play the schedule, record what aired.
+    Run {
+        /// Output device, overriding [output] device: default, a device name, wav:PATH or null.
+        #[arg(long, value_name = "SPEC")]
+        output: Option<String>,
+    },
+    /// Check the config and every clip it names; print each problem as file:line:col.
+    Check,
+    /// Show what will air: start times, programs, clips, durations, decisions.
+    Agenda {
+        /// Start date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:MM[:SS], station time); default now.
+        #[arg(long, value_name = "DATE|DATETIME")]
+        from: Option<String>,
+        /// How many days to show.
+        #[arg(long, default_value_t = 7)]
+        days: u32,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show the as-run log: what aired, when, and how.
+    Log {
+        /// First date (YYYY-MM-DD), inclusive.
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Last date (YYYY-MM-DD), inclusive.
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        #[arg(long, value_enum, default_value_t = log::Format::Table)]
+        format: log::Format,
+        /// Check the log's SHA-256 chain instead of printing it.
+        #[arg(long)]
+        verify: bool,
+    },
+}
+
+/// Human log lines on stderr; level from `LOA_LOG` (default `info`).
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("LOA_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_target(false)
+        .init();
+}
+
+pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    let clock = Clock::from_env().map_err(anyhow::Error::msg)?;
+    match cli.command {
+        Command::Run { output } => {
+            let opts = crate::daemon::Options { config: cli.config, output, clock };
+            match crate::daemon::run(opts) {
+                Ok(()) => Ok(ExitCode::SUCCESS),
+                Err(crate::daemon::DaemonError::Config(diags)) => Ok(print_invalid(&diags)),
+                Err(e) => Err(e.into()),
+            }
+        }
+        Command::Check => check::run(&cli.config, clock),
+        Command::Agenda { from, days, json } => agenda::run(&cli.config, clock, from.as_deref(), days, json),
+        Command::Log { from, to, format, verify } => log::run(&cli.config, from.as_deref(), to.as_deref(), format, verify),
+    }
+}
+
+/// Print config diagnostics and return exit status 2.
+pub(crate) fn print_invalid(diags: &[Diagnostic]) -> ExitCode {
+    for d in diags {
+        eprintln!("{d}");
+    }
+    let n = diags.iter().filter(|d| matches!(d.severity, config::Severity::Error)).count();
+    eprintln!("loa: the config has {n} error(s); nothing was changed");
+    ExitCode::from(2)
+}
+
+/// Load a config for a one-shot command (missing clips are warnings).
+pub(crate) fn load(path: &Path) -> Result<Config, ExitCode> {
+    match config::load(path, &LoadOptions { probe: None }) {
+        Ok(l) => Ok(l.config),
+        Err(diags) => Err(print_invalid(&diags)),
+    }
+}

@@ -1,0 +1,149 @@
+//! The validated station configuration: what the rest of loa reads.
+//!
+//! Owns only plain data. Parsing, spans and validation live in the sibling
+//! modules; nothing here does I/O. Every path is already absolute (resolved
+//! against the config file's folder).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{NaiveDate, NaiveTime, Weekday};
+use chrono_tz::Tz;
+
+/// A whole, valid station config.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it was read from (absolute).
+    pub path: PathBuf,
+    pub station: Station,
+    pub output: Output,
+    pub paths: Paths,
+    /// `[feed]` / `[[feed]]` tables: parsed, not active yet (feed issue).
+    pub feeds: Vec<Feed>,
+    pub programs: Vec<Program>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Station {
+    pub name: String,
+    pub areas: Vec<String>,
+    pub timezone: Tz,
+    /// Empty = all languages.
+    pub lang: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// `default`, a device name, `wav:PATH` or `null`.
+    pub device: String,
+    /// Master volume, 0.0–1.0.
+    pub volume: f32,
+    pub quiet_hours: Vec<QuietHours>,
+    /// argv run before each broadcast (amplifier relay on).
+    pub power_on: Option<Vec<String>>,
+    /// argv run after each broadcast.
+    pub power_off: Option<Vec<String>>,
+    pub warmup: Duration,
+    /// LUFS target; `None` = "off". Not active yet (relay issue).
+    pub loudness: Option<f64>,
+    /// Not active yet (relay issue).
+    pub dead_air: Duration,
+}
+
+/// A daily local-time window `start-end`; `end < start` wraps past midnight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuietHours {
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+}
+
+impl QuietHours {
+    /// Whether a local time of day falls inside (start inclusive, end exclusive).
+    pub fn contains(&self, t: NaiveTime) -> bool {
+        if self.start <= self.end {
+            t >= self.start && t < self.end
+        } else {
+            t >= self.start || t < self.end
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub clips: PathBuf,
+    pub state: PathBuf,
+}
+
+#[derive(Debug, Clone)]
+pub struct Feed {
+    pub url: String,
+    pub public_key: String,
+    pub every: Duration,
+    pub max_store: Option<u64>,
+}
+
+/// How a program's start instants are defined.
+#[derive(Debug, Clone)]
+pub enum When {
+    /// Local times of day.
+    At(Vec<NaiveTime>),
+    /// A cron expression (seconds first), with its source text.
+    Cron(Box<cron::Schedule>, String),
+    /// Once per daemon start, this long after it.
+    OnStart(Duration),
+}
+
+#[derive(Debug, Clone)]
+pub struct Program {
+    /// Unique, `[a-z0-9-]+`.
+    pub id: String,
+    pub title: String,
+    pub when: When,
+    /// Days it may start on; all seven when the key is absent.
+    pub days: Vec<Weekday>,
+    pub from: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+    /// Default 10; >= 100 is an emergency (ignores quiet hours).
+    pub priority: u32,
+    pub max_duration: Option<Duration>,
+    /// Default 10 minutes.
+    pub late_limit: Duration,
+    /// Program volume, 0.0–1.0 (times the master volume).
+    pub volume: f32,
+    pub play: Vec<Item>,
+}
+
+impl Program {
+    pub fn is_emergency(&self) -> bool {
+        self.priority >= EMERGENCY_PRIORITY
+    }
+}
+
+pub const EMERGENCY_PRIORITY: u32 = 100;
+pub const DEFAULT_PRIORITY: u32 = 10;
+pub const DEFAULT_LATE_LIMIT: Duration = Duration::from_secs(600);
+
+/// One entry of a program's `play` list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// A station file (absolute path).
+    File(PathBuf),
+    Silence(Duration),
+    /// Feed clips of a category: not active yet (feed issue).
+    Category { category: String, count: u32 },
+    /// One feed clip by id: not active yet (feed issue).
+    Clip(String),
+    /// A live stream relay: not active yet (relay issue).
+    Stream {
+        url: String,
+        duration: Duration,
+        fallback: Vec<Item>,
+    },
+}
+
+impl Item {
+    /// Whether this loa can air the item now (files and silences).
+    pub fn is_active(&self) -> bool {
+        matches!(self, Item::File(_) | Item::Silence(_))
+    }
+}

@@ -1,0 +1,40 @@
+//! What wakes the daemon: a finished broadcast or a signal.
+//!
+//! Everything that happens outside the scheduling loop arrives as an [`Event`]
+//! on one channel, so the loop is the only place that changes daemon state.
+
+use std::sync::mpsc::Sender;
+
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
+
+use crate::playout::BroadcastReport;
+
+pub enum Event {
+    /// Broadcast number `seq` ended.
+    Done { seq: u64, report: BroadcastReport },
+    /// Re-read the config (SIGHUP).
+    Reload,
+    /// Stop airing, record, exit (SIGTERM, SIGINT).
+    Shutdown,
+}
+
+/// Forward SIGHUP/SIGTERM/SIGINT to the loop.
+pub fn forward_signals(tx: Sender<Event>) -> std::io::Result<()> {
+    let mut signals = Signals::new([SIGHUP, SIGTERM, SIGINT])?;
+    std::thread::Builder::new()
+        .name("loa-signals".into())
+        .spawn(move || {
+            for sig in signals.forever() {
+                let ev = if sig == SIGHUP {
+                    Event::Reload
+                } else {
+                    Event::Shutdown
+                };
+                if tx.send(ev).is_err() {
+                    break;
+                }
+            }
+        })?;
+    Ok(())
+}

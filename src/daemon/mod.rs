@@ -1,0 +1,89 @@
+//! The station daemon (`loa run`): the only place that knows about threads,
+//! channels and signals.
+//!
+//! It asks `schedule` what is due and next, waits on a monotonic timer,
+//! re-reads the wall clock on every wake, hands broadcasts to `playout` and
+//! writes what happened to `record`. It never decides scheduling rules itself.
+
+mod events;
+mod notify;
+mod outcome;
+mod power;
+mod station;
+
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use crate::clock::Clock;
+use crate::config::{self, Config, LoadOptions};
+use crate::record::AsRun;
+
+pub use events::Event;
+use station::Station;
+
+/// How `loa run` was asked to run.
+pub struct Options {
+    pub config: PathBuf,
+    pub output: Option<String>,
+    pub clock: Clock,
+}
+
+/// The longest the loop sleeps without looking at the wall clock again: bounds
+/// how late a forward clock step is noticed, costs nothing measurable.
+pub const MAX_SLEEP: Duration = Duration::from_secs(5);
+
+/// Why the daemon could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum DaemonError {
+    #[error("{}", .0.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))]
+    Config(Vec<config::Diagnostic>),
+    #[error("as-run log: {0}")]
+    Record(#[from] crate::record::RecordError),
+    #[error("cannot watch signals: {0}")]
+    Signals(std::io::Error),
+}
+
+/// Load the config for the daemon: missing clips are warnings (skipped at air time).
+pub fn load_config(path: &std::path::Path) -> Result<Config, Vec<config::Diagnostic>> {
+    let loaded = config::load(path, &LoadOptions { probe: None })?;
+    for w in &loaded.warnings {
+        tracing::warn!("{w}");
+    }
+    Ok(loaded.config)
+}
+
+/// Run until SIGTERM/SIGINT.
+pub fn run(opts: Options) -> Result<(), DaemonError> {
+    let cfg = load_config(&opts.config).map_err(DaemonError::Config)?;
+    let asrun = AsRun::open(&cfg.paths.state)?;
+    let (tx, rx) = mpsc::channel();
+    events::forward_signals(tx.clone()).map_err(DaemonError::Signals)?;
+    let mut station = Station::new(cfg, opts, asrun, tx);
+    station.close_interrupted();
+    station.notifier.ready("starting");
+    tracing::info!(
+        "loa {} running: {} programs, output {}, state {}",
+        env!("CARGO_PKG_VERSION"),
+        station.cfg.programs.len(),
+        station.output_spec(),
+        station.cfg.paths.state.display()
+    );
+    loop {
+        let wait = station.pass();
+        station.notifier.tick();
+        let wait = match station.notifier.ping_every() {
+            Some(p) => wait.min(p),
+            None => wait,
+        };
+        match rx.recv_timeout(wait) {
+            Ok(Event::Shutdown) => {
+                station.shutdown(&rx);
+                return Ok(());
+            }
+            Ok(ev) => station.handle(ev),
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+        }
+    }
+}

@@ -1,0 +1,441 @@
+//! Daemon state: the config in force, the open output, what is on air, and
+//! the facts the scheduler needs — plus the actions that change them.
+//!
+//! Every change of state happens on the scheduling loop's thread, in `pass`
+//! (time moved) or `handle` (an event arrived).
+
+use std::sync::mpsc::{Receiver, Sender};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+
+use super::events::Event;
+use super::notify::Notifier;
+use super::outcome::{self, human, StopCause};
+use super::{power, Options, MAX_SLEEP};
+use crate::clock::Clock;
+use crate::config::{Config, Item};
+use crate::playout::{Broadcast, BroadcastPlan, BroadcastReport, EndedBy, Output, OutputSpec, PlanItem};
+use crate::record::{AsRun, ItemAired, Outcome, Record};
+use crate::schedule::{self, Facts, Occurrence};
+
+/// A broadcast is handed to playout this long before its start, so its first
+/// sample is placed at the instant by playout rather than by our wake-up.
+const ARM_LEAD: Duration = Duration::from_millis(250);
+/// After a device fails to open, wait this long before trying again when
+/// nothing is due.
+const RETRY_OPEN: Duration = Duration::from_secs(10);
+
+struct OnAir {
+    seq: u64,
+    occ: Occurrence,
+    broadcast: Broadcast,
+    /// Wall time of the first sample.
+    started: DateTime<Utc>,
+    /// The `on_air` record is written (false while armed ahead of the start).
+    recorded: bool,
+    cause: Option<StopCause>,
+    not_active: Vec<ItemAired>,
+}
+
+pub struct Station {
+    pub cfg: Config,
+    pub notifier: Notifier,
+    clock: Clock,
+    boot: DateTime<Utc>,
+    output_override: Option<String>,
+    asrun: AsRun,
+    facts: Facts,
+    tx: Sender<Event>,
+    output: Option<Output>,
+    open_error: Option<(String, Instant)>,
+    on_air: Option<OnAir>,
+    seq: u64,
+    distrusted_logged: bool,
+    last_status: String,
+}
+
+impl Station {
+    pub fn new(cfg: Config, opts: Options, asrun: AsRun, tx: Sender<Event>) -> Station {
+        let facts = Facts {
+            done: asrun.done().clone(),
+            anchor: asrun.anchor(),
+            newest: asrun.newest(),
+        };
+        Station {
+            cfg,
+            notifier: Notifier::new(),
+            boot: opts.clock.now(),
+            clock: opts.clock,
+            output_override: opts.output,
+            asrun,
+            facts,
+            tx,
+            output: None,
+            open_error: None,
+            on_air: None,
+            seq: 0,
+            distrusted_logged: false,
+            last_status: String::new(),
+        }
+    }
+
+    pub fn output_spec(&self) -> OutputSpec {
+        OutputSpec::parse(self.output_override.as_deref().unwrap_or(&self.cfg.output.device))
+    }
+
+    fn tz(&self) -> chrono_tz::Tz {
+        self.cfg.station.timezone
+    }
+
+    /// Append a record and keep the scheduler's facts in step with the log.
+    fn record(&mut self, rec: Record) {
+        let times = [Some(rec.scheduled), rec.started, rec.ended];
+        let id = rec.occurrence.clone();
+        let scheduled = rec.scheduled.with_timezone(&Utc);
+        if let Err(e) = self.asrun.append(rec) {
+            tracing::error!("cannot write the as-run log: {e}");
+        }
+        self.facts.done.insert(id);
+        self.facts.anchor = self.facts.anchor.max(Some(scheduled));
+        for t in times.into_iter().flatten() {
+            self.facts.newest = self.facts.newest.max(Some(t.with_timezone(&Utc)));
+        }
+    }
+
+    /// Close occurrences left on air by a power cut or kill: `partial`, never re-aired.
+    pub fn close_interrupted(&mut self) {
+        for open in self.asrun.open_occurrences() {
+            tracing::warn!("{} was on air when loa last stopped: closed as partial (interrupted)", open.occurrence);
+            self.record(outcome::interrupted(&open));
+        }
+    }
+
+    /// One look at the clock: record what was decided, start or arm what is
+    /// due, open or release the output. Returns how long to sleep.
+    pub fn pass(&mut self) -> Duration {
+        let now = self.clock.now();
+        if !schedule::clock_trusted(&self.facts, now) {
+            if !self.distrusted_logged {
+                tracing::error!(
+                    "the clock reads {now}, earlier than the newest as-run record ({}): nothing is scheduled until the clock is set",
+                    self.facts.newest.map(|t| t.to_rfc3339()).unwrap_or_default()
+                );
+                self.distrusted_logged = true;
+            }
+            self.set_status("waiting for the clock to be set".into());
+            return MAX_SLEEP;
+        }
+        if std::mem::take(&mut self.distrusted_logged) {
+            tracing::info!("the clock is trusted again ({now}): scheduling resumes");
+        }
+        let plan = schedule::plan(&self.cfg, &self.facts, now, self.boot);
+        for (occ, reason) in plan.skipped {
+            tracing::info!("skipped {}: {reason}", occ.id);
+            self.record(outcome::decided(&occ, Outcome::Skipped, reason, now, self.tz()));
+        }
+        for occ in plan.missed {
+            let reason = self.missed_reason(&occ, now);
+            tracing::warn!("missed {}: {reason}", occ.id);
+            self.record(outcome::decided(&occ, Outcome::Missed, reason, now, self.tz()));
+        }
+        if let Some(top) = plan.due.into_iter().next() {
+            self.take_due(top, now);
+        }
+        if let Some(next) = &plan.next {
+            self.prepare(next, now);
+        }
+        self.release_if_idle(plan.next.as_ref(), now);
+        let status = match (&self.on_air, &plan.next) {
+            (Some(a), _) if a.recorded => format!("on air: {}", a.occ.id),
+            (_, Some(n)) => format!("next: {}", n.id),
+            _ => "nothing scheduled".into(),
+        };
+        self.set_status(status);
+        self.sleep_until_next(plan.next.as_ref(), now)
+    }
+
+    fn set_status(&mut self, s: String) {
+        if s != self.last_status {
+            self.notifier.status(&s);
+            self.last_status = s;
+        }
+    }
+
+    fn missed_reason(&self, occ: &Occurrence, now: DateTime<Utc>) -> String {
+        let late = (now - occ.start.with_timezone(&Utc)).to_std().unwrap_or_default();
+        let limit = human(occ.late_limit);
+        if occ.start.with_timezone(&Utc) < self.boot {
+            format!("loa was not running at the time ({} late, late_limit {limit})", human(late))
+        } else if let Some(a) = self.on_air.as_ref().filter(|a| a.recorded) {
+            format!("output busy with {} past the late_limit {limit}", a.occ.id)
+        } else {
+            format!("could not start within the late_limit {limit}")
+        }
+    }
+
+    /// The most urgent due occurrence: start it, confirm it if armed, or preempt.
+    fn take_due(&mut self, top: Occurrence, now: DateTime<Utc>) {
+        let Some(cur) = self.on_air.as_mut() else {
+            self.start(top, Instant::now(), now);
+            return;
+        };
+        if cur.occ.id == top.id {
+            if !cur.recorded {
+                cur.recorded = true;
+                let rec = outcome::on_air(&cur.occ, cur.started, self.cfg.station.timezone);
+                let late = (now - cur.occ.start.with_timezone(&Utc)).num_milliseconds();
+                tracing::info!(
+                    "on air: {} «{}» (first sample placed at its instant; loop woke {late} ms after it)",
+                    cur.occ.id,
+                    cur.occ.title
+                );
+                self.record(rec);
+            }
+            return;
+        }
+        if cur.cause.is_some() {
+            return; // already stopping; the due one starts when it has ended
+        }
+        if !cur.recorded {
+            tracing::info!("disarming {}: {} is due first", cur.occ.id, top.id);
+            cur.cause = Some(StopCause::Preempted(top.id.clone()));
+            cur.broadcast.stop();
+        } else if schedule::preempts(&top, cur.occ.priority) {
+            tracing::info!("{} (priority {}) preempts {} (priority {})", top.id, top.priority, cur.occ.id, cur.occ.priority);
+            cur.cause = Some(StopCause::Preempted(top.id.clone()));
+            cur.broadcast.stop();
+        }
+    }
+
+    /// Open the output (and power the amplifier) ahead of the next start; arm it.
+    fn prepare(&mut self, next: &Occurrence, now: DateTime<Utc>) {
+        let lead = (next.start.with_timezone(&Utc) - now).to_std().unwrap_or_default();
+        if lead <= self.cfg.output.warmup + ARM_LEAD && self.output.is_none() && self.may_retry_open() {
+            let _ = self.open_output();
+        }
+        if lead <= ARM_LEAD && self.on_air.is_none() && self.output.is_some() {
+            let at = self.clock.instant_of(next.start.with_timezone(&Utc));
+            self.start(next.clone(), at, now);
+        }
+    }
+
+    fn may_retry_open(&self) -> bool {
+        self.open_error.as_ref().is_none_or(|(_, t)| t.elapsed() >= RETRY_OPEN)
+    }
+
+    fn open_output(&mut self) -> Result<(), String> {
+        if self.output.is_some() {
+            return Ok(());
+        }
+        if let Some(argv) = &self.cfg.output.power_on {
+            if let Err(e) = power::run("power_on", argv) {
+                tracing::warn!("{e}");
+            }
+        }
+        let spec = self.output_spec();
+        match Output::open(&spec, self.cfg.output.volume) {
+            Ok(out) => {
+                tracing::info!("output {spec} open");
+                self.output = Some(out);
+                self.open_error = None;
+                Ok(())
+            }
+            Err(e) => {
+                let msg = e.to_string();
+                tracing::error!("{msg} (will retry)");
+                self.open_error = Some((msg.clone(), Instant::now()));
+                self.power_off();
+                Err(msg)
+            }
+        }
+    }
+
+    fn power_off(&self) {
+        if let Some(argv) = &self.cfg.output.power_off {
+            if let Err(e) = power::run("power_off", argv) {
+                tracing::warn!("{e}");
+            }
+        }
+    }
+
+    fn release_if_idle(&mut self, next: Option<&Occurrence>, now: DateTime<Utc>) {
+        if self.on_air.is_some() || self.output.is_none() {
+            return;
+        }
+        let soon = next.is_some_and(|n| {
+            (n.start.with_timezone(&Utc) - now).to_std().unwrap_or_default() <= self.cfg.output.warmup + ARM_LEAD * 2
+        });
+        if !soon {
+            self.output = None;
+            tracing::info!("output released");
+            self.power_off();
+        }
+    }
+
+    /// Hand `occ` to playout, its first sample at `at` (now when `at` has passed).
+    fn start(&mut self, occ: Occurrence, at: Instant, now: DateTime<Utc>) {
+        if let Err(reason) = self.open_output() {
+            tracing::error!("failed {}: {reason}", occ.id);
+            let reason = format!("output unavailable: {reason}");
+            self.record(outcome::decided(&occ, Outcome::Failed, reason, now, self.tz()));
+            return;
+        }
+        let Some(program) = self.cfg.programs.get(occ.index).filter(|p| p.id == occ.program) else {
+            return;
+        };
+        let (items, not_active) = plan_items(&program.play, &self.cfg.paths.clips);
+        let plan = BroadcastPlan { items, volume: program.volume, max_duration: program.max_duration };
+        self.seq += 1;
+        let (seq, tx) = (self.seq, self.tx.clone());
+        let Some(output) = self.output.as_ref() else { return };
+        let broadcast = output.start(plan, at, Box::new(move |report| {
+            let _ = tx.send(Event::Done { seq, report });
+        }));
+        let started = self.clock.wall_of(at.max(Instant::now()));
+        let armed = at > Instant::now();
+        let mut on_air = OnAir { seq, occ, broadcast, started, recorded: false, cause: None, not_active };
+        if !armed {
+            on_air.recorded = true;
+            let late = (started - on_air.occ.start.with_timezone(&Utc)).num_milliseconds();
+            tracing::info!("on air: {} «{}» ({late} ms after its instant)", on_air.occ.id, on_air.occ.title);
+            self.record(outcome::on_air(&on_air.occ, started, self.tz()));
+        }
+        self.on_air = Some(on_air);
+    }
+
+    fn sleep_until_next(&self, next: Option<&Occurrence>, now: DateTime<Utc>) -> Duration {
+        let Some(next) = next else { return MAX_SLEEP };
+        let lead = (next.start.with_timezone(&Utc) - now).to_std().unwrap_or_default();
+        let mut marks = vec![lead];
+        for before in [self.cfg.output.warmup + ARM_LEAD, ARM_LEAD] {
+            if lead > before {
+                marks.push(lead - before);
+            }
+        }
+        marks.into_iter().min().unwrap_or(MAX_SLEEP).min(MAX_SLEEP)
+    }
+
+    pub fn handle(&mut self, ev: Event) {
+        match ev {
+            Event::Done { seq, report } => self.done(seq, report),
+            Event::Reload => self.reload(),
+            Event::Shutdown => {}
+        }
+    }
+
+    fn done(&mut self, seq: u64, report: BroadcastReport) {
+        if self.on_air.as_ref().is_none_or(|a| a.seq != seq) {
+            return;
+        }
+        let Some(a) = self.on_air.take() else { return };
+        let failed = matches!(report.ended_by, EndedBy::DeviceFailed(_));
+        if a.recorded {
+            let ended = self.clock.now();
+            let rec = outcome::finished(&a.occ, a.started, ended, self.tz(), &report, a.cause.as_ref(), a.not_active);
+            let aired: f64 = rec.items.iter().map(|i| i.seconds).sum();
+            let first = match report.first_sample {
+                Some(f) => {
+                    let late = (self.clock.wall_of(f) - a.occ.start.with_timezone(&Utc)).num_milliseconds();
+                    format!("first sample {late} ms after its instant, {aired:.1} s aired")
+                }
+                None => "nothing aired".to_string(),
+            };
+            tracing::info!(
+                "ended: {} {:?}{} ({first})",
+                a.occ.id,
+                rec.outcome.unwrap_or(Outcome::Aired),
+                rec.reason.as_ref().map(|r| format!(": {r}")).unwrap_or_default()
+            );
+            self.record(rec);
+        } else if let EndedBy::DeviceFailed(why) = &report.ended_by {
+            tracing::error!("output failed before {} started: {why}", a.occ.id);
+        }
+        if failed {
+            self.output = None;
+            self.open_error = Some(("output failed".into(), Instant::now()));
+            self.power_off();
+        }
+    }
+
+    fn reload(&mut self) {
+        self.notifier.reloading();
+        match super::load_config(&self.cfg.path) {
+            Ok(cfg) => {
+                let old_device = self.output_spec().to_string();
+                self.cfg = cfg;
+                if self.output_spec().to_string() != old_device && self.on_air.is_none() {
+                    self.output = None;
+                }
+                tracing::info!("config reloaded: {} programs", self.cfg.programs.len());
+            }
+            Err(diags) => {
+                for d in diags {
+                    tracing::error!("{d}");
+                }
+                tracing::error!("reload refused: the config has errors; the old schedule keeps running");
+            }
+        }
+        self.notifier.ready(&self.last_status);
+    }
+
+    /// SIGTERM: fade out what is on air, record it `stopped` (shutdown), exit.
+    pub fn shutdown(&mut self, rx: &Receiver<Event>) {
+        self.notifier.stopping();
+        tracing::info!("shutting down");
+        if let Some(a) = self.on_air.as_mut() {
+            a.cause = Some(StopCause::Shutdown);
+            a.broadcast.stop();
+            let deadline = Instant::now() + Duration::from_millis(1500);
+            while self.on_air.is_some() {
+                let left = deadline.saturating_duration_since(Instant::now());
+                match rx.recv_timeout(left) {
+                    Ok(Event::Done { seq, report }) => self.done(seq, report),
+                    Ok(_) => {}
+                    Err(_) => break,
+                }
+            }
+        }
+        if let Some(a) = self.on_air.take().filter(|a| a.recorded) {
+            let report = BroadcastReport { items: Vec::new(), ended_by: EndedBy::Stopped, first_sample: None };
+            let rec = outcome::finished(&a.occ, a.started, self.clock.now(), self.tz(), &report, Some(&StopCause::Shutdown), a.not_active);
+            self.record(rec);
+        }
+        if self.output.take().is_some() {
+            self.power_off();
+        }
+    }
+}
+
+/// Playout items for a program; items this version cannot air are reported
+/// as skipped with the reason instead.
+fn plan_items(play: &[Item], clips: &std::path::Path) -> (Vec<PlanItem>, Vec<ItemAired>) {
+    let mut items = Vec::new();
+    let mut not_active = Vec::new();
+    for item in play {
+        match item {
+            Item::File(path) => {
+                let name = path.strip_prefix(clips).unwrap_or(path).display().to_string();
+                items.push(PlanItem::File { path: path.clone(), name });
+            }
+            Item::Silence(d) => items.push(PlanItem::Silence(*d)),
+            other => not_active.push(ItemAired {
+                name: item_name(other),
+                sha256: None,
+                seconds: 0.0,
+                error: Some("not active in this version of loa".into()),
+            }),
+        }
+    }
+    (items, not_active)
+}
+
+fn item_name(item: &Item) -> String {
+    match item {
+        Item::Category { category, count } => format!("category {category} x{count}"),
+        Item::Clip(id) => format!("clip {id}"),
+        Item::Stream { url, .. } => format!("stream {url}"),
+        Item::File(p) => p.display().to_string(),
+        Item::Silence(d) => format!("silence {}", human(*d)),
+    }
+}

@@ -1,0 +1,11 @@
+//! loa: broadcast scheduler for commune and district loudspeaker systems.
+//!
+//! `schedule` is pure; `daemon` is the only place with threads and signals;
+//! `playout`, `record` and `config` know nothing of each other.
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod daemon;
+pub mod playout;
+pub mod record;
+pub mod schedule;

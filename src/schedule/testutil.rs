@@ -1,0 +1,111 @@
+//! Test helpers: small builders for `Config` / `Program` values and instants.
+//!
+//! Test-only; never reads files or the clock.
+
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveTime, TimeZone, Utc, Weekday};
+use chrono_tz::Tz;
+
+use crate::config::*;
+
+pub const ALL_DAYS: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+
+pub fn config(tz: Tz, programs: Vec<Program>) -> Config {
+    Config {
+        path: PathBuf::from("/etc/loa/loa.toml"),
+        station: Station {
+            name: "test".into(),
+            areas: vec![],
+            timezone: tz,
+            lang: vec![],
+        },
+        output: Output {
+            device: "null".into(),
+            volume: 1.0,
+            quiet_hours: vec![],
+            power_on: None,
+            power_off: None,
+            warmup: Duration::ZERO,
+            loudness: None,
+            dead_air: Duration::from_secs(10),
+        },
+        paths: Paths {
+            clips: PathBuf::from("/clips"),
+            state: PathBuf::from("/state"),
+        },
+        feeds: vec![],
+        programs,
+    }
+}
+
+pub fn time(s: &str) -> NaiveTime {
+    NaiveTime::parse_from_str(s, "%H:%M:%S")
+        .or_else(|_| NaiveTime::parse_from_str(s, "%H:%M"))
+        .expect("test time")
+}
+
+pub fn quiet(start: &str, end: &str) -> QuietHours {
+    QuietHours {
+        start: time(start),
+        end: time(end),
+    }
+}
+
+pub fn program(id: &str, when: When) -> Program {
+    Program {
+        id: id.into(),
+        title: format!("Title {id}"),
+        when,
+        days: ALL_DAYS.to_vec(),
+        from: None,
+        until: None,
+        priority: DEFAULT_PRIORITY,
+        max_duration: None,
+        late_limit: DEFAULT_LATE_LIMIT,
+        volume: 1.0,
+        play: vec![Item::File(PathBuf::from(format!("/clips/{id}.ogg")))],
+    }
+}
+
+pub fn at_prog(id: &str, times: &[&str]) -> Program {
+    program(id, When::At(times.iter().map(|t| time(t)).collect()))
+}
+
+pub fn cron_prog(id: &str, expr: &str) -> Program {
+    let s = cron::Schedule::from_str(expr).expect("test cron");
+    program(id, When::Cron(Box::new(s), expr.into()))
+}
+
+pub fn on_start_prog(id: &str, delay_s: u64) -> Program {
+    program(id, When::OnStart(Duration::from_secs(delay_s)))
+}
+
+/// A local wall time that exists exactly once.
+pub fn local(tz: Tz, y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> DateTime<Tz> {
+    tz.with_ymd_and_hms(y, mo, d, h, mi, s)
+        .single()
+        .expect("unambiguous test time")
+}
+
+pub fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, mo, d, h, mi, s).unwrap()
+}
+
+pub fn lutc(tz: Tz, y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> DateTime<Utc> {
+    local(tz, y, mo, d, h, mi, s).with_timezone(&Utc)
+}
+
+pub fn ids(v: &[crate::schedule::Occurrence]) -> Vec<String> {
+    v.iter().map(|o| o.id.clone()).collect()
+}
