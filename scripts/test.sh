@@ -60,8 +60,4 @@ else
   echo "test.sh: cargo-nextest not found, using cargo test (cargo install cargo-nextest for nicer output)" >&2
   cargo test --all-targets --no-fail-fast "$@" || status=$?
 fi
-if [[ $# -eq 0 ]]; then
-  # nextest and --all-targets do not run doc tests
-  cargo test --doc --no-fail-fast || status=$?
-fi
 exit "$status"

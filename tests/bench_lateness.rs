@@ -30,10 +30,15 @@ fn summary(name: &str, mut late: Vec<f64>) {
 
 fn schedule(st: &Station) -> Vec<DateTime<Utc>> {
     st.tone("tick.wav", 1000.0, 0.4);
-    let starts: Vec<_> = (0..STARTS as i64).map(|i| whole_second_in(4 + EVERY_S * i)).collect();
+    let starts: Vec<_> = (0..STARTS as i64)
+        .map(|i| whole_second_in(4 + EVERY_S * i))
+        .collect();
     let mut body = String::new();
     for (i, t) in starts.iter().enumerate() {
-        body += &format!("[[program]]\nid = \"p{i}\"\nat = [\"{}\"]\nplay = [\"tick.wav\"]\n\n", st.local_hms(*t));
+        body += &format!(
+            "[[program]]\nid = \"p{i}\"\nat = [\"{}\"]\nplay = [\"tick.wav\"]\n\n",
+            st.local_hms(*t)
+        );
     }
     st.write_config(&body);
     starts
@@ -55,9 +60,11 @@ fn lateness(rec: &Recording, starts: &[DateTime<Utc>]) -> Vec<f64> {
 fn run_loa(st: &Station, output: &[&str], starts: &[DateTime<Utc>]) {
     let mut d = st.spawn_with(output);
     let n = starts.len();
-    st.wait_for(Duration::from_secs(30 + EVERY_S as u64 * n as u64), "all aired", |r| {
-        r.iter().filter(|x| x["outcome"] == "aired").count() == n
-    });
+    st.wait_for(
+        Duration::from_secs(30 + EVERY_S as u64 * n as u64),
+        "all aired",
+        |r| r.iter().filter(|x| x["outcome"] == "aired").count() == n,
+    );
     d.term();
 }
 
@@ -66,8 +73,15 @@ fn run_loa(st: &Station, output: &[&str], starts: &[DateTime<Utc>]) {
 fn bench_lateness_wav() {
     let st = Station::new();
     let starts = schedule(&st);
-    run_loa(&st, &["--output", &format!("wav:{}", st.wav_path().display())], &starts);
-    summary("loa wav:", lateness(&Recording::read_wav(&st.wav_path()), &starts));
+    run_loa(
+        &st,
+        &["--output", &format!("wav:{}", st.wav_path().display())],
+        &starts,
+    );
+    summary(
+        "loa wav:",
+        lateness(&Recording::read_wav(&st.wav_path()), &starts),
+    );
 }
 
 #[test]
@@ -81,18 +95,28 @@ fn bench_lateness_pulse_vs_baseline() {
     let parec = Parec::start();
     run_loa(&st, &["--output", "default"], &starts);
     std::thread::sleep(Duration::from_millis(500));
-    summary("loa pulse (default via ALSA)", lateness(&parec.stop(), &starts));
+    summary(
+        "loa pulse (default via ALSA)",
+        lateness(&parec.stop(), &starts),
+    );
 
     // Baseline: sleep until each instant, then paplay the same clip.
     let clip = st.path("audio/tick.wav");
-    let starts: Vec<_> = (0..STARTS as i64).map(|i| whole_second_in(2 + EVERY_S * i)).collect();
+    let starts: Vec<_> = (0..STARTS as i64)
+        .map(|i| whole_second_in(2 + EVERY_S * i))
+        .collect();
     let parec = Parec::start();
     let mut players = Vec::new();
     for s in &starts {
         if let Ok(wait) = (*s - Utc::now()).to_std() {
             std::thread::sleep(wait);
         }
-        players.push(std::process::Command::new("paplay").arg(&clip).spawn().expect("paplay"));
+        players.push(
+            std::process::Command::new("paplay")
+                .arg(&clip)
+                .spawn()
+                .expect("paplay"),
+        );
     }
     for mut p in players {
         let _ = p.wait();

@@ -26,7 +26,10 @@ fn check_reports_each_problem_with_file_line_col_and_exits_2() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let err = stderr(&o);
     let cfg = st.config_path().display().to_string();
-    assert!(err.contains(&format!("{cfg}:15:7:")), "bad time at line 15 col 7:\n{err}");
+    assert!(
+        err.contains(&format!("{cfg}:15:7:")),
+        "bad time at line 15 col 7:\n{err}"
+    );
     assert!(err.contains("khong-co.ogg"), "{err}");
     assert!(err.contains("seconds"), "5-field cron hint:\n{err}");
     assert!(err.contains("max_duraton"), "unknown key:\n{err}");
@@ -45,9 +48,16 @@ fn check_passes_a_good_config_with_a_summary() {
 
 #[test]
 fn missing_config_is_a_clear_error() {
-    let o = loa().args(["--config", "/nonexistent/loa.toml", "check"]).output().unwrap();
+    let o = loa()
+        .args(["--config", "/nonexistent/loa.toml", "check"])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("/nonexistent/loa.toml"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("/nonexistent/loa.toml"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -65,15 +75,37 @@ fn agenda_json_has_the_spec_shape() {
     assert_eq!(e["title"], "Bản tin sáng");
     assert_eq!(e["priority"], 20);
     assert_eq!(e["decision"], "air");
-    assert!(e["occurrence"].as_str().unwrap().starts_with("sang@2026-12-01T05:00:00"), "{e}");
-    assert!(e["start"].as_str().unwrap().starts_with("2026-12-01T05:00:00"), "{e}");
+    assert!(
+        e["occurrence"]
+            .as_str()
+            .unwrap()
+            .starts_with("sang@2026-12-01T05:00:00"),
+        "{e}"
+    );
+    assert!(
+        e["start"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-12-01T05:00:00"),
+        "{e}"
+    );
     assert_eq!(e["items"][0]["kind"], "file");
-    assert!((e["items"][0]["duration_s"].as_f64().unwrap() - 2.0).abs() < 0.05, "{e}");
+    assert!(
+        (e["items"][0]["duration_s"].as_f64().unwrap() - 2.0).abs() < 0.05,
+        "{e}"
+    );
     assert_eq!(e["items"][1]["kind"], "silence");
-    assert!((e["duration_s"].as_f64().unwrap() - 5.0).abs() < 0.05, "{e}");
+    assert!(
+        (e["duration_s"].as_f64().unwrap() - 5.0).abs() < 0.05,
+        "{e}"
+    );
     let table = st.cmd(&["agenda", "--from", "2026-12-01", "--days", "1"]);
     assert!(stdout(&table).contains("05:00:00"), "{}", stdout(&table));
-    assert!(stdout(&table).contains("Bản tin sáng"), "{}", stdout(&table));
+    assert!(
+        stdout(&table).contains("Bản tin sáng"),
+        "{}",
+        stdout(&table)
+    );
 }
 
 #[test]
@@ -83,7 +115,9 @@ fn log_formats_and_verify_after_a_broadcast() {
     let a = whole_second_in(2);
     st.write_config(&format!("[[program]]\nid = \"tin\"\ntitle = \"Thông báo, khẩn\"\nat = [\"{}\"]\nplay = [\"x.wav\"]\n", st.local_hms(a)));
     let mut d = st.spawn_with(&["--output", "null"]);
-    st.wait_for(Duration::from_secs(10), "aired", |r| r.iter().any(|x| x["outcome"] == "aired"));
+    st.wait_for(Duration::from_secs(10), "aired", |r| {
+        r.iter().any(|x| x["outcome"] == "aired")
+    });
     d.term();
     let csv = st.cmd(&["log", "--format", "csv"]);
     let text = stdout(&csv);
@@ -91,7 +125,11 @@ fn log_formats_and_verify_after_a_broadcast() {
     assert!(text.contains("\"Thông báo, khẩn\""), "{text}");
     let json = st.cmd(&["log", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
-    assert_eq!(v.as_array().unwrap().len(), 1, "one row per occurrence: {v:#}");
+    assert_eq!(
+        v.as_array().unwrap().len(),
+        1,
+        "one row per occurrence: {v:#}"
+    );
     assert_eq!(v[0]["outcome"], "aired");
     let table = st.cmd(&["log"]);
     assert!(stdout(&table).contains("tin"), "{}", stdout(&table));
@@ -99,7 +137,9 @@ fn log_formats_and_verify_after_a_broadcast() {
     assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
     // Tamper with the first line: the chain breaks.
     let path = st.path("state/asrun.jsonl");
-    let log = std::fs::read_to_string(&path).unwrap().replacen("\"tin\"", "\"tun\"", 1);
+    let log = std::fs::read_to_string(&path)
+        .unwrap()
+        .replacen("\"tin\"", "\"tun\"", 1);
     std::fs::write(&path, log).unwrap();
     let bad = st.cmd(&["log", "--verify"]);
     assert_eq!(bad.status.code(), Some(1), "{}", stdout(&bad));
@@ -119,11 +159,17 @@ fn a_start_in_quiet_hours_is_logged_skipped() {
     ));
     let cfg = std::fs::read_to_string(st.config_path()).unwrap().replace(
         "warmup = \"1s\"\n",
-        &format!("warmup = \"1s\"\nquiet_hours = [\"{}-{}\"]\n", &start[..5], &end[..5]),
+        &format!(
+            "warmup = \"1s\"\nquiet_hours = [\"{}-{}\"]\n",
+            &start[..5],
+            &end[..5]
+        ),
     );
     std::fs::write(st.config_path(), cfg).unwrap();
     let mut d = st.spawn_with(&["--output", "null"]);
-    st.wait_for(Duration::from_secs(10), "skipped", |r| r.iter().any(|x| x["outcome"] == "skipped"));
+    st.wait_for(Duration::from_secs(10), "skipped", |r| {
+        r.iter().any(|x| x["outcome"] == "skipped")
+    });
     d.term();
     let o = &st.outcomes("dem")[0];
     assert!(o["reason"].as_str().unwrap().contains("quiet"), "{o}");

@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDateTime, TimeDelta, TimeZone, Utc};
 use chrono_tz::Tz;
-use serde_json::json;
 
 use crate::clock::Clock;
 use crate::config::{self, Item};
@@ -22,19 +21,33 @@ pub fn parse_from(s: Option<&str>, tz: Tz, now: DateTime<Utc>) -> Result<DateTim
     let local = if let Ok(d) = config::parse_date(s) {
         d.and_hms_opt(0, 0, 0).unwrap_or_default()
     } else {
-        ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
-            .iter()
-            .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-            .ok_or_else(|| format!("--from `{s}`: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]"))?
+        [
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%d %H:%M",
+        ]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+        .ok_or_else(|| format!("--from `{s}`: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]"))?
     };
     tz.from_local_datetime(&local)
         .earliest()
-        .or_else(|| tz.from_local_datetime(&(local + TimeDelta::hours(1))).earliest())
+        .or_else(|| {
+            tz.from_local_datetime(&(local + TimeDelta::hours(1)))
+                .earliest()
+        })
         .map(|t| t.with_timezone(&Utc))
         .ok_or_else(|| format!("--from `{s}`: no such local time in {tz}"))
 }
 
-pub fn run(path: &Path, clock: Clock, from: Option<&str>, days: u32, json_out: bool) -> anyhow::Result<ExitCode> {
+pub fn run(
+    path: &Path,
+    clock: Clock,
+    from: Option<&str>,
+    days: u32,
+    json_out: bool,
+) -> anyhow::Result<ExitCode> {
     let cfg = match super::load(path) {
         Ok(c) => c,
         Err(code) => return Ok(code),
@@ -58,48 +71,32 @@ pub fn run(path: &Path, clock: Clock, from: Option<&str>, days: u32, json_out: b
         _ => None,
     };
     let entries = schedule::agenda(&cfg, from, to, None, &mut duration_of);
-    let out = if json_out { render_json(&entries) } else { render_table(&entries, tz, from, to) };
+    let out = if json_out {
+        render_json(&entries)
+    } else {
+        render_table(&entries, tz, from, to)
+    };
     println!("{out}");
     Ok(ExitCode::SUCCESS)
 }
 
-fn decision(d: &Decision) -> &'static str {
-    match d {
-        Decision::Air => "air",
-        Decision::Skipped => "skipped",
-        Decision::Conflict => "conflict",
-    }
-}
-
-fn secs(d: Option<Duration>) -> serde_json::Value {
-    d.map_or(serde_json::Value::Null, |d| json!((d.as_secs_f64() * 10.0).round() / 10.0))
-}
-
 pub fn render_json(entries: &[AgendaEntry]) -> String {
-    let arr: Vec<_> = entries
-        .iter()
-        .map(|e| {
-            json!({
-                "occurrence": e.occ.id,
-                "program": e.occ.program,
-                "title": e.occ.title,
-                "start": e.occ.start.to_rfc3339(),
-                "priority": e.occ.priority,
-                "items": e.items.iter().map(|i| json!({"kind": i.kind, "name": i.name, "duration_s": secs(i.duration)})).collect::<Vec<_>>(),
-                "duration_s": secs(e.duration),
-                "decision": decision(&e.decision),
-                "reason": e.reason,
-            })
-        })
-        .collect();
+    let arr: Vec<serde_json::Value> = entries.iter().map(AgendaEntry::to_json).collect();
     serde_json::to_string_pretty(&arr).unwrap_or_else(|_| "[]".into())
 }
 
 fn mmss(d: Option<Duration>) -> String {
-    d.map_or("?".into(), |d| format!("{}:{:02}", d.as_secs() / 60, d.as_secs() % 60))
+    d.map_or("?".into(), |d| {
+        format!("{}:{:02}", d.as_secs() / 60, d.as_secs() % 60)
+    })
 }
 
-pub fn render_table(entries: &[AgendaEntry], tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> String {
+pub fn render_table(
+    entries: &[AgendaEntry],
+    tz: Tz,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> String {
     let mut out = format!(
         "Agenda {} → {} ({tz}): {} broadcast(s)\n",
         from.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
@@ -115,7 +112,11 @@ pub fn render_table(entries: &[AgendaEntry], tz: Tz, from: DateTime<Utc>, to: Da
         }
         let flag = match e.decision {
             Decision::Air => String::new(),
-            ref other => format!("  [{}] {}", decision(other), e.reason.clone().unwrap_or_default()),
+            ref other => format!(
+                "  [{}] {}",
+                other.as_str(),
+                e.reason.clone().unwrap_or_default()
+            ),
         };
         out.push_str(&format!(
             "  {}  {:<16} p{:<3} {:>6}  {}{flag}\n",
@@ -125,7 +126,11 @@ pub fn render_table(entries: &[AgendaEntry], tz: Tz, from: DateTime<Utc>, to: Da
             mmss(e.duration),
             e.occ.title
         ));
-        let names: Vec<String> = e.items.iter().map(|i| format!("{} ({})", i.name, mmss(i.duration))).collect();
+        let names: Vec<String> = e
+            .items
+            .iter()
+            .map(|i| format!("{} ({})", i.name, mmss(i.duration)))
+            .collect();
         out.push_str(&format!("            {}\n", names.join(" · ")));
     }
     out
@@ -144,6 +149,8 @@ mod tests {
         let dt = parse_from(Some("2026-11-27T05:30"), tz, now).unwrap();
         assert_eq!(dt.to_rfc3339(), "2026-11-26T22:30:00+00:00");
         assert_eq!(parse_from(None, tz, now).unwrap(), now);
-        assert!(parse_from(Some("27/11/2026"), tz, now).unwrap_err().contains("expected YYYY-MM-DD"));
+        assert!(parse_from(Some("27/11/2026"), tz, now)
+            .unwrap_err()
+            .contains("expected YYYY-MM-DD"));
     }
 }

@@ -14,7 +14,12 @@ use crate::schedule;
 
 pub fn run(path: &Path, clock: Clock) -> anyhow::Result<ExitCode> {
     let probe = |p: &Path| crate::playout::probe(p).map(|_| ());
-    let loaded = match config::load(path, &LoadOptions { probe: Some(&probe) }) {
+    let loaded = match config::load(
+        path,
+        &LoadOptions {
+            probe: Some(&probe),
+        },
+    ) {
         Ok(l) => l,
         Err(diags) => return Ok(super::print_invalid(&diags)),
     };
@@ -26,9 +31,17 @@ pub fn run(path: &Path, clock: Clock) -> anyhow::Result<ExitCode> {
     let next = schedule::occurrences(cfg, now, now + TimeDelta::days(8), None)
         .into_iter()
         .find(|o| schedule::quiet_reason(cfg, o).is_none());
-    let warnings = loaded.warnings.iter().filter(|d| matches!(d.severity, Severity::Warning)).count();
+    let warnings = loaded
+        .warnings
+        .iter()
+        .filter(|d| matches!(d.severity, Severity::Warning))
+        .count();
     let next = match next {
-        Some(o) => format!("next: {} at {}", o.program, o.start.format("%a %Y-%m-%d %H:%M:%S %Z")),
+        Some(o) => format!(
+            "next: {} at {}",
+            o.program,
+            o.start.format("%a %Y-%m-%d %H:%M:%S %Z")
+        ),
         None => "nothing scheduled in the next 8 days".to_string(),
     };
     println!(

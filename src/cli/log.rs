@@ -21,7 +21,13 @@ fn date(s: Option<&str>, flag: &str) -> anyhow::Result<Option<NaiveDate>> {
         .transpose()
 }
 
-pub fn run(path: &Path, from: Option<&str>, to: Option<&str>, format: Format, verify: bool) -> anyhow::Result<ExitCode> {
+pub fn run(
+    path: &Path,
+    from: Option<&str>,
+    to: Option<&str>,
+    format: Format,
+    verify: bool,
+) -> anyhow::Result<ExitCode> {
     let cfg = match super::load(path) {
         Ok(c) => c,
         Err(code) => return Ok(code),
@@ -39,10 +45,15 @@ pub fn run(path: &Path, from: Option<&str>, to: Option<&str>, format: Format, ve
         return Ok(ExitCode::SUCCESS);
     }
     if verify {
-        let report = record::verify(&file).with_context(|| format!("reading {}", file.display()))?;
+        let report =
+            record::verify(&file).with_context(|| format!("reading {}", file.display()))?;
         return Ok(match report.first_bad {
             None => {
-                println!("ok: {}: {} records, chain intact", file.display(), report.lines);
+                println!(
+                    "ok: {}: {} records, chain intact",
+                    file.display(),
+                    report.lines
+                );
                 ExitCode::SUCCESS
             }
             Some((line, why)) => {

@@ -23,7 +23,12 @@ use crate::config::{self, Config, Diagnostic, LoadOptions};
 #[command(name = "loa", version, about, long_about)]
 pub struct Cli {
     /// Station config file.
-    #[arg(long, global = true, env = "LOA_CONFIG", default_value = "/etc/loa/loa.toml")]
+    #[arg(
+        long,
+        global = true,
+        env = "LOA_CONFIG",
+        default_value = "/etc/loa/loa.toml"
+    )]
     pub config: PathBuf,
     #[command(subcommand)]
     pub command: Command,
@@ -83,7 +88,11 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     let clock = Clock::from_env().map_err(anyhow::Error::msg)?;
     match cli.command {
         Command::Run { output } => {
-            let opts = crate::daemon::Options { config: cli.config, output, clock };
+            let opts = crate::daemon::Options {
+                config: cli.config,
+                output,
+                clock,
+            };
             match crate::daemon::run(opts) {
                 Ok(()) => Ok(ExitCode::SUCCESS),
                 Err(crate::daemon::DaemonError::Config(diags)) => Ok(print_invalid(&diags)),
@@ -91,8 +100,15 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Check => check::run(&cli.config, clock),
-        Command::Agenda { from, days, json } => agenda::run(&cli.config, clock, from.as_deref(), days, json),
-        Command::Log { from, to, format, verify } => log::run(&cli.config, from.as_deref(), to.as_deref(), format, verify),
+        Command::Agenda { from, days, json } => {
+            agenda::run(&cli.config, clock, from.as_deref(), days, json)
+        }
+        Command::Log {
+            from,
+            to,
+            format,
+            verify,
+        } => log::run(&cli.config, from.as_deref(), to.as_deref(), format, verify),
     }
 }
 
@@ -101,7 +117,10 @@ pub(crate) fn print_invalid(diags: &[Diagnostic]) -> ExitCode {
     for d in diags {
         eprintln!("{d}");
     }
-    let n = diags.iter().filter(|d| matches!(d.severity, config::Severity::Error)).count();
+    let n = diags
+        .iter()
+        .filter(|d| matches!(d.severity, config::Severity::Error))
+        .count();
     eprintln!("loa: the config has {n} error(s); nothing was changed");
     ExitCode::from(2)
 }

@@ -130,7 +130,10 @@ pub enum Item {
     File(PathBuf),
     Silence(Duration),
     /// Feed clips of a category: not active yet (feed issue).
-    Category { category: String, count: u32 },
+    Category {
+        category: String,
+        count: u32,
+    },
     /// One feed clip by id: not active yet (feed issue).
     Clip(String),
     /// A live stream relay: not active yet (relay issue).

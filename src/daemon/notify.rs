@@ -14,7 +14,10 @@ pub struct Notifier {
 impl Notifier {
     pub fn new() -> Notifier {
         let watchdog = sd_notify::watchdog_enabled();
-        Notifier { watchdog, last_ping: None }
+        Notifier {
+            watchdog,
+            last_ping: None,
+        }
     }
 
     /// How often the loop must wake to keep the watchdog fed.
@@ -40,7 +43,9 @@ impl Notifier {
 
     /// Called from the scheduling loop on every pass: a hung loop stops the pings.
     pub fn tick(&mut self) {
-        let Some(every) = self.ping_every() else { return };
+        let Some(every) = self.ping_every() else {
+            return;
+        };
         if self.last_ping.is_none_or(|t| t.elapsed() >= every) {
             send(&[NotifyState::Watchdog]);
             self.last_ping = Some(Instant::now());

@@ -42,7 +42,13 @@ pub fn on_air(occ: &Occurrence, started: DateTime<Utc>, tz: Tz) -> Record {
 }
 
 /// An outcome decided without airing (missed, skipped, failed to start).
-pub fn decided(occ: &Occurrence, outcome: Outcome, reason: String, now: DateTime<Utc>, tz: Tz) -> Record {
+pub fn decided(
+    occ: &Occurrence,
+    outcome: Outcome,
+    reason: String,
+    now: DateTime<Utc>,
+    tz: Tz,
+) -> Record {
     Record {
         event: Event::Outcome,
         occurrence: occ.id.clone(),
@@ -86,7 +92,9 @@ pub fn finished(
     let any_aired = items.iter().any(|i| i.seconds > 0.0);
     let (outcome, mut reason) = match (&report.ended_by, cause) {
         (EndedBy::DeviceFailed(why), _) => (Outcome::Failed, Some(format!("output failed: {why}"))),
-        (_, Some(StopCause::Preempted(by))) => (Outcome::Preempted, Some(format!("preempted by {by}"))),
+        (_, Some(StopCause::Preempted(by))) => {
+            (Outcome::Preempted, Some(format!("preempted by {by}")))
+        }
         (_, Some(StopCause::Shutdown)) => (Outcome::Stopped, Some("shutdown".to_string())),
         (EndedBy::MaxDuration, None) => (Outcome::Aired, Some("cut at max_duration".to_string())),
         (EndedBy::Stopped, None) => (Outcome::Stopped, Some("stopped".to_string())),
@@ -114,19 +122,6 @@ pub fn finished(
         reason,
         items,
         prev: String::new(),
-    }
-}
-
-/// Closes an `on_air` record left open by a power cut or a kill.
-pub fn interrupted(open: &Record) -> Record {
-    Record {
-        event: Event::Outcome,
-        ended: None,
-        outcome: Some(Outcome::Partial),
-        reason: Some("interrupted".to_string()),
-        items: Vec::new(),
-        prev: String::new(),
-        ..open.clone()
     }
 }
 

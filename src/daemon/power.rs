@@ -27,7 +27,11 @@ pub fn run(what: &str, argv: &[String]) -> Result<(), String> {
             Ok(None) if Instant::now() >= deadline => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!("{what}: `{}` took over {}s and was killed", argv.join(" "), LIMIT.as_secs()));
+                return Err(format!(
+                    "{what}: `{}` took over {}s and was killed",
+                    argv.join(" "),
+                    LIMIT.as_secs()
+                ));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(10)),
             Err(e) => return Err(format!("{what}: waiting for `{prog}`: {e}")),

@@ -15,7 +15,9 @@ use super::outcome::{self, human, StopCause};
 use super::{power, Options, MAX_SLEEP};
 use crate::clock::Clock;
 use crate::config::{Config, Item};
-use crate::playout::{Broadcast, BroadcastPlan, BroadcastReport, EndedBy, Output, OutputSpec, PlanItem};
+use crate::playout::{
+    Broadcast, BroadcastPlan, BroadcastReport, EndedBy, Output, OutputSpec, PlanItem,
+};
 use crate::record::{AsRun, ItemAired, Outcome, Record};
 use crate::schedule::{self, Facts, Occurrence};
 
@@ -81,7 +83,11 @@ impl Station {
     }
 
     pub fn output_spec(&self) -> OutputSpec {
-        OutputSpec::parse(self.output_override.as_deref().unwrap_or(&self.cfg.output.device))
+        OutputSpec::parse(
+            self.output_override
+                .as_deref()
+                .unwrap_or(&self.cfg.output.device),
+        )
     }
 
     fn tz(&self) -> chrono_tz::Tz {
@@ -104,10 +110,17 @@ impl Station {
     }
 
     /// Close occurrences left on air by a power cut or kill: `partial`, never re-aired.
+    /// Their ids are already in the done set, so the facts do not change.
     pub fn close_interrupted(&mut self) {
-        for open in self.asrun.open_occurrences() {
-            tracing::warn!("{} was on air when loa last stopped: closed as partial (interrupted)", open.occurrence);
-            self.record(outcome::interrupted(&open));
+        match self.asrun.close_interrupted() {
+            Ok(ids) => {
+                for id in ids {
+                    tracing::warn!(
+                        "{id} was on air when loa last stopped: closed as partial (interrupted)"
+                    );
+                }
+            }
+            Err(e) => tracing::error!("cannot close interrupted broadcasts: {e}"),
         }
     }
 
@@ -132,12 +145,24 @@ impl Station {
         let plan = schedule::plan(&self.cfg, &self.facts, now, self.boot);
         for (occ, reason) in plan.skipped {
             tracing::info!("skipped {}: {reason}", occ.id);
-            self.record(outcome::decided(&occ, Outcome::Skipped, reason, now, self.tz()));
+            self.record(outcome::decided(
+                &occ,
+                Outcome::Skipped,
+                reason,
+                now,
+                self.tz(),
+            ));
         }
         for occ in plan.missed {
             let reason = self.missed_reason(&occ, now);
             tracing::warn!("missed {}: {reason}", occ.id);
-            self.record(outcome::decided(&occ, Outcome::Missed, reason, now, self.tz()));
+            self.record(outcome::decided(
+                &occ,
+                Outcome::Missed,
+                reason,
+                now,
+                self.tz(),
+            ));
         }
         if let Some(top) = plan.due.into_iter().next() {
             self.take_due(top, now);
@@ -163,10 +188,15 @@ impl Station {
     }
 
     fn missed_reason(&self, occ: &Occurrence, now: DateTime<Utc>) -> String {
-        let late = (now - occ.start.with_timezone(&Utc)).to_std().unwrap_or_default();
+        let late = (now - occ.start.with_timezone(&Utc))
+            .to_std()
+            .unwrap_or_default();
         let limit = human(occ.late_limit);
         if occ.start.with_timezone(&Utc) < self.boot {
-            format!("loa was not running at the time ({} late, late_limit {limit})", human(late))
+            format!(
+                "loa was not running at the time ({} late, late_limit {limit})",
+                human(late)
+            )
         } else if let Some(a) = self.on_air.as_ref().filter(|a| a.recorded) {
             format!("output busy with {} past the late_limit {limit}", a.occ.id)
         } else {
@@ -202,7 +232,13 @@ impl Station {
             cur.cause = Some(StopCause::Preempted(top.id.clone()));
             cur.broadcast.stop();
         } else if schedule::preempts(&top, cur.occ.priority) {
-            tracing::info!("{} (priority {}) preempts {} (priority {})", top.id, top.priority, cur.occ.id, cur.occ.priority);
+            tracing::info!(
+                "{} (priority {}) preempts {} (priority {})",
+                top.id,
+                top.priority,
+                cur.occ.id,
+                cur.occ.priority
+            );
             cur.cause = Some(StopCause::Preempted(top.id.clone()));
             cur.broadcast.stop();
         }
@@ -210,8 +246,13 @@ impl Station {
 
     /// Open the output (and power the amplifier) ahead of the next start; arm it.
     fn prepare(&mut self, next: &Occurrence, now: DateTime<Utc>) {
-        let lead = (next.start.with_timezone(&Utc) - now).to_std().unwrap_or_default();
-        if lead <= self.cfg.output.warmup + ARM_LEAD && self.output.is_none() && self.may_retry_open() {
+        let lead = (next.start.with_timezone(&Utc) - now)
+            .to_std()
+            .unwrap_or_default();
+        if lead <= self.cfg.output.warmup + ARM_LEAD
+            && self.output.is_none()
+            && self.may_retry_open()
+        {
             let _ = self.open_output();
         }
         if lead <= ARM_LEAD && self.on_air.is_none() && self.output.is_some() {
@@ -221,7 +262,9 @@ impl Station {
     }
 
     fn may_retry_open(&self) -> bool {
-        self.open_error.as_ref().is_none_or(|(_, t)| t.elapsed() >= RETRY_OPEN)
+        self.open_error
+            .as_ref()
+            .is_none_or(|(_, t)| t.elapsed() >= RETRY_OPEN)
     }
 
     fn open_output(&mut self) -> Result<(), String> {
@@ -264,7 +307,10 @@ impl Station {
             return;
         }
         let soon = next.is_some_and(|n| {
-            (n.start.with_timezone(&Utc) - now).to_std().unwrap_or_default() <= self.cfg.output.warmup + ARM_LEAD * 2
+            (n.start.with_timezone(&Utc) - now)
+                .to_std()
+                .unwrap_or_default()
+                <= self.cfg.output.warmup + ARM_LEAD * 2
         });
         if !soon {
             self.output = None;
@@ -278,27 +324,60 @@ impl Station {
         if let Err(reason) = self.open_output() {
             tracing::error!("failed {}: {reason}", occ.id);
             let reason = format!("output unavailable: {reason}");
-            self.record(outcome::decided(&occ, Outcome::Failed, reason, now, self.tz()));
+            self.record(outcome::decided(
+                &occ,
+                Outcome::Failed,
+                reason,
+                now,
+                self.tz(),
+            ));
             return;
         }
-        let Some(program) = self.cfg.programs.get(occ.index).filter(|p| p.id == occ.program) else {
+        let Some(program) = self
+            .cfg
+            .programs
+            .get(occ.index)
+            .filter(|p| p.id == occ.program)
+        else {
             return;
         };
         let (items, not_active) = plan_items(&program.play, &self.cfg.paths.clips);
-        let plan = BroadcastPlan { items, volume: program.volume, max_duration: program.max_duration };
+        let plan = BroadcastPlan {
+            items,
+            volume: program.volume,
+            max_duration: program.max_duration,
+        };
         self.seq += 1;
         let (seq, tx) = (self.seq, self.tx.clone());
-        let Some(output) = self.output.as_ref() else { return };
-        let broadcast = output.start(plan, at, Box::new(move |report| {
-            let _ = tx.send(Event::Done { seq, report });
-        }));
+        let Some(output) = self.output.as_ref() else {
+            return;
+        };
+        let broadcast = output.start(
+            plan,
+            at,
+            Box::new(move |report| {
+                let _ = tx.send(Event::Done { seq, report });
+            }),
+        );
         let started = self.clock.wall_of(at.max(Instant::now()));
         let armed = at > Instant::now();
-        let mut on_air = OnAir { seq, occ, broadcast, started, recorded: false, cause: None, not_active };
+        let mut on_air = OnAir {
+            seq,
+            occ,
+            broadcast,
+            started,
+            recorded: false,
+            cause: None,
+            not_active,
+        };
         if !armed {
             on_air.recorded = true;
             let late = (started - on_air.occ.start.with_timezone(&Utc)).num_milliseconds();
-            tracing::info!("on air: {} «{}» ({late} ms after its instant)", on_air.occ.id, on_air.occ.title);
+            tracing::info!(
+                "on air: {} «{}» ({late} ms after its instant)",
+                on_air.occ.id,
+                on_air.occ.title
+            );
             self.record(outcome::on_air(&on_air.occ, started, self.tz()));
         }
         self.on_air = Some(on_air);
@@ -306,7 +385,9 @@ impl Station {
 
     fn sleep_until_next(&self, next: Option<&Occurrence>, now: DateTime<Utc>) -> Duration {
         let Some(next) = next else { return MAX_SLEEP };
-        let lead = (next.start.with_timezone(&Utc) - now).to_std().unwrap_or_default();
+        let lead = (next.start.with_timezone(&Utc) - now)
+            .to_std()
+            .unwrap_or_default();
         let mut marks = vec![lead];
         for before in [self.cfg.output.warmup + ARM_LEAD, ARM_LEAD] {
             if lead > before {
@@ -332,11 +413,20 @@ impl Station {
         let failed = matches!(report.ended_by, EndedBy::DeviceFailed(_));
         if a.recorded {
             let ended = self.clock.now();
-            let rec = outcome::finished(&a.occ, a.started, ended, self.tz(), &report, a.cause.as_ref(), a.not_active);
+            let rec = outcome::finished(
+                &a.occ,
+                a.started,
+                ended,
+                self.tz(),
+                &report,
+                a.cause.as_ref(),
+                a.not_active,
+            );
             let aired: f64 = rec.items.iter().map(|i| i.seconds).sum();
             let first = match report.first_sample {
                 Some(f) => {
-                    let late = (self.clock.wall_of(f) - a.occ.start.with_timezone(&Utc)).num_milliseconds();
+                    let late = (self.clock.wall_of(f) - a.occ.start.with_timezone(&Utc))
+                        .num_milliseconds();
                     format!("first sample {late} ms after its instant, {aired:.1} s aired")
                 }
                 None => "nothing aired".to_string(),
@@ -345,7 +435,10 @@ impl Station {
                 "ended: {} {:?}{} ({first})",
                 a.occ.id,
                 rec.outcome.unwrap_or(Outcome::Aired),
-                rec.reason.as_ref().map(|r| format!(": {r}")).unwrap_or_default()
+                rec.reason
+                    .as_ref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default()
             );
             self.record(rec);
         } else if let EndedBy::DeviceFailed(why) = &report.ended_by {
@@ -373,7 +466,9 @@ impl Station {
                 for d in diags {
                     tracing::error!("{d}");
                 }
-                tracing::error!("reload refused: the config has errors; the old schedule keeps running");
+                tracing::error!(
+                    "reload refused: the config has errors; the old schedule keeps running"
+                );
             }
         }
         self.notifier.ready(&self.last_status);
@@ -397,8 +492,20 @@ impl Station {
             }
         }
         if let Some(a) = self.on_air.take().filter(|a| a.recorded) {
-            let report = BroadcastReport { items: Vec::new(), ended_by: EndedBy::Stopped, first_sample: None };
-            let rec = outcome::finished(&a.occ, a.started, self.clock.now(), self.tz(), &report, Some(&StopCause::Shutdown), a.not_active);
+            let report = BroadcastReport {
+                items: Vec::new(),
+                ended_by: EndedBy::Stopped,
+                first_sample: None,
+            };
+            let rec = outcome::finished(
+                &a.occ,
+                a.started,
+                self.clock.now(),
+                self.tz(),
+                &report,
+                Some(&StopCause::Shutdown),
+                a.not_active,
+            );
             self.record(rec);
         }
         if self.output.take().is_some() {
@@ -415,8 +522,15 @@ fn plan_items(play: &[Item], clips: &std::path::Path) -> (Vec<PlanItem>, Vec<Ite
     for item in play {
         match item {
             Item::File(path) => {
-                let name = path.strip_prefix(clips).unwrap_or(path).display().to_string();
-                items.push(PlanItem::File { path: path.clone(), name });
+                let name = path
+                    .strip_prefix(clips)
+                    .unwrap_or(path)
+                    .display()
+                    .to_string();
+                items.push(PlanItem::File {
+                    path: path.clone(),
+                    name,
+                });
             }
             Item::Silence(d) => items.push(PlanItem::Silence(*d)),
             other => not_active.push(ItemAired {

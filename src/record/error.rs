@@ -23,6 +23,9 @@ pub enum RecordError {
         line: usize,
         problem: String,
     },
+    /// Another process (a second `loa run`) holds the log.
+    #[error("as-run log {} is in use by another loa process: only one daemon may run per state folder (stop the other one, or give this one its own [paths] state)", .path.display())]
+    Locked { path: PathBuf },
     /// A record could not be encoded as JSON (should not happen with these types).
     #[error("cannot encode the as-run record for {occurrence}: {source}")]
     Encode {

@@ -56,6 +56,14 @@ impl AsRun {
             .create(true)
             .open(&path)
             .map_err(RecordError::io(&path, "open for reading and appending"))?;
+        // One writer per log: a second daemon on the same state would break the chain.
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => return Err(RecordError::Locked { path }),
+            Err(fs::TryLockError::Error(e)) => {
+                return Err(RecordError::io(&path, "lock")(e));
+            }
+        }
         if !existed {
             // Make the new file's directory entry durable too.
             if let Err(e) = File::open(state_dir).and_then(|d| d.sync_all()) {

@@ -1,5 +1,7 @@
 use std::path::PathBuf;
 
+use chrono::TimeDelta;
+
 use super::*;
 use crate::schedule::testutil::*;
 use chrono_tz::Asia::Ho_Chi_Minh;
@@ -21,7 +23,10 @@ fn minutes_from_name(item: &Item) -> Option<Duration> {
         Item::File(p) => {
             let stem = p.file_stem()?.to_str()?;
             let digits: String = stem.chars().filter(|c| c.is_ascii_digit()).collect();
-            digits.parse::<u64>().ok().map(|m| Duration::from_secs(m * 60))
+            digits
+                .parse::<u64>()
+                .ok()
+                .map(|m| Duration::from_secs(m * 60))
         }
         _ => None,
     }
@@ -39,7 +44,9 @@ fn summary(v: &[AgendaEntry]) -> Vec<(String, Decision, Option<String>)> {
 
 fn prog(id: &str, time: &str, minutes: u64, priority: u32) -> Program {
     let mut p = at_prog(id, &[time]);
-    p.play = vec![Item::File(PathBuf::from(format!("/clips/{id}{minutes}.ogg")))];
+    p.play = vec![Item::File(PathBuf::from(format!(
+        "/clips/{id}{minutes}.ogg"
+    )))];
     p.priority = priority;
     p
 }
@@ -235,8 +242,52 @@ fn higher_priority_preempts_and_the_free_output_goes_to_the_highest_waiting() {
 }
 
 #[test]
+fn a_starved_low_priority_waiter_is_missed_when_its_late_limit_passes() {
+    let late = |mut p: Program, m: u64| {
+        p.late_limit = Duration::from_secs(m * 60);
+        p
+    };
+    let cfg = config(
+        TZ,
+        vec![
+            prog("a", "05:00", 10, 30),
+            late(prog("low", "05:01", 5, 10), 20),
+            prog("mid", "05:02", 10, 20),
+            late(prog("midb", "05:03", 10, 20), 30),
+        ],
+    );
+    let a = id("a", 5, 0);
+    assert_eq!(
+        summary(&day(&cfg)),
+        [
+            (a.clone(), Decision::Air, None),
+            (
+                id("low", 5, 1),
+                Decision::Conflict,
+                Some(format!(
+                    "overlaps {a}; would be missed (output free after 1740 s, late_limit 1200 s)"
+                ))
+            ),
+            (
+                id("mid", 5, 2),
+                Decision::Conflict,
+                Some(format!("overlaps {a}; waits 480 s"))
+            ),
+            (
+                id("midb", 5, 3),
+                Decision::Conflict,
+                Some(format!("overlaps {a}; waits 1020 s"))
+            ),
+        ]
+    );
+}
+
+#[test]
 fn equal_priority_at_the_same_start_waits_in_config_order() {
-    let cfg = config(TZ, vec![prog("x", "05:00", 3, 10), prog("y", "05:00", 3, 10)]);
+    let cfg = config(
+        TZ,
+        vec![prog("x", "05:00", 3, 10), prog("y", "05:00", 3, 10)],
+    );
     let v = day(&cfg);
     assert_eq!(v[0].decision, Decision::Air);
     assert_eq!(
@@ -265,7 +316,10 @@ fn json_shape_matches_the_spec() {
             "reason": "quiet hours 04:00-05:30",
         })
     );
-    assert_eq!(serde_json::to_string(&Decision::Conflict).unwrap(), "\"conflict\"");
+    assert_eq!(
+        serde_json::to_string(&Decision::Conflict).unwrap(),
+        "\"conflict\""
+    );
     assert_eq!(Decision::Air.as_str(), "air");
 }
 
@@ -282,7 +336,13 @@ fn thousand_programs() -> Config {
 #[test]
 fn thousand_programs_for_a_week() {
     let cfg = thousand_programs();
-    let v = agenda(&cfg, at(0, 0), at(0, 0) + TimeDelta::days(7), None, &mut minutes_from_name);
+    let v = agenda(
+        &cfg,
+        at(0, 0),
+        at(0, 0) + TimeDelta::days(7),
+        None,
+        &mut minutes_from_name,
+    );
     assert_eq!(v.len(), 7000);
     assert!(v.windows(2).all(|w| w[0].occ.start <= w[1].occ.start));
 }
@@ -292,27 +352,12 @@ fn thousand_programs_for_a_week() {
 #[ignore]
 fn thousand_programs_for_a_year() {
     let cfg = thousand_programs();
-    let v = agenda(&cfg, at(0, 0), at(0, 0) + TimeDelta::days(365), None, &mut minutes_from_name);
+    let v = agenda(
+        &cfg,
+        at(0, 0),
+        at(0, 0) + TimeDelta::days(365),
+        None,
+        &mut minutes_from_name,
+    );
     assert_eq!(v.len(), 365_000);
-}
-
-#[test]
-#[ignore]
-fn tmp_profile() {
-    let cfg = thousand_programs();
-    let t = std::time::Instant::now();
-    let tz = cfg.station.timezone;
-    let mut n = 0;
-    for p in &cfg.programs {
-        n += crate::schedule::starts::Starts::new(tz, p, at(0, 0), None)
-            .take_while(|s| s.with_timezone(&Utc) < at(0, 0) + TimeDelta::days(365))
-            .count();
-    }
-    eprintln!("starts {n} {:?}", t.elapsed());
-    let t = std::time::Instant::now();
-    let o = occurrences(&cfg, at(0, 0), at(0, 0) + TimeDelta::days(365), None);
-    eprintln!("occurrences {} {:?}", o.len(), t.elapsed());
-    let t = std::time::Instant::now();
-    let v = agenda(&cfg, at(0, 0), at(0, 0) + TimeDelta::days(365), None, &mut minutes_from_name);
-    eprintln!("agenda {} {:?}", v.len(), t.elapsed());
 }

@@ -9,7 +9,9 @@ use thiserror::Error;
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum ScheduleError {
     /// A program id that the config does not define.
-    #[error("no program `{id}` in the config; known programs: {known}. Check the id with `loa agenda`.")]
+    #[error(
+        "no program `{id}` in the config; known programs: {known}. Check the id with `loa agenda`."
+    )]
     UnknownProgram { id: String, known: String },
     /// An occurrence id that is not `PROGRAM@RFC3339`.
     #[error("bad occurrence id `{id}`: {why}; expected PROGRAM@YYYY-MM-DDTHH:MM:SS+HH:MM, e.g. sang@2026-11-27T05:00:00+07:00")]

@@ -120,7 +120,10 @@ mod tests {
                 assert_eq!(occurrence_id("p", &t), want);
             }
         }
-        let lmt = Utc.with_ymd_and_hms(1890, 1, 1, 0, 0, 0).unwrap().with_timezone(&Ho_Chi_Minh);
+        let lmt = Utc
+            .with_ymd_and_hms(1890, 1, 1, 0, 0, 0)
+            .unwrap()
+            .with_timezone(&Ho_Chi_Minh);
         let want = format!("p@{}", lmt.to_rfc3339_opts(SecondsFormat::Secs, false));
         assert_eq!(occurrence_id("p", &lmt), want);
     }

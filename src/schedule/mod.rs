@@ -12,7 +12,8 @@ mod ids;
 mod occurrences;
 mod plan;
 mod quiet;
-pub(crate) mod starts;
+mod starts;
+mod sweep;
 #[cfg(test)]
 mod testutil;
 

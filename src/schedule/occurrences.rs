@@ -78,12 +78,29 @@ pub fn occurrences(
     boot: Option<DateTime<Utc>>,
 ) -> Vec<Occurrence> {
     let tz = cfg.station.timezone;
+    start_keys(cfg, from, to, boot)
+        .into_iter()
+        .map(|(s, _, index)| Occurrence::new(&cfg.programs[index], index, s.with_timezone(&tz)))
+        .collect()
+}
+
+/// A start in broadcast order: (start, priority descending, program index).
+pub(crate) type StartKey = (DateTime<Utc>, Reverse<u32>, usize);
+
+/// The sorted keys of `occurrences`: sorting these small keys and building
+/// the larger values once, in order, keeps a year-long agenda fast. Keys are
+/// unique: one program never starts twice at the same instant.
+pub(crate) fn start_keys(
+    cfg: &Config,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    boot: Option<DateTime<Utc>>,
+) -> Vec<StartKey> {
+    let tz = cfg.station.timezone;
+    let mut keys = Vec::new();
     if from >= to {
-        return Vec::new();
+        return keys;
     }
-    // Sort small keys, then build the (larger) occurrences once, in order.
-    // Keys are unique: one program never starts twice at the same instant.
-    let mut keys: Vec<(DateTime<Utc>, Reverse<u32>, usize)> = Vec::new();
     for (index, prog) in cfg.programs.iter().enumerate() {
         keys.extend(
             Starts::new(tz, prog, from, boot)
@@ -93,9 +110,7 @@ pub fn occurrences(
         );
     }
     keys.sort_unstable();
-    keys.into_iter()
-        .map(|(s, _, index)| Occurrence::new(&cfg.programs[index], index, s.with_timezone(&tz)))
-        .collect()
+    keys
 }
 
 /// The first occurrence of each program with start in `(after, before)` for which

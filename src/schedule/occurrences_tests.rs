@@ -38,7 +38,10 @@ fn range_is_from_inclusive_to_exclusive() {
     let one_ns = TimeDelta::nanoseconds(1);
     assert_eq!(occurrences(&cfg, five, five + one_ns, None).len(), 1);
     assert_eq!(occurrences(&cfg, five - one_ns, five, None).len(), 0);
-    assert_eq!(occurrences(&cfg, five + one_ns, five + TimeDelta::days(1), None).len(), 0);
+    assert_eq!(
+        occurrences(&cfg, five + one_ns, five + TimeDelta::days(1), None).len(),
+        0
+    );
     assert_eq!(occurrences(&cfg, five, five, None).len(), 0);
 }
 
@@ -72,13 +75,15 @@ fn day_boundary_belongs_to_the_right_local_date() {
 fn dst_gap_is_skipped_not_shifted_for_at_and_cron() {
     for p in [at_prog("g", &["02:30"]), cron_prog("g", "0 30 2 * * *")] {
         let cfg = config(Berlin, vec![p]);
-        let v = occurrences(&cfg, utc(2026, 3, 27, 12, 0, 0), utc(2026, 3, 31, 0, 0, 0), None);
+        let v = occurrences(
+            &cfg,
+            utc(2026, 3, 27, 12, 0, 0),
+            utc(2026, 3, 31, 0, 0, 0),
+            None,
+        );
         assert_eq!(
             ids(&v),
-            [
-                "g@2026-03-28T02:30:00+01:00",
-                "g@2026-03-30T02:30:00+02:00"
-            ]
+            ["g@2026-03-28T02:30:00+01:00", "g@2026-03-30T02:30:00+02:00"]
         );
         assert_eq!(
             starts_utc(&v),
@@ -91,17 +96,24 @@ fn dst_gap_is_skipped_not_shifted_for_at_and_cron() {
 fn dst_overlap_airs_once_on_the_first_instant_for_at_and_cron() {
     for p in [at_prog("o", &["02:30"]), cron_prog("o", "0 30 2 * * *")] {
         let cfg = config(Berlin, vec![p]);
-        let v = occurrences(&cfg, utc(2026, 10, 24, 12, 0, 0), utc(2026, 10, 26, 12, 0, 0), None);
+        let v = occurrences(
+            &cfg,
+            utc(2026, 10, 24, 12, 0, 0),
+            utc(2026, 10, 26, 12, 0, 0),
+            None,
+        );
         assert_eq!(
             ids(&v),
-            [
-                "o@2026-10-25T02:30:00+02:00",
-                "o@2026-10-26T02:30:00+01:00"
-            ]
+            ["o@2026-10-25T02:30:00+02:00", "o@2026-10-26T02:30:00+01:00"]
         );
         assert_eq!(v[0].start_utc(), utc(2026, 10, 25, 0, 30, 0));
         // From inside the second pass of the doubled hour: nothing more that day.
-        let v = occurrences(&cfg, utc(2026, 10, 25, 1, 10, 0), utc(2026, 10, 26, 0, 0, 0), None);
+        let v = occurrences(
+            &cfg,
+            utc(2026, 10, 25, 1, 10, 0),
+            utc(2026, 10, 26, 0, 0, 0),
+            None,
+        );
         assert!(v.is_empty(), "{:?}", ids(&v));
     }
 }
@@ -109,7 +121,12 @@ fn dst_overlap_airs_once_on_the_first_instant_for_at_and_cron() {
 #[test]
 fn cron_every_quarter_hour_across_the_overlap_is_strictly_increasing_once_each() {
     let cfg = config(Berlin, vec![cron_prog("q", "0 */15 * * * *")]);
-    let v = occurrences(&cfg, utc(2026, 10, 24, 23, 30, 0), utc(2026, 10, 25, 2, 1, 0), None);
+    let v = occurrences(
+        &cfg,
+        utc(2026, 10, 24, 23, 30, 0),
+        utc(2026, 10, 25, 2, 1, 0),
+        None,
+    );
     assert_eq!(
         starts_utc(&v),
         [
@@ -123,7 +140,12 @@ fn cron_every_quarter_hour_across_the_overlap_is_strictly_increasing_once_each()
         ]
     );
     // Starting inside the second pass of the doubled hour.
-    let v = occurrences(&cfg, utc(2026, 10, 25, 1, 10, 0), utc(2026, 10, 25, 2, 20, 0), None);
+    let v = occurrences(
+        &cfg,
+        utc(2026, 10, 25, 1, 10, 0),
+        utc(2026, 10, 25, 2, 20, 0),
+        None,
+    );
     assert_eq!(
         starts_utc(&v),
         [utc(2026, 10, 25, 2, 0, 0), utc(2026, 10, 25, 2, 15, 0)]
@@ -133,7 +155,12 @@ fn cron_every_quarter_hour_across_the_overlap_is_strictly_increasing_once_each()
 #[test]
 fn cron_every_quarter_hour_across_the_gap() {
     let cfg = config(Berlin, vec![cron_prog("q", "0 */15 * * * *")]);
-    let v = occurrences(&cfg, utc(2026, 3, 29, 0, 30, 0), utc(2026, 3, 29, 1, 20, 0), None);
+    let v = occurrences(
+        &cfg,
+        utc(2026, 3, 29, 0, 30, 0),
+        utc(2026, 3, 29, 1, 20, 0),
+        None,
+    );
     assert_eq!(
         ids(&v),
         [
@@ -204,13 +231,30 @@ fn from_and_until_are_inclusive_local_dates() {
 fn on_start_is_one_occurrence_at_boot_plus_delay() {
     let cfg = config(Ho_Chi_Minh, vec![on_start_prog("test", 5)]);
     let boot = lutc(Ho_Chi_Minh, 2026, 11, 27, 9, 0, 0) + TimeDelta::milliseconds(700);
-    let v = occurrences(&cfg, boot - TimeDelta::days(1), boot + TimeDelta::days(1), Some(boot));
+    let v = occurrences(
+        &cfg,
+        boot - TimeDelta::days(1),
+        boot + TimeDelta::days(1),
+        Some(boot),
+    );
     assert_eq!(ids(&v), ["test@2026-11-27T09:00:06+07:00"]);
     assert_eq!(v[0].start_utc(), boot + TimeDelta::seconds(5));
     // Without a daemon (agenda), on_start programs produce nothing.
-    assert!(occurrences(&cfg, boot - TimeDelta::days(1), boot + TimeDelta::days(1), None).is_empty());
+    assert!(occurrences(
+        &cfg,
+        boot - TimeDelta::days(1),
+        boot + TimeDelta::days(1),
+        None
+    )
+    .is_empty());
     // Outside the range: nothing.
-    assert!(occurrences(&cfg, boot + TimeDelta::seconds(6), boot + TimeDelta::days(1), Some(boot)).is_empty());
+    assert!(occurrences(
+        &cfg,
+        boot + TimeDelta::seconds(6),
+        boot + TimeDelta::days(1),
+        Some(boot)
+    )
+    .is_empty());
 }
 
 #[test]
@@ -219,7 +263,11 @@ fn ties_order_by_priority_then_config_order() {
     hi.priority = 50;
     let cfg = config(
         Ho_Chi_Minh,
-        vec![at_prog("first", &["05:00"]), at_prog("second", &["05:00"]), hi],
+        vec![
+            at_prog("first", &["05:00"]),
+            at_prog("second", &["05:00"]),
+            hi,
+        ],
     );
     let v = occurrences(
         &cfg,
@@ -234,7 +282,12 @@ fn ties_order_by_priority_then_config_order() {
 #[test]
 fn utc_station_zone_and_cron_year_field() {
     let cfg = config(chrono_tz::UTC, vec![cron_prog("y", "0 0 8 1 1 * 2027")]);
-    let v = occurrences(&cfg, utc(2026, 1, 1, 0, 0, 0), utc(2030, 1, 1, 0, 0, 0), None);
+    let v = occurrences(
+        &cfg,
+        utc(2026, 1, 1, 0, 0, 0),
+        utc(2030, 1, 1, 0, 0, 0),
+        None,
+    );
     assert_eq!(ids(&v), ["y@2027-01-01T08:00:00+00:00"]);
 }
 

@@ -59,7 +59,10 @@ pub struct Plan {
 
 impl Plan {
     pub fn is_empty(&self) -> bool {
-        self.due.is_empty() && self.missed.is_empty() && self.skipped.is_empty() && self.next.is_none()
+        self.due.is_empty()
+            && self.missed.is_empty()
+            && self.skipped.is_empty()
+            && self.next.is_none()
     }
 }
 

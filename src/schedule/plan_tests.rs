@@ -50,7 +50,10 @@ fn untrusted_clock_gives_an_empty_plan() {
 fn empty_log_catches_up_from_the_start_of_the_local_day() {
     let cfg = config(
         TZ,
-        vec![at_prog("a", &["00:00", "05:00", "08:55", "17:00"]), at_prog("y", &["23:00"])],
+        vec![
+            at_prog("a", &["00:00", "05:00", "08:55", "17:00"]),
+            at_prog("y", &["23:00"]),
+        ],
     );
     let now = at(9, 0, 0);
     let p = plan(&cfg, &Facts::default(), now, now);
@@ -121,7 +124,14 @@ fn a_tie_at_the_anchor_is_not_lost() {
 fn one_waiting_behind_a_preempting_broadcast_is_not_lost() {
     let mut alarm = at_prog("alarm", &["05:00"]);
     alarm.priority = 100;
-    let cfg = config(TZ, vec![at_prog("news", &["04:40"]), at_prog("notice", &["04:55"]), alarm]);
+    let cfg = config(
+        TZ,
+        vec![
+            at_prog("news", &["04:40"]),
+            at_prog("notice", &["04:55"]),
+            alarm,
+        ],
+    );
     // news on air since 04:40, notice waiting since 04:55, alarm preempts at 05:00.
     let f = facts_with(&[id("news", 4, 40), id("alarm", 5, 0)], at(5, 0, 0));
     let p = plan(&cfg, &f, at(5, 3, 0), at(4, 0, 0));
@@ -132,7 +142,10 @@ fn one_waiting_behind_a_preempting_broadcast_is_not_lost() {
 
 #[test]
 fn waiting_stays_due_until_late_limit_then_missed() {
-    let cfg = config(TZ, vec![at_prog("long", &["05:00"]), at_prog("b", &["05:05"])]);
+    let cfg = config(
+        TZ,
+        vec![at_prog("long", &["05:00"]), at_prog("b", &["05:05"])],
+    );
     let boot = at(4, 0, 0);
     // `long` is on air (has an on_air record); the daemon does not start `b`.
     let f = facts_with(&[id("long", 5, 0)], at(5, 0, 0));
@@ -158,7 +171,10 @@ fn due_orders_by_priority_then_earliest() {
     hi2.priority = 30;
     let cfg = config(TZ, vec![at_prog("lo", &["05:01"]), hi, hi2]);
     let p = plan(&cfg, &Facts::default(), at(5, 7, 0), at(5, 0, 0));
-    assert_eq!(ids_of(&p.due), [id("hi2", 5, 2), id("hi", 5, 6), id("lo", 5, 1)]);
+    assert_eq!(
+        ids_of(&p.due),
+        [id("hi2", 5, 2), id("hi", 5, 6), id("lo", 5, 1)]
+    );
 }
 
 #[test]
@@ -182,17 +198,31 @@ fn quiet_hours_skip_low_priority_and_let_emergencies_through() {
 
 #[test]
 fn done_is_never_due_missed_skipped_or_next_again() {
-    let mut cfg = config(TZ, vec![at_prog("a", &["05:00", "08:58", "23:00", "23:30"])]);
+    let mut cfg = config(
+        TZ,
+        vec![at_prog("a", &["05:00", "08:58", "23:00", "23:30"])],
+    );
     cfg.output.quiet_hours = vec![quiet("23:00", "23:10")];
-    let done = [id("a", 5, 0), id("a", 8, 58), id("a", 23, 0), id("a", 23, 30)];
+    let done = [
+        id("a", 5, 0),
+        id("a", 8, 58),
+        id("a", 23, 0),
+        id("a", 23, 30),
+    ];
     let mut f = facts_with(&done, at(4, 0, 0));
     f.newest = Some(at(4, 0, 0));
     for now in [at(9, 0, 0), at(23, 5, 0), at(23, 31, 0)] {
         let p = plan(&cfg, &f, now, at(4, 0, 0));
-        assert!(p.due.is_empty() && p.missed.is_empty() && p.skipped.is_empty(), "{p:?}");
+        assert!(
+            p.due.is_empty() && p.missed.is_empty() && p.skipped.is_empty(),
+            "{p:?}"
+        );
     }
     let p = plan(&cfg, &f, at(9, 0, 0), at(4, 0, 0));
-    assert_eq!(p.next.map(|o| o.id), Some("a@2026-11-28T05:00:00+07:00".to_string()));
+    assert_eq!(
+        p.next.map(|o| o.id),
+        Some("a@2026-11-28T05:00:00+07:00".to_string())
+    );
 }
 
 #[test]
@@ -202,7 +232,10 @@ fn on_start_is_due_once_per_boot() {
     let mut f = Facts::default();
     let p = plan(&cfg, &f, boot1, boot1);
     assert!(p.due.is_empty());
-    assert_eq!(p.next.as_ref().map(|o| o.id.as_str()), Some("test@2026-11-27T09:00:05+07:00"));
+    assert_eq!(
+        p.next.as_ref().map(|o| o.id.as_str()),
+        Some("test@2026-11-27T09:00:05+07:00")
+    );
     let p = plan(&cfg, &f, boot1 + TimeDelta::seconds(5), boot1);
     assert_eq!(ids_of(&p.due), ["test@2026-11-27T09:00:05+07:00"]);
     f.record(&p.due[0], boot1 + TimeDelta::seconds(5));
@@ -314,7 +347,11 @@ fn daemon_loop_with_clock_steps_decides_each_occurrence_exactly_once() {
         let (what, when) = got[&o.id];
         if what == "aired" {
             let late = when - o.start_utc();
-            assert!(late >= TimeDelta::zero() && late <= TimeDelta::minutes(10), "{} {late}", o.id);
+            assert!(
+                late >= TimeDelta::zero() && late <= TimeDelta::minutes(10),
+                "{} {late}",
+                o.id
+            );
         }
     }
     // +5 min at 18:27 -> 18:32: h@18:30 still airs, 2 min late.
@@ -328,13 +365,18 @@ fn daemon_loop_with_clock_steps_decides_each_occurrence_exactly_once() {
 fn restart_after_the_simulated_day_finds_nothing_to_do() {
     let cfg = config(TZ, vec![at_prog("h", &["05:00", "17:00"])]);
     let mut facts = Facts::default();
-    let clock: Vec<_> = (0..24 * 60).map(|m| at(0, 0, 0) + TimeDelta::minutes(m)).collect();
+    let clock: Vec<_> = (0..24 * 60)
+        .map(|m| at(0, 0, 0) + TimeDelta::minutes(m))
+        .collect();
     let got = simulate(&cfg, &mut facts, at(0, 0, 0), &clock);
     assert_eq!(got.len(), 2);
     // Restart (new boot) at 17:03 with the same facts: nothing due or missed.
     let p = plan(&cfg, &facts, at(17, 3, 0), at(17, 3, 0));
     assert!(p.due.is_empty() && p.missed.is_empty());
-    assert_eq!(p.next.map(|o| o.id), Some("h@2026-11-28T05:00:00+07:00".to_string()));
+    assert_eq!(
+        p.next.map(|o| o.id),
+        Some("h@2026-11-28T05:00:00+07:00".to_string())
+    );
 }
 
 #[test]

@@ -11,7 +11,7 @@ use crate::config::{Config, QuietHours, EMERGENCY_PRIORITY};
 /// `Some(reason)` when a priority < 100 occurrence starts inside quiet hours,
 /// e.g. `"quiet hours 21:30-05:00"`.
 pub fn quiet_reason(cfg: &Config, occ: &Occurrence) -> Option<String> {
-    if occ.priority >= EMERGENCY_PRIORITY {
+    if occ.priority >= EMERGENCY_PRIORITY || cfg.output.quiet_hours.is_empty() {
         return None;
     }
     let local = occ.start.with_timezone(&cfg.station.timezone).time();
@@ -42,7 +42,11 @@ mod tests {
     use chrono_tz::Asia::Ho_Chi_Minh;
 
     fn occ_at(cfg: &Config, hh: u32, mm: u32, priority: u32) -> Occurrence {
-        let mut o = Occurrence::new(&cfg.programs[0], 0, local(Ho_Chi_Minh, 2026, 11, 27, hh, mm, 0));
+        let mut o = Occurrence::new(
+            &cfg.programs[0],
+            0,
+            local(Ho_Chi_Minh, 2026, 11, 27, hh, mm, 0),
+        );
         o.priority = priority;
         o
     }

@@ -16,7 +16,9 @@ pub const RATE: u32 = 48_000;
 
 pub fn loa() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_loa"));
-    c.env_remove("LOA_CONFIG").env_remove("LOA_FAKE_TIME").env("LOA_LOG", "debug");
+    c.env_remove("LOA_CONFIG")
+        .env_remove("LOA_FAKE_TIME")
+        .env("LOA_LOG", "debug");
     c
 }
 
@@ -57,7 +59,9 @@ impl Station {
 
     /// Local wall-clock "HH:MM:SS" of instant `t` in the station zone.
     pub fn local_hms(&self, t: DateTime<Utc>) -> String {
-        (t + TimeDelta::hours(self.offset_h)).format("%H:%M:%S").to_string()
+        (t + TimeDelta::hours(self.offset_h))
+            .format("%H:%M:%S")
+            .to_string()
     }
 
     /// Write `loa.toml` with this station header and the given programs/extra TOML.
@@ -94,7 +98,12 @@ impl Station {
     }
 
     pub fn cmd(&self, args: &[&str]) -> Output {
-        loa().arg("--config").arg(self.config_path()).args(args).output().unwrap()
+        loa()
+            .arg("--config")
+            .arg(self.config_path())
+            .args(args)
+            .output()
+            .unwrap()
     }
 
     /// The as-run log as JSON values, one per line.
@@ -102,7 +111,9 @@ impl Station {
         let Ok(text) = std::fs::read_to_string(self.path("state/asrun.jsonl")) else {
             return Vec::new();
         };
-        text.lines().map(|l| serde_json::from_str(l).expect("as-run line is JSON")).collect()
+        text.lines()
+            .map(|l| serde_json::from_str(l).expect("as-run line is JSON"))
+            .collect()
     }
 
     /// Outcome records (event = outcome) for `program`.
@@ -114,7 +125,12 @@ impl Station {
     }
 
     /// Wait until `pred` holds on the as-run log, or panic after `limit`.
-    pub fn wait_for(&self, limit: Duration, what: &str, pred: impl Fn(&[serde_json::Value]) -> bool) {
+    pub fn wait_for(
+        &self,
+        limit: Duration,
+        what: &str,
+        pred: impl Fn(&[serde_json::Value]) -> bool,
+    ) {
         let t = Instant::now();
         while t.elapsed() < limit {
             if pred(&self.asrun()) {
@@ -122,7 +138,10 @@ impl Station {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        panic!("timed out waiting for {what}; as-run log:\n{:#?}", self.asrun());
+        panic!(
+            "timed out waiting for {what}; as-run log:\n{:#?}",
+            self.asrun()
+        );
     }
 }
 
@@ -166,16 +185,25 @@ impl Drop for Daemon {
 }
 
 fn unsafe_kill(pid: u32, sig: &str) {
-    let _ = Command::new("kill").arg(format!("-{sig}")).arg(pid.to_string()).status();
+    let _ = Command::new("kill")
+        .arg(format!("-{sig}"))
+        .arg(pid.to_string())
+        .status();
 }
 
 /// A 16-bit 48 kHz stereo sine starting at phase 0 (a sharp onset).
 pub fn write_tone(path: &Path, hz: f32, secs: f32, amp: f32) {
-    let spec = hound::WavSpec { channels: 2, sample_rate: RATE, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: RATE,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
     let mut w = hound::WavWriter::create(path, spec).unwrap();
     let n = (secs * RATE as f32) as usize;
     for i in 0..n {
-        let v = (amp * (2.0 * std::f32::consts::PI * hz * i as f32 / RATE as f32).sin() * 32767.0) as i16;
+        let v = (amp * (2.0 * std::f32::consts::PI * hz * i as f32 / RATE as f32).sin() * 32767.0)
+            as i16;
         w.write_sample(v).unwrap();
         w.write_sample(v).unwrap();
     }
@@ -184,7 +212,9 @@ pub fn write_tone(path: &Path, hz: f32, secs: f32, amp: f32) {
 
 pub fn write_garbage(path: &Path) {
     let mut f = std::fs::File::create(path).unwrap();
-    let junk: Vec<u8> = (0..50_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let junk: Vec<u8> = (0..50_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
     f.write_all(&junk).unwrap();
 }
 
@@ -198,14 +228,28 @@ pub struct Recording {
 impl Recording {
     /// Read a `wav:` output file and its `.start` sidecar.
     pub fn read_wav(path: &Path) -> Recording {
-        let side = std::fs::read_to_string(format!("{}.start", path.display())).expect("wav sidecar");
-        let t0 = DateTime::parse_from_rfc3339(side.trim()).expect("sidecar time").with_timezone(&Utc);
+        let side =
+            std::fs::read_to_string(format!("{}.start", path.display())).expect("wav sidecar");
+        let t0 = DateTime::parse_from_rfc3339(side.trim())
+            .expect("sidecar time")
+            .with_timezone(&Utc);
         let mut r = hound::WavReader::open(path).expect("open wav");
         let spec = r.spec();
         let ch = spec.channels as usize;
         let raw: Vec<i16> = r.samples::<i16>().map_while(Result::ok).collect();
-        let samples = raw.chunks(ch).map(|c| c.iter().map(|s| (*s as f32 / 32768.0).abs()).fold(0.0, f32::max)).collect();
-        Recording { t0, rate: spec.sample_rate, samples }
+        let samples = raw
+            .chunks(ch)
+            .map(|c| {
+                c.iter()
+                    .map(|s| (*s as f32 / 32768.0).abs())
+                    .fold(0.0, f32::max)
+            })
+            .collect();
+        Recording {
+            t0,
+            rate: spec.sample_rate,
+            samples,
+        }
     }
 
     pub fn time_of(&self, idx: usize) -> DateTime<Utc> {

@@ -14,7 +14,12 @@ use super::{Recording, RATE};
 
 /// Whether a PulseAudio server answers (`pactl info`).
 pub fn available() -> bool {
-    Command::new("pactl").arg("info").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+    Command::new("pactl")
+        .arg("info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// Skip (return false) without PulseAudio, except under CI where it must be there.
@@ -25,26 +30,39 @@ pub fn required_or_skip(test: &str) -> bool {
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!("{test}: no PulseAudio server answers, and CI=true requires the real audio path (see scripts/pulse-null.sh)");
     }
-    eprintln!("{test}: SKIPPED — no PulseAudio server (run scripts/test.sh, which starts a null sink)");
+    eprintln!(
+        "{test}: SKIPPED — no PulseAudio server (run scripts/test.sh, which starts a null sink)"
+    );
     false
 }
 
+/// Bytes read so far, and the tightest bound on sample 0's wall-clock instant.
+type Captured = Arc<Mutex<(Vec<u8>, Option<DateTime<Utc>>)>>;
+
 pub struct Parec {
     child: Child,
-    state: Arc<Mutex<(Vec<u8>, Option<DateTime<Utc>>)>>,
+    state: Captured,
     reader: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Parec {
     pub fn start() -> Parec {
         let mut child = Command::new("parec")
-            .args(["-d", "nullsink.monitor", "--latency-msec=10", "--format=s16le", "--rate=48000", "--channels=2", "--raw"])
+            .args([
+                "-d",
+                "nullsink.monitor",
+                "--latency-msec=10",
+                "--format=s16le",
+                "--rate=48000",
+                "--channels=2",
+                "--raw",
+            ])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("spawn parec");
         let mut out = child.stdout.take().unwrap();
-        let state = Arc::new(Mutex::new((Vec::new(), None::<DateTime<Utc>>)));
+        let state: Captured = Arc::new(Mutex::new((Vec::new(), None)));
         let st = state.clone();
         let reader = std::thread::spawn(move || {
             let mut buf = vec![0u8; 8192];
@@ -62,7 +80,11 @@ impl Parec {
             }
         });
         std::thread::sleep(Duration::from_millis(300));
-        Parec { child, state, reader: Some(reader) }
+        Parec {
+            child,
+            state,
+            reader: Some(reader),
+        }
     }
 
     pub fn stop(mut self) -> Recording {
@@ -72,15 +94,18 @@ impl Parec {
             let _ = r.join();
         }
         let g = self.state.lock().unwrap();
-        let samples = g
-            .0
-            .chunks_exact(4)
-            .map(|f| {
-                let l = i16::from_le_bytes([f[0], f[1]]) as f32 / 32768.0;
-                let r = i16::from_le_bytes([f[2], f[3]]) as f32 / 32768.0;
-                l.abs().max(r.abs())
-            })
-            .collect();
-        Recording { t0: g.1.expect("parec delivered audio"), rate: RATE, samples }
+        let samples =
+            g.0.chunks_exact(4)
+                .map(|f| {
+                    let l = i16::from_le_bytes([f[0], f[1]]) as f32 / 32768.0;
+                    let r = i16::from_le_bytes([f[2], f[3]]) as f32 / 32768.0;
+                    l.abs().max(r.abs())
+                })
+                .collect();
+        Recording {
+            t0: g.1.expect("parec delivered audio"),
+            rate: RATE,
+            samples,
+        }
     }
 }

@@ -101,14 +101,17 @@ fn open_occurrences_and_interrupted_close() {
         .collect();
     assert_eq!(open, vec![occ("chieu", B), occ("toi", C)]);
 
+    let before = log.open_occurrences();
+    drop(log);
     let log2 = AsRun::open(dir.path()).unwrap();
-    assert_eq!(log2.open_occurrences(), log.open_occurrences());
+    assert_eq!(log2.open_occurrences(), before);
     drop(log2);
 
     let mut log = AsRun::open(dir.path()).unwrap();
     let closed = log.close_interrupted().unwrap();
     assert_eq!(closed, vec![occ("chieu", B), occ("toi", C)]);
     assert!(log.open_occurrences().is_empty());
+    drop(log);
     let log = AsRun::open(dir.path()).unwrap();
     assert!(log.open_occurrences().is_empty());
     assert_eq!(log.lines(), 7);
@@ -280,4 +283,19 @@ fn read_skips_a_torn_last_line_without_touching_the_file() {
     let only_28 = read_between(&path, day, day).unwrap();
     assert_eq!(only_28.len(), 1);
     assert_eq!(only_28[0].occurrence, occ("sang", C));
+}
+
+#[test]
+fn a_second_writer_on_the_same_state_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = AsRun::open(dir.path()).unwrap();
+    match AsRun::open(dir.path()) {
+        Err(RecordError::Locked { path }) => assert_eq!(path, dir.path().join("asrun.jsonl")),
+        other => panic!("expected Locked, got {:?}", other.map(|a| a.lines())),
+    }
+    drop(first);
+    assert!(
+        AsRun::open(dir.path()).is_ok(),
+        "the lock goes with the first writer"
+    );
 }
