@@ -28,4 +28,19 @@ if [[ ${#need[@]} -gt 0 ]]; then
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
 
-exec cargo run --release -- run --config config/demo.toml "$@"
+# No sound card and no sound server (a fresh VM or container)? Then the demo
+# records to a WAV file instead of failing every broadcast, and says so.
+args=("$@")
+if [[ " ${args[*]-} " != *" --output "* ]]; then
+  has_card=0
+  grep -qv "no soundcards" /proc/asound/cards 2>/dev/null && has_card=1
+  command -v pactl >/dev/null 2>&1 && timeout 3 pactl info >/dev/null 2>&1 && has_card=1
+  if [[ $has_card -eq 0 ]]; then
+    mkdir -p state
+    echo "demo.sh: no sound card or sound server here: airing into state/demo.wav instead" >&2
+    echo "         (listen to it afterwards, or pass --output default / --output null)" >&2
+    args+=(--output wav:state/demo.wav)
+  fi
+fi
+
+exec cargo run --release -- run --config config/demo.toml "${args[@]}"

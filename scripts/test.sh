@@ -7,8 +7,7 @@
 #   scripts/test.sh schedule::      # extra arguments go to the test runner (filters...)
 #
 # - Uses cargo-nextest when installed (`cargo nextest run --all-targets
-#   --no-fail-fast`), else `cargo test --all-targets --no-fail-fast`; doc tests
-#   run too (`cargo test --doc`).
+#   --no-fail-fast`), else `cargo test --all-targets --no-fail-fast` (the crate has no doc tests).
 # - Sound: if $PULSE_SERVER (or the default server) already answers and has a
 #   sink named `nullsink`, it is used. Otherwise a private PulseAudio with a
 #   null sink is started with scripts/pulse-null.sh and stopped at the end.

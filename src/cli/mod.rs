@@ -6,6 +6,7 @@
 mod agenda;
 mod check;
 mod log;
+mod remote;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -56,6 +57,24 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Ask the running daemon what is on air, what is next, and how the output is.
+    Status {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Ask the running daemon to air something now: a program id, a clip in the clips folder, or a file.
+    Play {
+        /// Program id, clip name in the clips folder (chime or chime.ogg), or a path with a `/` (./tin.mp3).
+        target: String,
+        /// Priority of this broadcast (default 50: interrupts routine programs, not emergencies).
+        #[arg(long)]
+        priority: Option<u32>,
+    },
+    /// Stop what is on air (recorded as `stopped`, with who asked).
+    Stop,
+    /// Make the running daemon re-read its config; an invalid one is refused and the old one keeps running.
+    Reload,
     /// Show the as-run log: what aired, when, and how.
     Log {
         /// First date (YYYY-MM-DD), inclusive.
@@ -100,6 +119,10 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Check => check::run(&cli.config, clock),
+        Command::Status { json } => remote::status(&cli.config, json),
+        Command::Play { target, priority } => remote::play(&cli.config, &target, priority),
+        Command::Stop => remote::stop(&cli.config),
+        Command::Reload => remote::reload(&cli.config),
         Command::Agenda { from, days, json } => {
             agenda::run(&cli.config, clock, from.as_deref(), days, json)
         }

@@ -1,4 +1,4 @@
-//! What wakes the daemon: a finished broadcast or a signal.
+//! What wakes the daemon: a finished broadcast, a signal, or a control request.
 //!
 //! Everything that happens outside the scheduling loop arrives as an [`Event`]
 //! on one channel, so the loop is the only place that changes daemon state.
@@ -8,6 +8,7 @@ use std::sync::mpsc::Sender;
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 
+use crate::control::Call;
 use crate::playout::BroadcastReport;
 
 pub enum Event {
@@ -17,6 +18,8 @@ pub enum Event {
     Reload,
     /// Stop airing, record, exit (SIGTERM, SIGINT).
     Shutdown,
+    /// A request from the control socket, to answer.
+    Control(Call),
 }
 
 /// Forward SIGHUP/SIGTERM/SIGINT to the loop.

@@ -9,6 +9,7 @@ mod events;
 mod notify;
 mod outcome;
 mod power;
+mod requests;
 mod station;
 
 use std::path::PathBuf;
@@ -33,6 +34,9 @@ pub struct Options {
 /// how late a forward clock step is noticed, costs nothing measurable.
 pub const MAX_SLEEP: Duration = Duration::from_secs(5);
 
+/// How long a control request may wait for the loop (clients wait longer).
+const CONTROL_WAIT: Duration = Duration::from_secs(8);
+
 /// Why the daemon could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum DaemonError {
@@ -40,6 +44,8 @@ pub enum DaemonError {
     Config(Vec<config::Diagnostic>),
     #[error("as-run log: {0}")]
     Record(#[from] crate::record::RecordError),
+    #[error("{0}")]
+    Control(crate::control::ControlError),
     #[error("cannot watch signals: {0}")]
     Signals(std::io::Error),
 }
@@ -59,6 +65,21 @@ pub fn run(opts: Options) -> Result<(), DaemonError> {
     let asrun = AsRun::open(&cfg.paths.state)?;
     let (tx, rx) = mpsc::channel();
     events::forward_signals(tx.clone()).map_err(DaemonError::Signals)?;
+    let socket = crate::control::socket_path(&cfg.paths.state);
+    let dispatch = crate::control::via_channel(tx.clone(), Event::Control, CONTROL_WAIT);
+    // Without the socket loa still airs; the operator just cannot steer it.
+    let _server = match crate::control::Server::start(&socket, dispatch) {
+        Ok(s) => Some(s),
+        Err(e @ crate::control::ControlError::AlreadyRunning(_)) => {
+            return Err(DaemonError::Control(e))
+        }
+        Err(e) => {
+            tracing::error!(
+                "control socket unavailable ({e}): status/play/stop/reload will not work"
+            );
+            None
+        }
+    };
     let mut station = Station::new(cfg, opts, asrun, tx);
     station.close_interrupted();
     station.notifier.ready("starting");

@@ -16,8 +16,13 @@ use crate::schedule::Occurrence;
 pub enum StopCause {
     /// A higher-priority occurrence (its id) took the output.
     Preempted(String),
+    /// An operator asked (`loa stop`; who).
+    Operator(String),
     /// The daemon is shutting down.
     Shutdown,
+    /// Armed ahead of its start from a config that was since reloaded: it is
+    /// re-armed from the new one (never on air, never recorded).
+    Rearm,
 }
 
 pub fn local(t: DateTime<Utc>, tz: Tz) -> chrono::DateTime<chrono::FixedOffset> {
@@ -95,6 +100,10 @@ pub fn finished(
         (_, Some(StopCause::Preempted(by))) => {
             (Outcome::Preempted, Some(format!("preempted by {by}")))
         }
+        (_, Some(StopCause::Operator(who))) => {
+            (Outcome::Stopped, Some(format!("stopped by {who}")))
+        }
+        (_, Some(StopCause::Rearm)) => (Outcome::Stopped, Some("re-armed".to_string())),
         (_, Some(StopCause::Shutdown)) => (Outcome::Stopped, Some("shutdown".to_string())),
         (EndedBy::MaxDuration, None) => (Outcome::Aired, Some("cut at max_duration".to_string())),
         (EndedBy::Stopped, None) => (Outcome::Stopped, Some("stopped".to_string())),
@@ -123,6 +132,14 @@ pub fn finished(
         items,
         prev: String::new(),
     }
+}
+
+/// Put `note` in front of the record's reason.
+pub fn prepend_reason(rec: &mut Record, note: String) {
+    rec.reason = Some(match rec.reason.take() {
+        Some(r) => format!("{note}; {r}"),
+        None => note,
+    });
 }
 
 /// "5m", "1h2m", "45s": for reasons an operator reads.

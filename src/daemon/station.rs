@@ -28,30 +28,43 @@ const ARM_LEAD: Duration = Duration::from_millis(250);
 /// nothing is due.
 const RETRY_OPEN: Duration = Duration::from_secs(10);
 
-struct OnAir {
+/// A broadcast to hand to playout: a scheduled occurrence or an operator's `play`.
+pub(super) struct Job {
+    pub occ: Occurrence,
+    pub play: Vec<Item>,
+    pub volume: f32,
+    pub max_duration: Option<Duration>,
+    /// Who asked for it (`loa play`), for the as-run record.
+    pub requested_by: Option<String>,
+}
+
+pub(super) struct OnAir {
     seq: u64,
-    occ: Occurrence,
-    broadcast: Broadcast,
+    pub occ: Occurrence,
+    pub broadcast: Broadcast,
     /// Wall time of the first sample.
-    started: DateTime<Utc>,
+    pub started: DateTime<Utc>,
     /// The `on_air` record is written (false while armed ahead of the start).
-    recorded: bool,
-    cause: Option<StopCause>,
+    pub recorded: bool,
+    pub cause: Option<StopCause>,
     not_active: Vec<ItemAired>,
+    requested_by: Option<String>,
 }
 
 pub struct Station {
     pub cfg: Config,
     pub notifier: Notifier,
-    clock: Clock,
-    boot: DateTime<Utc>,
+    pub(super) clock: Clock,
+    pub(super) boot: DateTime<Utc>,
     output_override: Option<String>,
     asrun: AsRun,
-    facts: Facts,
+    pub(super) facts: Facts,
     tx: Sender<Event>,
-    output: Option<Output>,
-    open_error: Option<(String, Instant)>,
-    on_air: Option<OnAir>,
+    pub(super) output: Option<Output>,
+    pub(super) open_error: Option<(String, Instant)>,
+    pub(super) on_air: Option<OnAir>,
+    /// An operator's `play`, waiting for the output to be free.
+    pub(super) queued: Option<Job>,
     seq: u64,
     distrusted_logged: bool,
     last_status: String,
@@ -76,6 +89,7 @@ impl Station {
             output: None,
             open_error: None,
             on_air: None,
+            queued: None,
             seq: 0,
             distrusted_logged: false,
             last_status: String::new(),
@@ -90,7 +104,7 @@ impl Station {
         )
     }
 
-    fn tz(&self) -> chrono_tz::Tz {
+    pub(super) fn tz(&self) -> chrono_tz::Tz {
         self.cfg.station.timezone
     }
 
@@ -164,6 +178,11 @@ impl Station {
                 self.tz(),
             ));
         }
+        if self.on_air.is_none() {
+            if let Some(job) = self.queued.take() {
+                self.start(job, Instant::now(), now);
+            }
+        }
         if let Some(top) = plan.due.into_iter().next() {
             self.take_due(top, now);
         }
@@ -207,7 +226,9 @@ impl Station {
     /// The most urgent due occurrence: start it, confirm it if armed, or preempt.
     fn take_due(&mut self, top: Occurrence, now: DateTime<Utc>) {
         let Some(cur) = self.on_air.as_mut() else {
-            self.start(top, Instant::now(), now);
+            if let Some(job) = self.job_for(top) {
+                self.start(job, Instant::now(), now);
+            }
             return;
         };
         if cur.occ.id == top.id {
@@ -257,7 +278,9 @@ impl Station {
         }
         if lead <= ARM_LEAD && self.on_air.is_none() && self.output.is_some() {
             let at = self.clock.instant_of(next.start.with_timezone(&Utc));
-            self.start(next.clone(), at, now);
+            if let Some(job) = self.job_for(next.clone()) {
+                self.start(job, at, now);
+            }
         }
     }
 
@@ -319,8 +342,25 @@ impl Station {
         }
     }
 
-    /// Hand `occ` to playout, its first sample at `at` (now when `at` has passed).
-    fn start(&mut self, occ: Occurrence, at: Instant, now: DateTime<Utc>) {
+    /// The job for a scheduled occurrence: its program's items and settings.
+    fn job_for(&self, occ: Occurrence) -> Option<Job> {
+        let program = self
+            .cfg
+            .programs
+            .get(occ.index)
+            .filter(|p| p.id == occ.program)?;
+        Some(Job {
+            play: program.play.clone(),
+            volume: program.volume,
+            max_duration: program.max_duration,
+            requested_by: None,
+            occ,
+        })
+    }
+
+    /// Hand a job to playout, its first sample at `at` (now when `at` has passed).
+    pub(super) fn start(&mut self, job: Job, at: Instant, now: DateTime<Utc>) {
+        let occ = job.occ;
         if let Err(reason) = self.open_output() {
             tracing::error!("failed {}: {reason}", occ.id);
             let reason = format!("output unavailable: {reason}");
@@ -333,19 +373,11 @@ impl Station {
             ));
             return;
         }
-        let Some(program) = self
-            .cfg
-            .programs
-            .get(occ.index)
-            .filter(|p| p.id == occ.program)
-        else {
-            return;
-        };
-        let (items, not_active) = plan_items(&program.play, &self.cfg.paths.clips);
+        let (items, not_active) = plan_items(&job.play, &self.cfg.paths.clips);
         let plan = BroadcastPlan {
             items,
-            volume: program.volume,
-            max_duration: program.max_duration,
+            volume: job.volume,
+            max_duration: job.max_duration,
         };
         self.seq += 1;
         let (seq, tx) = (self.seq, self.tx.clone());
@@ -369,6 +401,7 @@ impl Station {
             recorded: false,
             cause: None,
             not_active,
+            requested_by: job.requested_by,
         };
         if !armed {
             on_air.recorded = true;
@@ -400,7 +433,10 @@ impl Station {
     pub fn handle(&mut self, ev: Event) {
         match ev {
             Event::Done { seq, report } => self.done(seq, report),
-            Event::Reload => self.reload(),
+            Event::Reload => {
+                let _ = self.reload();
+            }
+            Event::Control(call) => self.answer(call),
             Event::Shutdown => {}
         }
     }
@@ -413,6 +449,7 @@ impl Station {
         let failed = matches!(report.ended_by, EndedBy::DeviceFailed(_));
         if a.recorded {
             let ended = self.clock.now();
+            let requested_by = a.requested_by.clone();
             let rec = outcome::finished(
                 &a.occ,
                 a.started,
@@ -422,6 +459,10 @@ impl Station {
                 a.cause.as_ref(),
                 a.not_active,
             );
+            let mut rec = rec;
+            if let Some(who) = requested_by {
+                outcome::prepend_reason(&mut rec, format!("played by {who}"));
+            }
             let aired: f64 = rec.items.iter().map(|i| i.seconds).sum();
             let first = match report.first_sample {
                 Some(f) => {
@@ -432,7 +473,7 @@ impl Station {
                 None => "nothing aired".to_string(),
             };
             tracing::info!(
-                "ended: {} {:?}{} ({first})",
+                "ended: {} {}{} ({first})",
                 a.occ.id,
                 rec.outcome.unwrap_or(Outcome::Aired),
                 rec.reason
@@ -451,27 +492,42 @@ impl Station {
         }
     }
 
-    fn reload(&mut self) {
+    /// Re-read the config. A valid one replaces the old for future
+    /// occurrences (what is on air continues); an invalid one is refused and
+    /// the old one keeps running. Returns the number of programs, or the errors.
+    pub(super) fn reload(&mut self) -> Result<usize, Vec<crate::config::Diagnostic>> {
         self.notifier.reloading();
-        match super::load_config(&self.cfg.path) {
+        let result = match super::load_config(&self.cfg.path) {
             Ok(cfg) => {
                 let old_device = self.output_spec().to_string();
                 self.cfg = cfg;
                 if self.output_spec().to_string() != old_device && self.on_air.is_none() {
                     self.output = None;
                 }
+                // A broadcast armed from the old config is re-armed from the new one.
+                if let Some(a) = self
+                    .on_air
+                    .as_mut()
+                    .filter(|a| !a.recorded && a.cause.is_none())
+                {
+                    a.cause = Some(StopCause::Rearm);
+                    a.broadcast.stop();
+                }
                 tracing::info!("config reloaded: {} programs", self.cfg.programs.len());
+                Ok(self.cfg.programs.len())
             }
             Err(diags) => {
-                for d in diags {
+                for d in &diags {
                     tracing::error!("{d}");
                 }
                 tracing::error!(
                     "reload refused: the config has errors; the old schedule keeps running"
                 );
+                Err(diags)
             }
-        }
+        };
         self.notifier.ready(&self.last_status);
+        result
     }
 
     /// SIGTERM: fade out what is on air, record it `stopped` (shutdown), exit.

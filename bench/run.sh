@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# bench/run.sh — loa's benchmarks; writes BENCHMARKS.md (machine, command, figures).
+#
+#   bench/run.sh            # all: on-air lateness (wav: and PulseAudio vs a
+#                           # sleep+paplay baseline), idle RSS/CPU, agenda speed
+#
+# Needs what scripts/test.sh needs (PulseAudio for the real-path lateness).
+# Figures come from recordings of what went on air, never from loa's own log.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+out="$repo/BENCHMARKS.md"
+tmp=$(mktemp)
+started_pulse=0
+cleanup() { [[ $started_pulse -eq 1 ]] && scripts/pulse-null.sh stop || true; rm -f "$tmp"; }
+trap cleanup EXIT
+
+cargo build --release --quiet
+if ! (command -v pactl >/dev/null && timeout 3 pactl list short sinks 2>/dev/null | grep -q nullsink); then
+  eval "$(scripts/pulse-null.sh start)"
+  export PULSE_SERVER XDG_RUNTIME_DIR
+  started_pulse=1
+fi
+
+echo "== on-air lateness (about 3 minutes)" >&2
+cargo test --release --quiet --test bench_lateness -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
+echo "== idle (60 s)" >&2
+bench/idle.sh 60 | tee -a "$tmp"
+echo "== agenda" >&2
+bench/agenda.sh | tee -a "$tmp"
+
+{
+  echo "# Benchmarks"
+  echo
+  echo "Written by \`bench/run.sh\` on $(date -u +%Y-%m-%dT%H:%MZ)."
+  echo
+  echo "- Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -sr)"
+  echo "- Build: release (\`cargo build --release\`), $(rustc --version)"
+  echo "- Shared, noisy machine: figures are indicative; re-run \`bench/run.sh\` to compare."
+  echo
+  echo "## Results"
+  echo
+  echo '```'
+  cat "$tmp"
+  echo '```'
+  echo
+  cat bench/NOTES.md
+} > "$out"
+echo "wrote $out" >&2
