@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDateTime, TimeDelta, TimeZone, Utc};
+use std::io::Write;
+
+use chrono::{DateTime, Datelike, NaiveDateTime, TimeDelta, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 
 use crate::clock::Clock;
@@ -71,69 +73,96 @@ pub fn run(
         _ => None,
     };
     let entries = schedule::agenda(&cfg, from, to, None, &mut duration_of);
-    let out = if json_out {
-        render_json(&entries)
+    let stdout = std::io::stdout().lock();
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout);
+    if json_out {
+        write_json(&mut w, &entries)?;
     } else {
-        render_table(&entries, tz, from, to)
-    };
-    println!("{out}");
+        write_table(&mut w, &entries, tz, from, to)?;
+    }
+    w.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn render_json(entries: &[AgendaEntry]) -> String {
-    let arr: Vec<serde_json::Value> = entries.iter().map(AgendaEntry::to_json).collect();
-    serde_json::to_string_pretty(&arr).unwrap_or_else(|_| "[]".into())
+/// A JSON array, one entry per line: valid JSON, and greppable.
+pub fn write_json(w: &mut impl Write, entries: &[AgendaEntry]) -> std::io::Result<()> {
+    w.write_all(b"[")?;
+    for (i, e) in entries.iter().enumerate() {
+        w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut *w, &e.json())?;
+    }
+    w.write_all(b"\n]\n")
 }
 
-fn mmss(d: Option<Duration>) -> String {
-    d.map_or("?".into(), |d| {
-        format!("{}:{:02}", d.as_secs() / 60, d.as_secs() % 60)
-    })
+fn write_mmss(w: &mut impl Write, d: Option<Duration>) -> std::io::Result<()> {
+    match d {
+        Some(d) => write!(w, "{}:{:02}", d.as_secs() / 60, d.as_secs() % 60),
+        None => w.write_all(b"?"),
+    }
 }
 
-pub fn render_table(
+const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+pub fn write_table(
+    w: &mut impl Write,
     entries: &[AgendaEntry],
     tz: Tz,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-) -> String {
-    let mut out = format!(
-        "Agenda {} → {} ({tz}): {} broadcast(s)\n",
+) -> std::io::Result<()> {
+    writeln!(
+        w,
+        "Agenda {} → {} ({tz}): {} broadcast(s)",
         from.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
         to.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
         entries.len()
-    );
-    let mut day = String::new();
+    )?;
+    let mut day = None;
     for e in entries {
-        let d = e.occ.start.format("%a %Y-%m-%d").to_string();
-        if d != day {
-            out.push_str(&format!("\n{d}\n"));
-            day = d;
+        let t = &e.occ.start;
+        let date = t.date_naive();
+        if day != Some(date) {
+            let wd = WEEKDAYS[t.weekday().num_days_from_monday() as usize];
+            write!(
+                w,
+                "\n{wd} {:04}-{:02}-{:02}\n",
+                date.year(),
+                date.month(),
+                date.day()
+            )?;
+            day = Some(date);
         }
-        let flag = match e.decision {
-            Decision::Air => String::new(),
-            ref other => format!(
-                "  [{}] {}",
-                other.as_str(),
-                e.reason.clone().unwrap_or_default()
-            ),
-        };
-        out.push_str(&format!(
-            "  {}  {:<16} p{:<3} {:>6}  {}{flag}\n",
-            e.occ.start.format("%H:%M:%S"),
+        write!(
+            w,
+            "  {:02}:{:02}:{:02}  {:<16} p{:<3} ",
+            t.hour(),
+            t.minute(),
+            t.second(),
             e.occ.program,
-            e.occ.priority,
-            mmss(e.duration),
-            e.occ.title
-        ));
-        let names: Vec<String> = e
-            .items
-            .iter()
-            .map(|i| format!("{} ({})", i.name, mmss(i.duration)))
-            .collect();
-        out.push_str(&format!("            {}\n", names.join(" · ")));
+            e.occ.priority
+        )?;
+        write_mmss(w, e.duration)?;
+        write!(w, "  {}", e.occ.title)?;
+        if e.decision != Decision::Air {
+            write!(
+                w,
+                "  [{}] {}",
+                e.decision.as_str(),
+                e.reason.as_deref().unwrap_or("")
+            )?;
+        }
+        w.write_all(b"\n            ")?;
+        for (i, item) in e.items.iter().enumerate() {
+            if i > 0 {
+                w.write_all(" · ".as_bytes())?;
+            }
+            write!(w, "{} (", item.name)?;
+            write_mmss(w, item.duration)?;
+            w.write_all(b")")?;
+        }
+        w.write_all(b"\n")?;
     }
-    out
+    Ok(())
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::occurrences::start_keys;
 use super::quiet::quiet_reason;
@@ -55,23 +55,55 @@ pub struct AgendaEntry {
 }
 
 impl AgendaEntry {
-    /// The `agenda --json` shape of SPEC.md.
-    pub fn to_json(&self) -> Value {
+    /// The `agenda --json` shape of SPEC.md, borrowing from the entry.
+    pub fn json(&self) -> JsonEntry<'_> {
         let secs = |d: Option<Duration>| d.map(|d| d.as_secs_f64());
-        json!({
-            "occurrence": self.occ.id,
-            "program": self.occ.program,
-            "title": self.occ.title,
-            "start": self.occ.start.to_rfc3339_opts(SecondsFormat::Secs, false),
-            "priority": self.occ.priority,
-            "items": self.items.iter().map(|i| json!({
-                "kind": i.kind, "name": i.name, "duration_s": secs(i.duration),
-            })).collect::<Vec<_>>(),
-            "duration_s": secs(self.duration),
-            "decision": self.decision,
-            "reason": self.reason,
-        })
+        JsonEntry {
+            occurrence: &self.occ.id,
+            program: &self.occ.program,
+            title: &self.occ.title,
+            start: self.occ.start.to_rfc3339_opts(SecondsFormat::Secs, false),
+            priority: self.occ.priority,
+            items: self
+                .items
+                .iter()
+                .map(|i| JsonItem {
+                    kind: i.kind,
+                    name: &i.name,
+                    duration_s: secs(i.duration),
+                })
+                .collect(),
+            duration_s: secs(self.duration),
+            decision: self.decision,
+            reason: self.reason.as_deref(),
+        }
     }
+
+    /// [`AgendaEntry::json`] as a JSON value.
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(self.json()).unwrap_or(Value::Null)
+    }
+}
+
+/// One `agenda --json` entry (SPEC field names and order).
+#[derive(Debug, Serialize)]
+pub struct JsonEntry<'a> {
+    pub occurrence: &'a str,
+    pub program: &'a str,
+    pub title: &'a str,
+    pub start: String,
+    pub priority: u32,
+    pub items: Vec<JsonItem<'a>>,
+    pub duration_s: Option<f64>,
+    pub decision: Decision,
+    pub reason: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsonItem<'a> {
+    pub kind: &'a str,
+    pub name: &'a str,
+    pub duration_s: Option<f64>,
 }
 
 /// Describes one play item. Silence and stream durations come from the config
