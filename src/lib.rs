@@ -7,6 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod control;
 pub mod daemon;
+pub mod feed;
 pub mod playout;
 pub mod record;
 pub mod schedule;
