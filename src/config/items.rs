@@ -24,8 +24,6 @@ const KINDS: &[&[&str]] = &[
 
 const ITEM_FORMS: &str = "\"chime.ogg\", { silence = \"2s\" }, { category = \"cai-cach-hanh-chinh\", count = 2 }, { clip = \"cchc-2026-11-27\" } or { stream = \"http://radio.example.vn/vov1\", duration = \"15m\" }";
 
-const FEED_SKIP: &str =
-    "feed clips are not active yet in this version of loa: this item will be skipped";
 const STREAM_SKIP: &str =
     "stream relay is not active yet in this version of loa: this item (and its fallback) will be skipped";
 
@@ -200,7 +198,6 @@ fn read_category(d: &mut Diags, t: &TableRef<'_, '_>) -> Option<Item> {
             }
         }),
     };
-    d.warning(t.span.clone(), FEED_SKIP);
     Some(Item::Category {
         category: category?.trim().to_string(),
         count: count?,
@@ -211,6 +208,5 @@ fn read_clip(d: &mut Diags, t: &TableRef<'_, '_>) -> Option<Item> {
     let id = t
         .get("clip")
         .and_then(|f| f.non_empty_str(d, "{ clip = \"cchc-2026-11-27\" }"));
-    d.warning(t.span.clone(), FEED_SKIP);
     Some(Item::Clip(id?.trim().to_string()))
 }

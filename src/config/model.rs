@@ -18,7 +18,7 @@ pub struct Config {
     pub station: Station,
     pub output: Output,
     pub paths: Paths,
-    /// `[feed]` / `[[feed]]` tables: parsed, not active yet (feed issue).
+    /// `[feed]` / `[[feed]]` tables.
     pub feeds: Vec<Feed>,
     pub programs: Vec<Program>,
 }
@@ -91,6 +91,8 @@ pub enum When {
     Cron(Box<cron::Schedule>, String),
     /// Once per daemon start, this long after it.
     OnStart(Duration),
+    /// Once, at this instant: a broadcast pushed by a feed (never from TOML).
+    Once(chrono::DateTime<chrono::Utc>),
 }
 
 #[derive(Debug, Clone)]
@@ -129,12 +131,12 @@ pub enum Item {
     /// A station file (absolute path).
     File(PathBuf),
     Silence(Duration),
-    /// Feed clips of a category: not active yet (feed issue).
+    /// Feed clips of a category valid today, least recently aired first.
     Category {
         category: String,
         count: u32,
     },
-    /// One feed clip by id: not active yet (feed issue).
+    /// One feed clip by id.
     Clip(String),
     /// A live stream relay: not active yet (relay issue).
     Stream {
@@ -145,8 +147,8 @@ pub enum Item {
 }
 
 impl Item {
-    /// Whether this loa can air the item now (files and silences).
+    /// Whether this loa can air the item (everything but stream relays, for now).
     pub fn is_active(&self) -> bool {
-        matches!(self, Item::File(_) | Item::Silence(_))
+        !matches!(self, Item::Stream { .. })
     }
 }

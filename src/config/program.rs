@@ -326,7 +326,7 @@ fn read_play(
     if list.len() == values.len() && !list.iter().any(|i| i.is_active()) {
         d.warning(
             f.span(),
-            format!("{label} has no item this version of loa can air (only files and silences are active yet): it will air nothing"),
+            format!("{label} has no item this version of loa can air (stream relays are not active yet): it will air nothing"),
         );
     }
     Some(list)

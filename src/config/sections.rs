@@ -285,10 +285,6 @@ pub(crate) fn read_feeds(d: &mut Diags, f: Field<'_, '_>) -> Vec<Feed> {
 
 fn read_feed(d: &mut Diags, t: &TableRef<'_, '_>) -> Option<Feed> {
     t.check_keys(d, &["url", "public_key", "every", "max_store"]);
-    d.warning(
-        t.span.clone(),
-        "feeds are not active yet in this version of loa: this [feed] is checked but not synced",
-    );
     let url_example = "url = \"https://truyenthanh.example.vn/feed/manifest.json\"";
     let url = t
         .required(d, "url", url_example)

@@ -33,6 +33,8 @@ pub struct AsRun {
     open: HashMap<String, Record>,
     anchor: Option<DateTime<Utc>>,
     newest: Option<DateTime<Utc>>,
+    /// Last airing of each clip by SHA-256 (outcome records, seconds > 0).
+    last_aired: HashMap<String, DateTime<Utc>>,
     fsyncs: u64,
 }
 
@@ -80,6 +82,7 @@ impl AsRun {
             open: HashMap::new(),
             anchor: None,
             newest: None,
+            last_aired: HashMap::new(),
             fsyncs: 0,
         };
         log.load()?;
@@ -212,6 +215,15 @@ impl AsRun {
             latest = latest.max(t.with_timezone(&Utc));
         }
         self.newest = self.newest.max(Some(latest));
+        if let Some(started) = rec.started.filter(|_| rec.event == Event::Outcome) {
+            for item in rec.items.iter().filter(|i| i.seconds > 0.0) {
+                if let Some(sha) = &item.sha256 {
+                    let t = started.with_timezone(&Utc);
+                    let e = self.last_aired.entry(sha.clone()).or_insert(t);
+                    *e = (*e).max(t);
+                }
+            }
+        }
         match rec.event {
             Event::OnAir if !closed_before => {
                 self.open.entry(rec.occurrence.clone()).or_insert(rec);
@@ -247,6 +259,12 @@ impl AsRun {
                 .then_with(|| a.occurrence.cmp(&b.occurrence))
         });
         open
+    }
+
+    /// When each clip (by SHA-256) last went on air: the rotation memory of
+    /// category items, so it survives restarts.
+    pub fn last_aired(&self) -> &HashMap<String, DateTime<Utc>> {
+        &self.last_aired
     }
 
     /// `STATE/asrun.jsonl`.

@@ -2,6 +2,7 @@ use super::*;
 use crate::schedule::testutil::*;
 use chrono::Weekday;
 use chrono_tz::{Asia::Ho_Chi_Minh, Europe::Berlin};
+use crate::config::When;
 
 fn starts_utc(v: &[Occurrence]) -> Vec<DateTime<Utc>> {
     v.iter().map(|o| o.start_utc()).collect()
@@ -306,4 +307,21 @@ fn manual_occurrence_and_unknown_program() {
             known: "sang".into()
         }
     );
+}
+
+#[test]
+fn a_pushed_once_program_has_one_occurrence_inside_the_range_only() {
+    let at = lutc(Ho_Chi_Minh, 2026, 11, 28, 17, 15, 0);
+    let cfg = config(Ho_Chi_Minh, vec![program("push-bao", When::Once(at))]);
+    let day = |d| {
+        occurrences(
+            &cfg,
+            lutc(Ho_Chi_Minh, 2026, 11, d, 0, 0, 0),
+            lutc(Ho_Chi_Minh, 2026, 11, d + 1, 0, 0, 0),
+            None,
+        )
+    };
+    assert_eq!(ids(&day(28)), ["push-bao@2026-11-28T17:15:00+07:00"]);
+    assert!(day(27).is_empty());
+    assert!(day(29).is_empty());
 }

@@ -90,6 +90,7 @@ impl<'a> Starts<'a> {
                         .and_then(|(b, d)| b.checked_add_signed(d))
                         .map(|s| s.with_timezone(&tz)),
                 ),
+                When::Once(at) => Source::Once(Some(at.with_timezone(&tz))),
             }
         };
         Starts {

@@ -3,6 +3,7 @@
 //! the `wav:` recording (never from the daemon's own log).
 #![allow(dead_code)]
 
+pub mod nginx;
 pub mod pulse;
 
 use std::io::Write;

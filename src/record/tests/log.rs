@@ -299,3 +299,20 @@ fn a_second_writer_on_the_same_state_is_refused() {
         "the lock goes with the first writer"
     );
 }
+
+#[test]
+fn last_aired_by_sha_survives_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = AsRun::open(dir.path()).unwrap();
+    let mut rec = outcome("sang", "Sáng", A, Outcome::Aired);
+    rec.started = Some(rec.scheduled);
+    rec.items = vec![
+        ItemAired { name: "cchc-1".into(), sha256: Some("aa".into()), seconds: 12.0, error: None },
+        ItemAired { name: "hong".into(), sha256: Some("bb".into()), seconds: 0.0, error: Some("x".into()) },
+    ];
+    log.append(rec).unwrap();
+    drop(log);
+    let log = AsRun::open(dir.path()).unwrap();
+    assert_eq!(log.last_aired().len(), 1, "only clips that aired count");
+    assert!(log.last_aired().contains_key("aa"));
+}
