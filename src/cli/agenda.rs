@@ -15,6 +15,8 @@ use chrono_tz::Tz;
 
 use crate::clock::Clock;
 use crate::config::{self, Item};
+use crate::feed::select;
+use crate::feed::view::{self, FeedView};
 use crate::schedule::{self, AgendaEntry, Decision};
 
 /// `--from`: a date (start of that local day) or a local date-time; default now.
@@ -63,6 +65,17 @@ pub fn run(
         }
     };
     let to = from + TimeDelta::days(i64::from(days));
+    // Feed items resolve against the store as it is now (and pushed
+    // broadcasts join the schedule); an unreadable store counts as empty.
+    let view = FeedView::read(&cfg.paths.state).unwrap_or_default();
+    let (sched, _) = view::with_pushed(&cfg, &view);
+    let st = select::Station {
+        areas: &cfg.station.areas,
+        lang: &cfg.station.lang,
+        today: from.with_timezone(&tz).date_naive(),
+    };
+    let never = HashMap::new();
+    let secs = |c: &crate::feed::store::StoredClip| c.duration_s.map(Duration::from_secs_f64);
     let mut cache: HashMap<PathBuf, Option<Duration>> = HashMap::new();
     let mut duration_of = |item: &Item| match item {
         Item::File(p) => *cache
@@ -70,9 +83,17 @@ pub fn run(
             .or_insert_with(|| crate::playout::probe(p).ok().flatten()),
         Item::Silence(d) => Some(*d),
         Item::Stream { duration, .. } => Some(*duration),
-        _ => None,
+        Item::Category { category, count } => {
+            let picked = select::category(&view.clips, category, *count, &st, &never);
+            picked
+                .iter()
+                .map(|c| secs(c))
+                .sum::<Option<Duration>>()
+                .filter(|_| !picked.is_empty())
+        }
+        Item::Clip(id) => select::by_id(&view.clips, id, &st).and_then(secs),
     };
-    let entries = schedule::agenda(&cfg, from, to, None, &mut duration_of);
+    let entries = schedule::agenda(&sched, from, to, None, &mut duration_of);
     let stdout = std::io::stdout().lock();
     let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout);
     if json_out {

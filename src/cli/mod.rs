@@ -5,6 +5,7 @@
 
 mod agenda;
 mod check;
+mod feed;
 mod log;
 mod remote;
 
@@ -75,6 +76,18 @@ pub enum Command {
     Stop,
     /// Make the running daemon re-read its config; an invalid one is refused and the old one keeps running.
     Reload,
+    /// Sync the feeds now and report what changed (works with or without a running daemon).
+    Sync,
+    /// District side: add clips (or withdraw one, or push a broadcast) to a feed folder and re-sign its manifest.
+    Publish(Box<PublishArgs>),
+    /// Make a minisign key pair for signing a feed: DIR/minisign.key (0600) and DIR/minisign.pub.
+    Keygen {
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Do not protect the secret key with a password (for automation).
+        #[arg(long)]
+        unencrypted: bool,
+    },
     /// Show the as-run log: what aired, when, and how.
     Log {
         /// First date (YYYY-MM-DD), inclusive.
@@ -89,6 +102,58 @@ pub enum Command {
         #[arg(long)]
         verify: bool,
     },
+}
+
+/// `loa publish` flags.
+#[derive(clap::Args, Debug)]
+pub struct PublishArgs {
+    /// The feed folder (manifest.json, its .minisig, clips/) as the web server serves it.
+    #[arg(long, value_name = "DIR")]
+    feed: PathBuf,
+    /// The minisign secret key (password from LOA_KEY_PASSWORD, else asked on the terminal).
+    #[arg(long, value_name = "SECRET_KEY")]
+    key: PathBuf,
+    /// Clip id (default: from the file name).
+    #[arg(long)]
+    id: Option<String>,
+    /// Clip title (or the broadcast's title with --broadcast).
+    #[arg(long)]
+    title: Option<String>,
+    /// Category, e.g. cai-cach-hanh-chinh (required when adding clips).
+    #[arg(long)]
+    category: Option<String>,
+    /// Language code, e.g. vi, cjm.
+    #[arg(long)]
+    lang: Option<String>,
+    /// Administrative codes it is for, comma-separated (default: everywhere).
+    #[arg(long, value_delimiter = ',')]
+    areas: Vec<String>,
+    /// First valid date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    from: Option<String>,
+    /// Last valid date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    until: Option<String>,
+    /// How long the manifest stays valid (default 30 days), e.g. "7d".
+    #[arg(long, value_name = "DURATION")]
+    expires: Option<String>,
+    /// Withdraw the clip (or pushed broadcast) with this id.
+    #[arg(long, value_name = "ID")]
+    remove: Option<String>,
+    /// Push a one-off broadcast with this id (with --at and --play).
+    #[arg(long, value_name = "ID")]
+    broadcast: Option<String>,
+    /// When the pushed broadcast airs (RFC 3339, e.g. 2026-11-28T17:15:00+07:00).
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
+    /// Clip ids the pushed broadcast plays, comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    play: Vec<String>,
+    /// Priority of the pushed broadcast (>= 100 is an emergency).
+    #[arg(long, default_value_t = 10)]
+    priority: u32,
+    /// Clip files to add (WAV, MP3, Ogg Vorbis, FLAC).
+    files: Vec<PathBuf>,
 }
 
 /// Human log lines on stderr; level from `LOA_LOG` (default `info`).
@@ -123,6 +188,55 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Play { target, priority } => remote::play(&cli.config, &target, priority),
         Command::Stop => remote::stop(&cli.config),
         Command::Reload => remote::reload(&cli.config),
+        Command::Sync => feed::run_sync(&cli.config),
+        Command::Keygen { out, unencrypted } => feed::run_keygen(&out, unencrypted),
+        Command::Publish(p) => {
+            let PublishArgs {
+                feed: dir,
+                key,
+                id,
+                title,
+                category,
+                lang,
+                areas,
+                from,
+                until,
+                expires,
+                remove,
+                broadcast,
+                at,
+                play,
+                priority,
+                files,
+            } = *p;
+            let date = |s: Option<String>,
+                        flag: &str|
+             -> anyhow::Result<Option<chrono::NaiveDate>> {
+                s.map(|s| config::parse_date(&s).map_err(|e| anyhow::anyhow!("{flag} {s}: {e}")))
+                    .transpose()
+            };
+            let meta = crate::feed::publish::ClipMeta {
+                id,
+                title,
+                category,
+                lang,
+                areas,
+                valid_from: date(from, "--from")?,
+                valid_until: date(until, "--until")?,
+            };
+            feed::run_publish(feed::PublishArgs {
+                feed: dir,
+                key,
+                files,
+                meta,
+                remove,
+                broadcast,
+                at,
+                play,
+                priority,
+                expires,
+            })
+        }
         Command::Agenda { from, days, json } => {
             agenda::run(&cli.config, clock, from.as_deref(), days, json)
         }

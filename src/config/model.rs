@@ -74,7 +74,7 @@ pub struct Paths {
     pub state: PathBuf,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Feed {
     pub url: String,
     pub public_key: String,

@@ -18,6 +18,8 @@ pub enum Event {
     Reload,
     /// Stop airing, record, exit (SIGTERM, SIGINT).
     Shutdown,
+    /// The feed worker finished a sync: re-read the store's index.
+    FeedSynced,
     /// A request from the control socket, to answer.
     Control(Call),
 }

@@ -6,6 +6,8 @@
 //! writes what happened to `record`. It never decides scheduling rules itself.
 
 mod events;
+mod feeds;
+pub use feeds::spec_of;
 mod notify;
 mod outcome;
 mod power;

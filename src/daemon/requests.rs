@@ -68,38 +68,50 @@ impl Station {
             }
         });
         let on_air_id = on_air.as_ref().map(|a| a.occurrence.clone());
-        let next = schedule::occurrences(&self.cfg, now, now + TimeDelta::days(8), Some(self.boot))
-            .into_iter()
-            .filter(|o| {
-                !self.facts.done.contains(&o.id) && on_air_id.as_deref() != Some(o.id.as_str())
-            })
-            .filter(|o| schedule::quiet_reason(&self.cfg, o).is_none())
-            .take(NEXT_SHOWN)
-            .map(|o| NextStatus {
-                occurrence: o.id.clone(),
-                start: o.start.fixed_offset(),
-                program: o.program.clone(),
-                title: o.title.clone(),
-                priority: o.priority,
-            })
-            .collect();
+        let next =
+            schedule::occurrences(&self.sched, now, now + TimeDelta::days(8), Some(self.boot))
+                .into_iter()
+                .filter(|o| {
+                    !self.facts.done.contains(&o.id) && on_air_id.as_deref() != Some(o.id.as_str())
+                })
+                .filter(|o| schedule::quiet_reason(&self.sched, o).is_none())
+                .take(NEXT_SHOWN)
+                .map(|o| NextStatus {
+                    occurrence: o.id.clone(),
+                    start: o.start.fixed_offset(),
+                    program: o.program.clone(),
+                    title: o.title.clone(),
+                    priority: o.priority,
+                })
+                .collect();
         let (state, error) = match (&self.output, &self.open_error) {
             (Some(_), _) if on_air.is_some() => (OutputState::OnAir, None),
             (Some(out), _) => (OutputState::Ready, out.failure()),
             (None, Some((e, _))) => (OutputState::Failed, Some(e.clone())),
             (None, None) => (OutputState::Closed, None),
         };
-        let feed = (!self.cfg.feeds.is_empty()).then(|| FeedStatus {
-            last_sync: None,
-            result: "feeds are not active in this version of loa".into(),
-            sequence: None,
-            stale: false,
+        // The SPEC's single `feed` object: the first configured feed.
+        let feed = self.cfg.feeds.first().map(|f| {
+            let st = self.view.statuses.get(&f.url);
+            let acc = self.view.accepted.get(&f.url);
+            FeedStatus {
+                last_sync: st.and_then(|s| s.last_attempt).map(|t| local(t, tz)),
+                result: st
+                    .map(|s| s.last_result.clone())
+                    .filter(|r| !r.is_empty())
+                    .unwrap_or_else(|| "not synced yet".into()),
+                sequence: acc.map(|a| a.sequence),
+                stale: st.is_some_and(|s| s.stale) || acc.is_some_and(|a| a.is_stale(now)),
+            }
         });
         Status {
             on_air,
             next,
             feed,
-            store: StoreStatus { clips: 0, bytes: 0 },
+            store: StoreStatus {
+                clips: self.view.usage.0,
+                bytes: self.view.usage.1,
+            },
             output: OutputStatus {
                 device: self.output_spec().to_string(),
                 state,
@@ -149,6 +161,7 @@ impl Station {
                 volume: p.volume,
                 max_duration: p.max_duration,
                 requested_by: Some(who),
+                feed: None,
             });
         }
         let file = self.find_clip(target).ok_or_else(|| {
@@ -182,6 +195,7 @@ impl Station {
             volume: 1.0,
             max_duration: None,
             requested_by: Some(who),
+            feed: None,
         })
     }
 

@@ -4,17 +4,21 @@
 //! Every change of state happens on the scheduling loop's thread, in `pass`
 //! (time moved) or `handle` (an event arrived).
 
+use std::collections::HashSet;
 use std::sync::mpsc::{Receiver, Sender};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
 use super::events::Event;
+use super::feeds::{self, InUse, Worker};
 use super::notify::Notifier;
 use super::outcome::{self, human, StopCause};
 use super::{power, Options, MAX_SLEEP};
 use crate::clock::Clock;
 use crate::config::{Config, Item};
+use crate::feed::select;
+use crate::feed::view::{self, FeedView};
 use crate::playout::{
     Broadcast, BroadcastPlan, BroadcastReport, EndedBy, Output, OutputSpec, PlanItem,
 };
@@ -36,6 +40,8 @@ pub(super) struct Job {
     pub max_duration: Option<Duration>,
     /// Who asked for it (`loa play`), for the as-run record.
     pub requested_by: Option<String>,
+    /// For a pushed broadcast: the feed its clip ids belong to.
+    pub feed: Option<String>,
 }
 
 pub(super) struct OnAir {
@@ -53,6 +59,13 @@ pub(super) struct OnAir {
 
 pub struct Station {
     pub cfg: Config,
+    /// What the scheduler sees: `cfg` plus the feeds' pushed broadcasts.
+    pub(super) sched: Config,
+    /// Pushed program id -> its feed.
+    scopes: std::collections::HashMap<String, String>,
+    pub(super) view: FeedView,
+    in_use: InUse,
+    worker: Option<Worker>,
     pub notifier: Notifier,
     pub(super) clock: Clock,
     pub(super) boot: DateTime<Utc>,
@@ -77,7 +90,19 @@ impl Station {
             anchor: asrun.anchor(),
             newest: asrun.newest(),
         };
+        let view = FeedView::read(&cfg.paths.state).unwrap_or_else(|e| {
+            tracing::error!("cannot read the feed store: {e}; airing station clips only");
+            FeedView::default()
+        });
+        let (sched, scopes) = view::with_pushed(&cfg, &view);
+        let in_use = InUse::default();
+        let worker = feeds::spawn(&cfg, tx.clone(), in_use.clone());
         Station {
+            sched,
+            scopes: scopes.into_iter().collect(),
+            view,
+            in_use,
+            worker,
             cfg,
             notifier: Notifier::new(),
             boot: opts.clock.now(),
@@ -156,7 +181,10 @@ impl Station {
         if std::mem::take(&mut self.distrusted_logged) {
             tracing::info!("the clock is trusted again ({now}): scheduling resumes");
         }
-        let plan = schedule::plan(&self.cfg, &self.facts, now, self.boot);
+        if view::stamp(&self.cfg.paths.state) != self.view.stamp {
+            self.refresh_feeds();
+        }
+        let plan = schedule::plan(&self.sched, &self.facts, now, self.boot);
         for (occ, reason) in plan.skipped {
             tracing::info!("skipped {}: {reason}", occ.id);
             self.record(outcome::decided(
@@ -345,7 +373,7 @@ impl Station {
     /// The job for a scheduled occurrence: its program's items and settings.
     fn job_for(&self, occ: Occurrence) -> Option<Job> {
         let program = self
-            .cfg
+            .sched
             .programs
             .get(occ.index)
             .filter(|p| p.id == occ.program)?;
@@ -354,6 +382,7 @@ impl Station {
             volume: program.volume,
             max_duration: program.max_duration,
             requested_by: None,
+            feed: self.scopes.get(&program.id).cloned(),
             occ,
         })
     }
@@ -373,7 +402,10 @@ impl Station {
             ));
             return;
         }
-        let (items, not_active) = plan_items(&job.play, &self.cfg.paths.clips);
+        let (items, not_active, shas) = self.plan_items(&job.play, job.feed.as_deref());
+        if let Ok(mut set) = self.in_use.lock() {
+            *set = shas;
+        }
         let plan = BroadcastPlan {
             items,
             volume: job.volume,
@@ -437,6 +469,11 @@ impl Station {
                 let _ = self.reload();
             }
             Event::Control(call) => self.answer(call),
+            Event::FeedSynced => {
+                if view::stamp(&self.cfg.paths.state) != self.view.stamp {
+                    self.refresh_feeds();
+                }
+            }
             Event::Shutdown => {}
         }
     }
@@ -446,6 +483,9 @@ impl Station {
             return;
         }
         let Some(a) = self.on_air.take() else { return };
+        if let Ok(mut set) = self.in_use.lock() {
+            set.clear();
+        }
         let failed = matches!(report.ended_by, EndedBy::DeviceFailed(_));
         if a.recorded {
             let ended = self.clock.now();
@@ -500,7 +540,13 @@ impl Station {
         let result = match super::load_config(&self.cfg.path) {
             Ok(cfg) => {
                 let old_device = self.output_spec().to_string();
+                let feeds_changed = self.worker.as_ref().map(|w| &w.feeds) != Some(&cfg.feeds)
+                    && !(self.worker.is_none() && cfg.feeds.is_empty());
                 self.cfg = cfg;
+                self.refresh_feeds();
+                if feeds_changed {
+                    self.worker = feeds::spawn(&self.cfg, self.tx.clone(), self.in_use.clone());
+                }
                 if self.output_spec().to_string() != old_device && self.on_air.is_none() {
                     self.output = None;
                 }
@@ -528,6 +574,104 @@ impl Station {
         };
         self.notifier.ready(&self.last_status);
         result
+    }
+
+    /// Re-read the store's index and rebuild the scheduler's view.
+    fn refresh_feeds(&mut self) {
+        match FeedView::read(&self.cfg.paths.state) {
+            Ok(v) => self.view = v,
+            Err(e) => tracing::error!("cannot read the feed store: {e}"),
+        }
+        let (sched, scopes) = view::with_pushed(&self.cfg, &self.view);
+        self.sched = sched;
+        self.scopes = scopes.into_iter().collect();
+    }
+
+    /// Playout items for a program: station files, silences, and feed clips
+    /// picked now (category rotation, clip ids). Items that cannot air are
+    /// reported as skipped with the reason. Also returns the feed clips used.
+    fn plan_items(
+        &self,
+        play: &[Item],
+        feed: Option<&str>,
+    ) -> (Vec<PlanItem>, Vec<ItemAired>, HashSet<String>) {
+        let mut items = Vec::new();
+        let mut skipped = Vec::new();
+        let mut shas = HashSet::new();
+        let today = self.clock.now().with_timezone(&self.tz()).date_naive();
+        let st = select::Station {
+            areas: &self.cfg.station.areas,
+            lang: &self.cfg.station.lang,
+            today,
+        };
+        let clips = &self.view.clips;
+        let mut skip = |name: String, why: String| {
+            skipped.push(ItemAired {
+                name,
+                sha256: None,
+                seconds: 0.0,
+                error: Some(why),
+            })
+        };
+        for item in play {
+            match item {
+                Item::File(path) => {
+                    let name = path
+                        .strip_prefix(&self.cfg.paths.clips)
+                        .unwrap_or(path)
+                        .display()
+                        .to_string();
+                    items.push(PlanItem::File {
+                        path: path.clone(),
+                        name,
+                    });
+                }
+                Item::Silence(d) => items.push(PlanItem::Silence(*d)),
+                Item::Category { category, count } => {
+                    let picked =
+                        select::category(clips, category, *count, &st, self.asrun.last_aired());
+                    if picked.is_empty() {
+                        skip(
+                            item_name(item),
+                            "no clip of this category is valid today for this station".into(),
+                        );
+                    }
+                    for c in picked {
+                        shas.insert(c.sha256.clone());
+                        items.push(PlanItem::File {
+                            path: self.view.clip_path(&c.sha256),
+                            name: c.id.clone(),
+                        });
+                    }
+                }
+                Item::Clip(id) => {
+                    let found = match feed {
+                        Some(f) => clips
+                            .iter()
+                            .find(|c| c.feed == f && &c.id == id && select::eligible(c, &st)),
+                        None => select::by_id(clips, id, &st),
+                    };
+                    match found {
+                        Some(c) => {
+                            shas.insert(c.sha256.clone());
+                            items.push(PlanItem::File {
+                                path: self.view.clip_path(&c.sha256),
+                                name: c.id.clone(),
+                            });
+                        }
+                        None => skip(
+                            item_name(item),
+                            "not in the store, or not valid today for this station".into(),
+                        ),
+                    }
+                }
+                Item::Stream { .. } => skip(
+                    item_name(item),
+                    "stream relay is not active in this version of loa".into(),
+                ),
+            }
+        }
+        (items, skipped, shas)
     }
 
     /// SIGTERM: fade out what is on air, record it `stopped` (shutdown), exit.
@@ -568,36 +712,6 @@ impl Station {
             self.power_off();
         }
     }
-}
-
-/// Playout items for a program; items this version cannot air are reported
-/// as skipped with the reason instead.
-fn plan_items(play: &[Item], clips: &std::path::Path) -> (Vec<PlanItem>, Vec<ItemAired>) {
-    let mut items = Vec::new();
-    let mut not_active = Vec::new();
-    for item in play {
-        match item {
-            Item::File(path) => {
-                let name = path
-                    .strip_prefix(clips)
-                    .unwrap_or(path)
-                    .display()
-                    .to_string();
-                items.push(PlanItem::File {
-                    path: path.clone(),
-                    name,
-                });
-            }
-            Item::Silence(d) => items.push(PlanItem::Silence(*d)),
-            other => not_active.push(ItemAired {
-                name: item_name(other),
-                sha256: None,
-                seconds: 0.0,
-                error: Some("not active in this version of loa".into()),
-            }),
-        }
-    }
-    (items, not_active)
 }
 
 fn item_name(item: &Item) -> String {

@@ -9,6 +9,7 @@ pub mod sign;
 pub mod state;
 pub mod store;
 pub mod sync;
+pub mod view;
 
 #[cfg(test)]
 mod fetch_tests;

@@ -83,7 +83,11 @@ mod tests {
     }
 
     fn station<'a>(areas: &'a [String], lang: &'a [String], day: u32) -> Station<'a> {
-        Station { areas, lang, today: NaiveDate::from_ymd_opt(2026, 11, day).unwrap() }
+        Station {
+            areas,
+            lang,
+            today: NaiveDate::from_ymd_opt(2026, 11, day).unwrap(),
+        }
     }
 
     #[test]
@@ -97,27 +101,51 @@ mod tests {
             clip("future", "cchc", 29, &[], "vi"),
             clip("other-cat", "tin", 20, &[], "vi"),
         ];
-        let got = category(&clips, "cchc", 10, &station(&areas, &lang, 27), &HashMap::new());
-        assert_eq!(got.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["ok"]);
+        let got = category(
+            &clips,
+            "cchc",
+            10,
+            &station(&areas, &lang, 27),
+            &HashMap::new(),
+        );
+        assert_eq!(
+            got.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+            ["ok"]
+        );
         assert!(by_id(&clips, "other-area", &station(&areas, &lang, 27)).is_none());
         assert!(by_id(&clips, "ok", &station(&areas, &lang, 27)).is_some());
         let all_lang: Vec<String> = Vec::new();
-        let got = category(&clips, "cchc", 10, &station(&areas, &all_lang, 27), &HashMap::new());
+        let got = category(
+            &clips,
+            "cchc",
+            10,
+            &station(&areas, &all_lang, 27),
+            &HashMap::new(),
+        );
         assert_eq!(got.len(), 2, "an empty lang list airs every language");
     }
 
     #[test]
     fn newest_first_among_never_aired() {
         let a: Vec<String> = Vec::new();
-        let clips = vec![clip("cu", "c", 10, &[], ""), clip("moi", "c", 25, &[], ""), clip("giua", "c", 20, &[], "")];
+        let clips = vec![
+            clip("cu", "c", 10, &[], ""),
+            clip("moi", "c", 25, &[], ""),
+            clip("giua", "c", 20, &[], ""),
+        ];
         let got = category(&clips, "c", 3, &station(&a, &a, 27), &HashMap::new());
-        assert_eq!(got.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["moi", "giua", "cu"]);
+        assert_eq!(
+            got.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+            ["moi", "giua", "cu"]
+        );
     }
 
     #[test]
     fn over_a_week_every_clip_airs_before_any_repeats() {
         let a: Vec<String> = Vec::new();
-        let clips: Vec<StoredClip> = (1..=7).map(|i| clip(&format!("c{i}"), "cchc", i, &[], "")).collect();
+        let clips: Vec<StoredClip> = (1..=7)
+            .map(|i| clip(&format!("c{i}"), "cchc", i, &[], ""))
+            .collect();
         let mut last: HashMap<String, DateTime<Utc>> = HashMap::new();
         let mut t = Utc.with_ymd_and_hms(2026, 11, 27, 22, 0, 0).unwrap();
         let mut aired: Vec<String> = Vec::new();
@@ -135,7 +163,11 @@ mod tests {
             let mut w = window.to_vec();
             w.sort();
             w.dedup();
-            assert_eq!(w.len(), 7, "each run of 7 airings holds every clip once: {aired:?}");
+            assert_eq!(
+                w.len(),
+                7,
+                "each run of 7 airings holds every clip once: {aired:?}"
+            );
         }
         assert_eq!(aired.len(), 28);
     }

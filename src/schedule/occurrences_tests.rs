@@ -1,8 +1,8 @@
 use super::*;
+use crate::config::When;
 use crate::schedule::testutil::*;
 use chrono::Weekday;
 use chrono_tz::{Asia::Ho_Chi_Minh, Europe::Berlin};
-use crate::config::When;
 
 fn starts_utc(v: &[Occurrence]) -> Vec<DateTime<Utc>> {
     v.iter().map(|o| o.start_utc()).collect()

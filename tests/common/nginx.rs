@@ -22,14 +22,20 @@ pub fn required_or_skip(test: &str) -> bool {
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!("{test}: nginx is not installed, and CI=true requires it (apt-get install nginx)");
     }
-    eprintln!("{test}: SKIPPED — nginx is not installed (apt-get install --no-install-recommends nginx)");
+    eprintln!(
+        "{test}: SKIPPED — nginx is not installed (apt-get install --no-install-recommends nginx)"
+    );
     false
 }
 
 impl Nginx {
     pub fn start(root: &Path, prefix: &Path) -> Nginx {
         std::fs::create_dir_all(prefix.join("logs")).unwrap();
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let access_log = prefix.join("logs/access.log");
         let conf = format!(
             "daemon off;\nmaster_process off;\nuser root;\npid {p}/nginx.pid;\nerror_log {p}/logs/error.log;\n\
@@ -58,7 +64,12 @@ impl Nginx {
             assert!(t.elapsed() < Duration::from_secs(10), "nginx did not start");
             std::thread::sleep(Duration::from_millis(20));
         }
-        Nginx { child, port, root: root.to_path_buf(), access_log }
+        Nginx {
+            child,
+            port,
+            root: root.to_path_buf(),
+            access_log,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -67,7 +78,11 @@ impl Nginx {
 
     /// Lines of the access log (one per request).
     pub fn requests(&self) -> Vec<String> {
-        std::fs::read_to_string(&self.access_log).unwrap_or_default().lines().map(String::from).collect()
+        std::fs::read_to_string(&self.access_log)
+            .unwrap_or_default()
+            .lines()
+            .map(String::from)
+            .collect()
     }
 }
 

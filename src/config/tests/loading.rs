@@ -333,12 +333,20 @@ fn play_items_and_nothing_to_air() {
             }
         ]
     );
-    assert!(l.warnings.is_empty(), "feed items are active: {:?}", l.warnings);
+    assert!(
+        l.warnings.is_empty(),
+        "feed items are active: {:?}",
+        l.warnings
+    );
     let only_stream = MIN.replace(
         "play = [{ silence = \"1s\" }]",
         "play = [{ stream = \"http://x/vov1\", duration = \"1m\" }]",
     );
-    let w: Vec<String> = loaded(&only_stream).warnings.iter().map(|d| d.to_string()).collect();
+    let w: Vec<String> = loaded(&only_stream)
+        .warnings
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
     assert_eq!(
         w[0],
         "/etc/loa/loa.toml:8:8: warning: program `a` has no item this version of loa can air (stream relays are not active yet): it will air nothing"

@@ -307,8 +307,18 @@ fn last_aired_by_sha_survives_reopening() {
     let mut rec = outcome("sang", "Sáng", A, Outcome::Aired);
     rec.started = Some(rec.scheduled);
     rec.items = vec![
-        ItemAired { name: "cchc-1".into(), sha256: Some("aa".into()), seconds: 12.0, error: None },
-        ItemAired { name: "hong".into(), sha256: Some("bb".into()), seconds: 0.0, error: Some("x".into()) },
+        ItemAired {
+            name: "cchc-1".into(),
+            sha256: Some("aa".into()),
+            seconds: 12.0,
+            error: None,
+        },
+        ItemAired {
+            name: "hong".into(),
+            sha256: Some("bb".into()),
+            seconds: 0.0,
+            error: Some("x".into()),
+        },
     ];
     log.append(rec).unwrap();
     drop(log);
