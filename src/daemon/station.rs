@@ -469,11 +469,8 @@ impl Station {
                 let _ = self.reload();
             }
             Event::Control(call) => self.answer(call),
-            Event::FeedSynced => {
-                if view::stamp(&self.cfg.paths.state) != self.view.stamp {
-                    self.refresh_feeds();
-                }
-            }
+            // Statuses change on every attempt, the index only on updates.
+            Event::FeedSynced => self.refresh_feeds(),
             Event::Shutdown => {}
         }
     }

@@ -30,6 +30,12 @@ pub fn required_or_skip(test: &str) -> bool {
 
 impl Nginx {
     pub fn start(root: &Path, prefix: &Path) -> Nginx {
+        Nginx::start_with(root, prefix, None)
+    }
+
+    /// `limit_rate`: e.g. "1m" (bytes per second per connection), to make
+    /// downloads slow enough to cut.
+    pub fn start_with(root: &Path, prefix: &Path, limit_rate: Option<&str>) -> Nginx {
         std::fs::create_dir_all(prefix.join("logs")).unwrap();
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -40,13 +46,14 @@ impl Nginx {
         let conf = format!(
             "daemon off;\nmaster_process off;\nuser root;\npid {p}/nginx.pid;\nerror_log {p}/logs/error.log;\n\
              events {{ worker_connections 64; }}\n\
-             http {{\n  access_log {log};\n  client_body_temp_path {p}/body;\n  proxy_temp_path {p}/proxy;\n  \
+             http {{\n  log_format loa '$status $request_length $bytes_sent \"$http_range\" \"$request\"';\n  access_log {log} loa;\n  {rate}\n  client_body_temp_path {p}/body;\n  proxy_temp_path {p}/proxy;\n  \
              fastcgi_temp_path {p}/fastcgi;\n  uwsgi_temp_path {p}/uwsgi;\n  scgi_temp_path {p}/scgi;\n  \
              types {{ application/json json; audio/mpeg mp3; audio/ogg ogg; audio/wav wav; audio/flac flac; }}\n  \
              server {{ listen 127.0.0.1:{port}; root {root}; }}\n}}\n",
             p = prefix.display(),
             log = access_log.display(),
-            root = root.display()
+            root = root.display(),
+            rate = limit_rate.map(|r| format!("limit_rate {r};")).unwrap_or_default()
         );
         let conf_path = prefix.join("nginx.conf");
         std::fs::write(&conf_path, conf).unwrap();
@@ -74,6 +81,28 @@ impl Nginx {
 
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}/{path}", self.port)
+    }
+
+    /// (status, request bytes, response bytes, range header, request line) per request.
+    pub fn log(&self) -> Vec<(u16, u64, u64, String, String)> {
+        self.requests()
+            .iter()
+            .filter_map(|l| {
+                let mut it = l.splitn(4, ' ');
+                let status = it.next()?.parse().ok()?;
+                let req = it.next()?.parse().ok()?;
+                let sent = it.next()?.parse().ok()?;
+                let rest = it.next()?;
+                let (range, request) = rest.split_once("\" \"")?;
+                Some((
+                    status,
+                    req,
+                    sent,
+                    range.trim_start_matches('"').to_string(),
+                    request.trim_end_matches('"').to_string(),
+                ))
+            })
+            .collect()
     }
 
     /// Lines of the access log (one per request).
