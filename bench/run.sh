@@ -24,6 +24,8 @@ fi
 
 echo "== on-air lateness (about 3 minutes)" >&2
 cargo test --release --quiet --test bench_lateness -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
+echo "== feed: unchanged polls, resume, 200 MB against curl (nginx on loopback)" >&2
+cargo test --release --quiet --test bench_feed -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
 echo "== idle (60 s)" >&2
 bench/idle.sh 60 | tee -a "$tmp"
 echo "== agenda" >&2
