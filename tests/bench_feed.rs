@@ -16,9 +16,18 @@ use common::*;
 
 fn keygen_publish(st: &Station, files: &[std::path::PathBuf]) -> String {
     let keys = st.path("keys");
-    let o = loa().args(["keygen", "--unencrypted", "--out"]).arg(&keys).output().unwrap();
+    let o = loa()
+        .args(["keygen", "--unencrypted", "--out"])
+        .arg(&keys)
+        .output()
+        .unwrap();
     let out = String::from_utf8_lossy(&o.stdout).into_owned();
-    let pk = out.lines().find_map(|l| l.strip_prefix("public_key = \"")).unwrap().trim_end_matches('"').to_string();
+    let pk = out
+        .lines()
+        .find_map(|l| l.strip_prefix("public_key = \""))
+        .unwrap()
+        .trim_end_matches('"')
+        .to_string();
     for f in files {
         let o = loa()
             .arg("publish")
@@ -36,7 +45,12 @@ fn keygen_publish(st: &Station, files: &[std::path::PathBuf]) -> String {
 }
 
 fn noise_wav(path: &std::path::Path, secs: u32, seed: u32) {
-    let spec = hound::WavSpec { channels: 2, sample_rate: 48_000, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: 48_000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
     let mut w = hound::WavWriter::create(path, spec).unwrap();
     let mut x = seed | 1;
     for _ in 0..(48_000 * secs * 2) {
@@ -87,7 +101,14 @@ fn bench_feed_unchanged_polls_and_resume() {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        let mut child = loa().arg("--config").arg(st2.config_path()).arg("sync").stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let mut child = loa()
+            .arg("--config")
+            .arg(st2.config_path())
+            .arg("sync")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
         std::thread::sleep(Duration::from_millis(300 + seed % 700));
         let _ = child.kill();
         let _ = child.wait();
@@ -100,7 +121,11 @@ fn bench_feed_unchanged_polls_and_resume() {
         .filter(|(_, _, _, _, r)| r.contains("/clips/"))
         .map(|(_, _, sent, ..)| *sent)
         .sum();
-    let requests = slow.log().iter().filter(|(_, _, _, _, r)| r.contains("/clips/")).count();
+    let requests = slow
+        .log()
+        .iter()
+        .filter(|(_, _, _, _, r)| r.contains("/clips/"))
+        .count();
     let beyond = body.saturating_sub(size);
     println!(
         "BENCH feed resume: clip {size} bytes, 5 cuts, {requests} clip requests, {beyond} bytes sent beyond the clip in all ({} per cut; response headers and bytes in flight at each kill included)",
@@ -119,7 +144,10 @@ fn bench_feed_200mb_against_curl() {
             p
         })
         .collect();
-    let total: u64 = files.iter().map(|f| std::fs::metadata(f).unwrap().len()).sum();
+    let total: u64 = files
+        .iter()
+        .map(|f| std::fs::metadata(f).unwrap().len())
+        .sum();
     let pk = keygen_publish(&st, &files);
     let web = Nginx::start(&st.path("www"), &st.path("nginx"));
     config(&st, &web.url("manifest.json"), &pk);

@@ -175,3 +175,21 @@ fn a_start_in_quiet_hours_is_logged_skipped() {
     assert!(o["reason"].as_str().unwrap().contains("quiet"), "{o}");
     assert!(st.asrun().iter().all(|r| r["event"] != "on_air"));
 }
+
+#[test]
+fn check_resolves_feed_items_against_the_store() {
+    let st = Station::new();
+    st.write_config("[[program]]\nid = \"cchc\"\nat = [\"05:00\"]\nplay = [{ category = \"cai-cach-hanh-chinh\", count = 2 }, { clip = \"cchc-1\" }]\n");
+    let o = st.cmd(&["check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("no clip of category `cai-cach-hanh-chinh`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("feed clip `cchc-1` is not in the store"),
+        "{out}"
+    );
+    assert!(out.contains("2 warning(s)"), "{out}");
+}

@@ -28,14 +28,19 @@ pub fn run(path: &Path, clock: Clock) -> anyhow::Result<ExitCode> {
     }
     let cfg = &loaded.config;
     let now = clock.now();
+    let feed_notes = feed_items(cfg, now);
+    for n in &feed_notes {
+        println!("{}: warning: {n}", path.display());
+    }
     let next = schedule::occurrences(cfg, now, now + TimeDelta::days(8), None)
         .into_iter()
         .find(|o| schedule::quiet_reason(cfg, o).is_none());
-    let warnings = loaded
-        .warnings
-        .iter()
-        .filter(|d| matches!(d.severity, Severity::Warning))
-        .count();
+    let warnings = feed_notes.len()
+        + loaded
+            .warnings
+            .iter()
+            .filter(|d| matches!(d.severity, Severity::Warning))
+            .count();
     let next = match next {
         Some(o) => format!(
             "next: {} at {}",
@@ -51,4 +56,34 @@ pub fn run(path: &Path, clock: Clock) -> anyhow::Result<ExitCode> {
         warnings
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Feed items resolved against the store as it is now: what would air nothing today.
+fn feed_items(cfg: &crate::config::Config, now: chrono::DateTime<chrono::Utc>) -> Vec<String> {
+    use crate::config::Item;
+    use crate::feed::{select, view::FeedView};
+    let view = FeedView::read(&cfg.paths.state).unwrap_or_default();
+    let st = select::Station {
+        areas: &cfg.station.areas,
+        lang: &cfg.station.lang,
+        today: now.with_timezone(&cfg.station.timezone).date_naive(),
+    };
+    let never = std::collections::HashMap::new();
+    let mut notes = Vec::new();
+    for p in &cfg.programs {
+        for item in &p.play {
+            match item {
+                Item::Category { category, .. }
+                    if select::category(&view.clips, category, 1, &st, &never).is_empty() =>
+                {
+                    notes.push(format!("program `{}`: no clip of category `{category}` in the store is valid today for this station (run `loa sync`, or publish one)", p.id));
+                }
+                Item::Clip(id) if select::by_id(&view.clips, id, &st).is_none() => {
+                    notes.push(format!("program `{}`: feed clip `{id}` is not in the store, or not valid today for this station", p.id));
+                }
+                _ => {}
+            }
+        }
+    }
+    notes
 }
