@@ -142,17 +142,7 @@ fn play_a_program_a_clip_and_a_file_each_aired_and_recorded() {
 #[test]
 fn stop_mid_broadcast_is_recorded_with_who_asked() {
     let st = Station::new();
-    st.tone("dai.wav", 440.0, 6.0);
-    let a = whole_second_in(2);
-    st.write_config(&format!(
-        "[[program]]\nid = \"dai\"\nat = [\"{}\"]\nplay = [\"dai.wav\"]\n",
-        st.local_hms(a)
-    ));
-    let mut d = st.spawn();
-    st.wait_for(Duration::from_secs(10), "on air", |r| {
-        r.iter().any(|x| x["event"] == "on_air")
-    });
-    std::thread::sleep(Duration::from_millis(1000));
+    let (mut d, a) = st.long_program_on_air("dai", 6.0);
     let o = st.cmd(&["stop"]);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     st.wait_for(Duration::from_secs(5), "stopped", |r| {

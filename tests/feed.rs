@@ -6,66 +6,15 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use chrono::{TimeDelta, Utc};
+use common::feedkit::{feed, feed_toml, noise_wav, publish};
 use common::nginx::{self, Nginx};
 use common::*;
 use sha2::{Digest, Sha256};
-
-struct Feed {
-    keys: PathBuf,
-    public_key: String,
-    root: PathBuf,
-}
-
-fn feed(st: &Station) -> Feed {
-    let keys = st.path("keys");
-    let o = loa()
-        .args(["keygen", "--unencrypted", "--out"])
-        .arg(&keys)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let out = String::from_utf8_lossy(&o.stdout).into_owned();
-    let public_key = out
-        .lines()
-        .find_map(|l| l.strip_prefix("public_key = \""))
-        .unwrap()
-        .trim_end_matches('"')
-        .to_string();
-    let root = st.path("www");
-    std::fs::create_dir_all(&root).unwrap();
-    Feed {
-        keys,
-        public_key,
-        root,
-    }
-}
-
-fn publish(f: &Feed, args: &[&str]) -> String {
-    let o = loa()
-        .arg("publish")
-        .arg("--feed")
-        .arg(&f.root)
-        .arg("--key")
-        .arg(f.keys.join("minisign.key"))
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "publish {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn feed_toml(url: &str, key: &str) -> String {
-    format!("[feed]\nurl = \"{url}\"\npublic_key = \"{key}\"\nevery = \"1s\"\n\n")
-}
 
 /// Every stored clip's content matches its name (its SHA-256).
 fn store_is_sound(state: &Path) -> usize {
@@ -243,21 +192,7 @@ fn sync_killed_mid_download_twenty_times_never_stores_a_bad_file_and_resumes_wit
     let f = feed(&st);
     // About 3 MB of noise at 256 kB/s: 12 s, longer than the 20 cuts take.
     let big = st.path("dai.wav");
-    {
-        let spec = hound::WavSpec {
-            channels: 2,
-            sample_rate: 48_000,
-            bits_per_sample: 16,
-            sample_format: hound::SampleFormat::Int,
-        };
-        let mut w = hound::WavWriter::create(&big, spec).unwrap();
-        let mut x: u32 = 12345;
-        for _ in 0..(48_000 * 16 * 2) {
-            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
-            w.write_sample(((x >> 16) as i16) / 4).unwrap();
-        }
-        w.finalize().unwrap();
-    }
+    noise_wav(&big, 16, 12345);
     publish(&f, &["--category", "cchc", big.to_str().unwrap()]);
     let web = Nginx::start_with(&f.root, &st.path("nginx"), Some("256k"));
     st.write_config(&format!(

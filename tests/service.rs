@@ -84,17 +84,7 @@ fn notify_ready_status_watchdog_and_reload_sequence() {
 #[test]
 fn sigterm_during_a_broadcast_exits_within_2s_with_a_stopped_record() {
     let st = Station::new();
-    st.tone("long.wav", 440.0, 10.0);
-    let a = whole_second_in(2);
-    st.write_config(&format!(
-        "[[program]]\nid = \"dai\"\nat = [\"{}\"]\nplay = [\"long.wav\"]\n",
-        st.local_hms(a)
-    ));
-    let mut d = st.spawn();
-    st.wait_for(Duration::from_secs(10), "on air", |r| {
-        r.iter().any(|x| x["event"] == "on_air")
-    });
-    std::thread::sleep(Duration::from_millis(1000));
+    let (mut d, a) = st.long_program_on_air("dai", 10.0);
     let t = Instant::now();
     let status = d.term().expect("exited");
     let took = t.elapsed();

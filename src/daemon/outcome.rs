@@ -29,20 +29,28 @@ pub fn local(t: DateTime<Utc>, tz: Tz) -> chrono::DateTime<chrono::FixedOffset> 
     t.with_timezone(&tz).fixed_offset()
 }
 
-/// The `on_air` record written the moment a broadcast starts.
-pub fn on_air(occ: &Occurrence, started: DateTime<Utc>, tz: Tz) -> Record {
+/// A record of `occ` with no times or outcome yet.
+fn base(occ: &Occurrence, event: Event) -> Record {
     Record {
-        event: Event::OnAir,
+        event,
         occurrence: occ.id.clone(),
         program: occ.program.clone(),
         title: occ.title.clone(),
         scheduled: occ.start.fixed_offset(),
-        started: Some(local(started, tz)),
+        started: None,
         ended: None,
         outcome: None,
         reason: None,
         items: Vec::new(),
         prev: String::new(),
+    }
+}
+
+/// The `on_air` record written the moment a broadcast starts.
+pub fn on_air(occ: &Occurrence, started: DateTime<Utc>, tz: Tz) -> Record {
+    Record {
+        started: Some(local(started, tz)),
+        ..base(occ, Event::OnAir)
     }
 }
 
@@ -55,17 +63,10 @@ pub fn decided(
     tz: Tz,
 ) -> Record {
     Record {
-        event: Event::Outcome,
-        occurrence: occ.id.clone(),
-        program: occ.program.clone(),
-        title: occ.title.clone(),
-        scheduled: occ.start.fixed_offset(),
-        started: None,
         ended: Some(local(now, tz)),
         outcome: Some(outcome),
         reason: Some(reason),
-        items: Vec::new(),
-        prev: String::new(),
+        ..base(occ, Event::Outcome)
     }
 }
 
@@ -120,17 +121,12 @@ pub fn finished(
         });
     }
     Record {
-        event: Event::Outcome,
-        occurrence: occ.id.clone(),
-        program: occ.program.clone(),
-        title: occ.title.clone(),
-        scheduled: occ.start.fixed_offset(),
         started: Some(local(started, tz)),
         ended: Some(local(ended, tz)),
         outcome: Some(outcome),
         reason,
         items,
-        prev: String::new(),
+        ..base(occ, Event::Outcome)
     }
 }
 

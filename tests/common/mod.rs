@@ -3,6 +3,7 @@
 //! the `wav:` recording (never from the daemon's own log).
 #![allow(dead_code)]
 
+pub mod feedkit;
 pub mod nginx;
 pub mod pulse;
 
@@ -96,6 +97,23 @@ impl Station {
             .spawn()
             .expect("spawn loa run");
         Daemon { child, log }
+    }
+
+    /// One program `id` playing a `secs`-long tone 2 s from now on `wav:`;
+    /// returns once it is on air (and has been for a second).
+    pub fn long_program_on_air(&self, id: &str, secs: f32) -> (Daemon, DateTime<Utc>) {
+        self.tone("long.wav", 440.0, secs);
+        let a = whole_second_in(2);
+        self.write_config(&format!(
+            "[[program]]\nid = \"{id}\"\nat = [\"{}\"]\nplay = [\"long.wav\"]\n",
+            self.local_hms(a)
+        ));
+        let d = self.spawn();
+        self.wait_for(Duration::from_secs(10), "on air", |r| {
+            r.iter().any(|x| x["event"] == "on_air")
+        });
+        std::thread::sleep(Duration::from_millis(1000));
+        (d, a)
     }
 
     pub fn cmd(&self, args: &[&str]) -> Output {
