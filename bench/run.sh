@@ -2,7 +2,8 @@
 # bench/run.sh — loa's benchmarks; writes BENCHMARKS.md (machine, command, figures).
 #
 #   bench/run.sh            # all: on-air lateness (wav: and PulseAudio vs a
-#                           # sleep+paplay baseline), idle RSS/CPU, agenda speed
+#                           # sleep+paplay baseline), feed, stream relay CPU,
+#                           # loudness analysis speed, idle RSS/CPU, agenda speed
 #
 # Needs what scripts/test.sh needs (PulseAudio for the real-path lateness).
 # Figures come from recordings of what went on air, never from loa's own log.
@@ -26,6 +27,9 @@ echo "== on-air lateness (about 3 minutes)" >&2
 cargo test --release --quiet --test bench_lateness -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
 echo "== feed: unchanged polls, resume, 200 MB against curl (nginx on loopback)" >&2
 cargo test --release --quiet --test bench_feed -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
+echo "== stream relay CPU (about 80 s) and loudness analysis speed" >&2
+cargo test --release --quiet --test bench_relay -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
+cargo test --release --quiet --test bench_loudness -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
 echo "== idle (60 s)" >&2
 bench/idle.sh 60 | tee -a "$tmp"
 echo "== agenda" >&2

@@ -8,6 +8,8 @@ pub mod config;
 pub mod control;
 pub mod daemon;
 pub mod feed;
+pub mod loudness;
 pub mod playout;
 pub mod record;
+pub mod relay;
 pub mod schedule;

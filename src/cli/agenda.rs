@@ -179,6 +179,16 @@ pub fn write_table(
             }
             write!(w, "{} (", item.name)?;
             write_mmss(w, item.duration)?;
+            if let Some((a, b)) = item.window {
+                let at =
+                    |d: Duration| t.with_timezone(&tz) + TimeDelta::from_std(d).unwrap_or_default();
+                write!(
+                    w,
+                    ", {}–{}",
+                    at(a).format("%H:%M:%S"),
+                    at(b).format("%H:%M:%S")
+                )?;
+            }
             w.write_all(b")")?;
         }
         w.write_all(b"\n")?;

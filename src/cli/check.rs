@@ -70,19 +70,27 @@ fn feed_items(cfg: &crate::config::Config, now: chrono::DateTime<chrono::Utc>) -
     };
     let never = std::collections::HashMap::new();
     let mut notes = Vec::new();
-    for p in &cfg.programs {
-        for item in &p.play {
-            match item {
-                Item::Category { category, .. }
-                    if select::category(&view.clips, category, 1, &st, &never).is_empty() =>
-                {
-                    notes.push(format!("program `{}`: no clip of category `{category}` in the store is valid today for this station (run `loa sync`, or publish one)", p.id));
-                }
-                Item::Clip(id) if select::by_id(&view.clips, id, &st).is_none() => {
-                    notes.push(format!("program `{}`: feed clip `{id}` is not in the store, or not valid today for this station", p.id));
-                }
-                _ => {}
+    // Feed items inside stream fallbacks count too: they air when a stream fails.
+    let mut stack: Vec<(&str, &Item)> = cfg
+        .programs
+        .iter()
+        .flat_map(|p| p.play.iter().map(move |i| (p.id.as_str(), i)))
+        .collect();
+    stack.reverse();
+    while let Some((id, item)) = stack.pop() {
+        match item {
+            Item::Category { category, .. }
+                if select::category(&view.clips, category, 1, &st, &never).is_empty() =>
+            {
+                notes.push(format!("program `{id}`: no clip of category `{category}` in the store is valid today for this station (run `loa sync`, or publish one)"));
             }
+            Item::Clip(clip) if select::by_id(&view.clips, clip, &st).is_none() => {
+                notes.push(format!("program `{id}`: feed clip `{clip}` is not in the store, or not valid today for this station"));
+            }
+            Item::Stream { fallback, .. } => {
+                stack.extend(fallback.iter().rev().map(|i| (id, i)));
+            }
+            _ => {}
         }
     }
     notes

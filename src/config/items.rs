@@ -24,8 +24,7 @@ const KINDS: &[&[&str]] = &[
 
 const ITEM_FORMS: &str = "\"chime.ogg\", { silence = \"2s\" }, { category = \"cai-cach-hanh-chinh\", count = 2 }, { clip = \"cchc-2026-11-27\" } or { stream = \"http://radio.example.vn/vov1\", duration = \"15m\" }";
 
-const STREAM_SKIP: &str =
-    "stream relay is not active yet in this version of loa: this item (and its fallback) will be skipped";
+const NO_FALLBACK: &str = "this stream has no `fallback`: if it cannot be relayed or stays silent, nothing airs in its window; add e.g. fallback = [{ category = \"cai-cach-hanh-chinh\", count = 1 }]";
 
 /// A station file named by a play item, to be checked once the whole file is read.
 pub(crate) struct FileRef {
@@ -145,15 +144,12 @@ impl ItemReader<'_> {
         let example = "{ stream = \"http://radio.example.vn/vov1\", duration = \"15m\" }";
         let url = t.get("stream").and_then(|f| {
             let s = f.non_empty_str(d, example)?;
-            let lower = s.to_ascii_lowercase();
-            if lower.starts_with("http://") || lower.starts_with("https://") {
-                Some(s.to_string())
-            } else {
-                d.error(
-                    f.span(),
-                    format!("`stream` \"{s}\" must be an http:// or https:// URL, e.g. {example}"),
-                );
-                None
+            match check_stream_url(s) {
+                Ok(()) => Some(s.to_string()),
+                Err(why) => {
+                    d.error(f.span(), format!("`stream` \"{s}\" {why}, e.g. {example}"));
+                    None
+                }
             }
         });
         let duration = t
@@ -172,13 +168,36 @@ impl ItemReader<'_> {
                 )
                 .map(|values| self.read_list(d, "fallback", values)),
         };
-        d.warning(t.span.clone(), STREAM_SKIP);
+        if url.is_some() && fallback.as_ref().is_some_and(|f| f.is_empty()) {
+            d.warning(t.span.clone(), NO_FALLBACK);
+        }
         Some(Item::Stream {
             url: url?,
             duration: duration?,
             fallback: fallback?,
         })
     }
+}
+
+/// Why `s` is not a stream URL loa can relay (http or https, a host, nothing else
+/// odd), as the end of "`stream` \"…\" …".
+fn check_stream_url(s: &str) -> Result<(), String> {
+    let lower = s.to_ascii_lowercase();
+    if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+        return Err("must be an http:// or https:// URL".into());
+    }
+    if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("is not a valid URL: it contains spaces or control characters".into());
+    }
+    let uri: ureq::http::Uri = s.parse().map_err(|e| format!("is not a valid URL ({e})"))?;
+    match uri.host() {
+        Some(h) if !h.is_empty() => {}
+        _ => return Err("has no host name".into()),
+    }
+    if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
+        return Err("must not carry a user name or password".into());
+    }
+    Ok(())
 }
 
 fn read_category(d: &mut Diags, t: &TableRef<'_, '_>) -> Option<Item> {

@@ -138,17 +138,11 @@ pub enum Item {
     },
     /// One feed clip by id.
     Clip(String),
-    /// A live stream relay: not active yet (relay issue).
+    /// A live stream relay for `duration`; `fallback` airs for the rest of the
+    /// window if the stream cannot be joined, is lost or stays silent.
     Stream {
         url: String,
         duration: Duration,
         fallback: Vec<Item>,
     },
-}
-
-impl Item {
-    /// Whether this loa can air the item (everything but stream relays, for now).
-    pub fn is_active(&self) -> bool {
-        !matches!(self, Item::Stream { .. })
-    }
 }

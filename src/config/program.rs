@@ -322,14 +322,7 @@ fn read_play(
         );
         return None;
     }
-    let list = items.read_list(d, "play", values);
-    if list.len() == values.len() && !list.iter().any(|i| i.is_active()) {
-        d.warning(
-            f.span(),
-            format!("{label} has no item this version of loa can air (stream relays are not active yet): it will air nothing"),
-        );
-    }
-    Some(list)
+    Some(items.read_list(d, "play", values))
 }
 
 #[cfg(test)]

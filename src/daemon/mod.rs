@@ -5,6 +5,7 @@
 //! re-reads the wall clock on every wake, hands broadcasts to `playout` and
 //! writes what happened to `record`. It never decides scheduling rules itself.
 
+mod analyze;
 mod events;
 mod feeds;
 pub use feeds::spec_of;
@@ -12,6 +13,7 @@ mod notify;
 mod outcome;
 mod power;
 mod requests;
+mod resolve;
 mod station;
 
 use std::path::PathBuf;
@@ -83,6 +85,7 @@ pub fn run(opts: Options) -> Result<(), DaemonError> {
         }
     };
     let mut station = Station::new(cfg, opts, asrun, tx);
+    station.analyze();
     station.close_interrupted();
     station.notifier.ready("starting");
     tracing::info!(

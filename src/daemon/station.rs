@@ -4,7 +4,6 @@
 //! Every change of state happens on the scheduling loop's thread, in `pass`
 //! (time moved) or `handle` (an event arrived).
 
-use std::collections::HashSet;
 use std::sync::mpsc::{Receiver, Sender};
 use std::time::{Duration, Instant};
 
@@ -14,13 +13,12 @@ use super::events::Event;
 use super::feeds::{self, InUse, Worker};
 use super::notify::Notifier;
 use super::outcome::{self, human, StopCause};
-use super::{power, Options, MAX_SLEEP};
+use super::{analyze, power, resolve, Options, MAX_SLEEP};
 use crate::clock::Clock;
 use crate::config::{Config, Item};
-use crate::feed::select;
 use crate::feed::view::{self, FeedView};
 use crate::playout::{
-    Broadcast, BroadcastPlan, BroadcastReport, EndedBy, Output, OutputSpec, PlanItem,
+    Broadcast, BroadcastPlan, BroadcastReport, EndedBy, Leveling, Output, OutputSpec,
 };
 use crate::record::{AsRun, ItemAired, Outcome, Record};
 use crate::schedule::{self, Facts, Occurrence};
@@ -81,6 +79,9 @@ pub struct Station {
     seq: u64,
     distrusted_logged: bool,
     last_status: String,
+    /// Clip loudness, measured once per content hash (STATE/loudness.json).
+    pub(super) loudness: crate::loudness::Cache,
+    analyzer: Option<analyze::Analyzer>,
 }
 
 impl Station {
@@ -96,6 +97,7 @@ impl Station {
         });
         let (sched, scopes) = view::with_pushed(&cfg, &view);
         let in_use = InUse::default();
+        let cfg_state = cfg.paths.state.clone();
         let worker = feeds::spawn(&cfg, tx.clone(), in_use.clone());
         Station {
             sched,
@@ -118,6 +120,22 @@ impl Station {
             seq: 0,
             distrusted_logged: false,
             last_status: String::new(),
+            loudness: crate::loudness::Cache::open(&cfg_state),
+            analyzer: None,
+        }
+    }
+
+    /// Have the background analyzer measure every clip that may air (when clips
+    /// are levelled): at start, after a reload, when the store changes.
+    pub(super) fn analyze(&mut self) {
+        if self.cfg.output.loudness.is_none() {
+            return;
+        }
+        if self.analyzer.is_none() {
+            self.analyzer = analyze::Analyzer::spawn(self.loudness.clone());
+        }
+        if let Some(a) = &self.analyzer {
+            a.request(analyze::clips(&self.cfg, &self.view));
         }
     }
 
@@ -402,7 +420,11 @@ impl Station {
             ));
             return;
         }
-        let (items, not_active, shas) = self.plan_items(&job.play, job.feed.as_deref());
+        let resolve::Resolved {
+            items,
+            skipped: not_active,
+            shas,
+        } = self.plan_items(&job.play, job.feed.as_deref());
         if let Ok(mut set) = self.in_use.lock() {
             *set = shas;
         }
@@ -410,6 +432,11 @@ impl Station {
             items,
             volume: job.volume,
             max_duration: job.max_duration,
+            leveling: self.cfg.output.loudness.map(|target_lufs| Leveling {
+                target_lufs,
+                cache: self.loudness.clone(),
+            }),
+            dead_air: Some(self.cfg.output.dead_air).filter(|d| !d.is_zero()),
         };
         self.seq += 1;
         let (seq, tx) = (self.seq, self.tx.clone());
@@ -582,93 +609,19 @@ impl Station {
         let (sched, scopes) = view::with_pushed(&self.cfg, &self.view);
         self.sched = sched;
         self.scopes = scopes.into_iter().collect();
+        self.analyze();
     }
 
-    /// Playout items for a program: station files, silences, and feed clips
-    /// picked now (category rotation, clip ids). Items that cannot air are
-    /// reported as skipped with the reason. Also returns the feed clips used.
-    fn plan_items(
-        &self,
-        play: &[Item],
-        feed: Option<&str>,
-    ) -> (Vec<PlanItem>, Vec<ItemAired>, HashSet<String>) {
-        let mut items = Vec::new();
-        let mut skipped = Vec::new();
-        let mut shas = HashSet::new();
-        let today = self.clock.now().with_timezone(&self.tz()).date_naive();
-        let st = select::Station {
-            areas: &self.cfg.station.areas,
-            lang: &self.cfg.station.lang,
-            today,
+    /// Playout items for a program, resolved now (see `resolve`).
+    fn plan_items(&self, play: &[Item], feed: Option<&str>) -> resolve::Resolved {
+        let cx = resolve::Context {
+            cfg: &self.cfg,
+            view: &self.view,
+            last_aired: self.asrun.last_aired(),
+            today: self.clock.now().with_timezone(&self.tz()).date_naive(),
+            feed,
         };
-        let clips = &self.view.clips;
-        let mut skip = |name: String, why: String| {
-            skipped.push(ItemAired {
-                name,
-                sha256: None,
-                seconds: 0.0,
-                error: Some(why),
-            })
-        };
-        for item in play {
-            match item {
-                Item::File(path) => {
-                    let name = path
-                        .strip_prefix(&self.cfg.paths.clips)
-                        .unwrap_or(path)
-                        .display()
-                        .to_string();
-                    items.push(PlanItem::File {
-                        path: path.clone(),
-                        name,
-                    });
-                }
-                Item::Silence(d) => items.push(PlanItem::Silence(*d)),
-                Item::Category { category, count } => {
-                    let picked =
-                        select::category(clips, category, *count, &st, self.asrun.last_aired());
-                    if picked.is_empty() {
-                        skip(
-                            item_name(item),
-                            "no clip of this category is valid today for this station".into(),
-                        );
-                    }
-                    for c in picked {
-                        shas.insert(c.sha256.clone());
-                        items.push(PlanItem::File {
-                            path: self.view.clip_path(&c.sha256),
-                            name: c.id.clone(),
-                        });
-                    }
-                }
-                Item::Clip(id) => {
-                    let found = match feed {
-                        Some(f) => clips
-                            .iter()
-                            .find(|c| c.feed == f && &c.id == id && select::eligible(c, &st)),
-                        None => select::by_id(clips, id, &st),
-                    };
-                    match found {
-                        Some(c) => {
-                            shas.insert(c.sha256.clone());
-                            items.push(PlanItem::File {
-                                path: self.view.clip_path(&c.sha256),
-                                name: c.id.clone(),
-                            });
-                        }
-                        None => skip(
-                            item_name(item),
-                            "not in the store, or not valid today for this station".into(),
-                        ),
-                    }
-                }
-                Item::Stream { .. } => skip(
-                    item_name(item),
-                    "stream relay is not active in this version of loa".into(),
-                ),
-            }
-        }
-        (items, skipped, shas)
+        resolve::resolve(&cx, play)
     }
 
     /// SIGTERM: fade out what is on air, record it `stopped` (shutdown), exit.
@@ -708,15 +661,5 @@ impl Station {
         if self.output.take().is_some() {
             self.power_off();
         }
-    }
-}
-
-fn item_name(item: &Item) -> String {
-    match item {
-        Item::Category { category, count } => format!("category {category} x{count}"),
-        Item::Clip(id) => format!("clip {id}"),
-        Item::Stream { url, .. } => format!("stream {url}"),
-        Item::File(p) => p.display().to_string(),
-        Item::Silence(d) => format!("silence {}", human(*d)),
     }
 }

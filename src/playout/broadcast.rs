@@ -12,13 +12,42 @@ use std::time::{Duration, Instant};
 use super::backend::{frames_to_duration, SinkClock};
 
 /// What to air, in order.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone)]
 pub struct BroadcastPlan {
     pub items: Vec<PlanItem>,
     /// Program volume, multiplied by the output's master volume.
     pub volume: f32,
     /// Hard stop after this much program time (from the first sample).
     pub max_duration: Option<Duration>,
+    /// Loudness normalisation (None = off: clips and streams air as they are).
+    pub leveling: Option<Leveling>,
+    /// Skip an item (or a stream, to its fallback) after this long below
+    /// [`DEAD_AIR_DBFS`]; None = never.
+    pub dead_air: Option<Duration>,
+}
+
+impl BroadcastPlan {
+    /// A plan with no leveling and no dead-air watch (tests, previews).
+    pub fn plain(items: Vec<PlanItem>, volume: f32, max_duration: Option<Duration>) -> Self {
+        BroadcastPlan {
+            items,
+            volume,
+            max_duration,
+            leveling: None,
+            dead_air: None,
+        }
+    }
+}
+
+/// Output below this level counts as dead air.
+pub const DEAD_AIR_DBFS: f32 = -50.0;
+
+/// Clips air at `target_lufs` (measured once, kept in `cache`); streams get a slow
+/// automatic gain towards it.
+#[derive(Clone)]
+pub struct Leveling {
+    pub target_lufs: f64,
+    pub cache: crate::loudness::Cache,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +56,14 @@ pub enum PlanItem {
     File { path: PathBuf, name: String },
     /// Exactly this much silence.
     Silence(Duration),
+    /// Relay a live HTTP(S) stream for `window` (cut earlier by max_duration). If it
+    /// cannot be joined, is lost for good or stays silent (dead air), `fallback`
+    /// airs for the rest of the window.
+    Stream {
+        url: String,
+        window: Duration,
+        fallback: Vec<PlanItem>,
+    },
 }
 
 /// Where a broadcast is now.
@@ -191,10 +228,23 @@ pub(crate) fn spawn_watcher(
 ) -> std::sync::mpsc::Sender<()> {
     let (tx, rx) = channel::<()>();
     let body = move || {
+        // Items that ended early are logged from here, never from the audio thread.
+        let mut logged = 0;
+        let mut log_new = |shared: &Shared| {
+            if let Ok(st) = shared.state.lock() {
+                for r in st.reports.iter().skip(logged) {
+                    if let Some(e) = &r.error {
+                        tracing::warn!("{}: {e} (after {:.1} s)", r.name, r.seconds);
+                    }
+                }
+                logged = st.reports.len();
+            }
+        };
         loop {
             match rx.recv_timeout(WATCH_EVERY) {
                 Ok(()) | Err(RecvTimeoutError::Disconnected) => break,
                 Err(RecvTimeoutError::Timeout) => {
+                    log_new(&shared);
                     if let Some(reason) = clock.failure() {
                         if shared.end(EndedBy::DeviceFailed(reason), None) {
                             shared.abort.store(true, Ordering::Relaxed);
@@ -204,6 +254,7 @@ pub(crate) fn spawn_watcher(
                 }
             }
         }
+        log_new(&shared);
         let report = {
             let mut st = match shared.state.lock() {
                 Ok(st) => st,

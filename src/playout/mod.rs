@@ -11,19 +11,24 @@ mod paced;
 mod prepare;
 mod probe;
 mod program;
+mod sequence;
 mod spec;
 mod wavfile;
 
 #[cfg(test)]
 mod pulse_check;
 #[cfg(test)]
+mod sequence_tests;
+#[cfg(test)]
 mod tests;
 
 use std::time::Instant;
 
 pub use broadcast::{
-    Broadcast, BroadcastPlan, BroadcastReport, EndedBy, ItemReport, PlanItem, Progress,
+    Broadcast, BroadcastPlan, BroadcastReport, EndedBy, ItemReport, Leveling, PlanItem, Progress,
+    DEAD_AIR_DBFS,
 };
+pub(crate) use prepare::{decoder, sha256_file};
 pub use probe::probe;
 pub use spec::OutputSpec;
 pub use wavfile::{read_sidecar, sidecar_path};
@@ -73,12 +78,20 @@ impl Output {
         let clock = std::sync::Arc::clone(self.backend.clock());
         let shared = std::sync::Arc::new(broadcast::Shared::new(clock.rate));
         let notify = broadcast::spawn_watcher(shared.clone(), clock.clone(), on_done);
-        let items = prepare::spawn(plan.items, clock.channels, clock.rate);
+        let setup = prepare::Setup {
+            channels: clock.channels,
+            rate: clock.rate,
+            leveling: plan.leveling,
+            prefix: String::new(),
+            starts_at: Some(at),
+        };
+        let items = prepare::spawn(plan.items, setup);
         let source = program::ProgramSource::new(
             program::Params {
                 at,
                 gain: plan.volume * self.master_volume,
                 max_duration: plan.max_duration,
+                dead_air: plan.dead_air,
             },
             items,
             shared.clone(),

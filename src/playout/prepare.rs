@@ -13,9 +13,11 @@ use rodio::source::SeekError;
 use rodio::source::UniformSourceIterator;
 use rodio::{ChannelCount, Decoder, SampleRate, Source};
 use sha2::{Digest, Sha256};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use super::broadcast::PlanItem;
+use super::broadcast::{Leveling, PlanItem};
+use crate::loudness::{clip_gain, Agc, Limited};
+use crate::relay::{LiveFeed, Process, RelayOptions};
 
 /// Decoded ahead when an item is prepared (and the decode test): 0.25 s.
 const HEAD_MS: u64 = 250;
@@ -36,20 +38,51 @@ pub(crate) enum Body {
         head: Vec<f32>,
         rest: Box<dyn Iterator<Item = f32> + Send>,
     },
+    /// A live relay with its window and fallback.
+    Live(Box<LiveBody>),
 }
+
+pub(crate) struct LiveBody {
+    pub feed: LiveFeed,
+    /// The window, in frames.
+    pub window: u64,
+    /// The fallback's preparer (taken when the window opens).
+    pub fallback: Option<Receiver<Vec<Prepared>>>,
+    pub has_fallback: bool,
+}
+
+/// How one broadcast's items are prepared.
+#[derive(Clone)]
+pub(crate) struct Setup {
+    pub channels: u16,
+    pub rate: u32,
+    pub leveling: Option<Leveling>,
+    /// Put in front of item names (fallback items say so in reports).
+    pub prefix: String,
+    /// When the first item is due on air (None inside a fallback: unknown).
+    pub starts_at: Option<Instant>,
+}
+
+/// A stream connects this long before its item is expected on air (or at once
+/// if the program reaches it sooner), so a long program does not hold a
+/// connection (and 3G data) open for nothing.
+const CONNECT_AHEAD: Duration = Duration::from_secs(5);
 
 /// Start preparing `items` for an output of `channels` × `rate`. Items are handed over
 /// in batches: the skipped ones (errors) followed by the next playable one, so a run of
 /// bad files never leaves the program waiting. The thread ends when all are handed
 /// over or the receiver is dropped.
-pub(crate) fn spawn(items: Vec<PlanItem>, channels: u16, rate: u32) -> Receiver<Vec<Prepared>> {
+pub(crate) fn spawn(items: Vec<PlanItem>, setup: Setup) -> Receiver<Vec<Prepared>> {
     let (tx, rx) = sync_channel(1);
     let spawned = std::thread::Builder::new()
         .name("loa-preparer".into())
         .spawn(move || {
             let mut batch = Vec::new();
+            // When the next item is expected on air, while every length is known.
+            let mut expect = setup.starts_at;
             for (index, item) in items.into_iter().enumerate() {
-                let p = prepare(index, item, channels, rate);
+                let (p, length) = prepare(index, item, &setup, expect);
+                expect = expect.zip(length).map(|(e, l)| e + l);
                 let playable = p.body.is_ok();
                 batch.push(p);
                 if playable && tx.send(std::mem::take(&mut batch)).is_err() {
@@ -66,25 +99,104 @@ pub(crate) fn spawn(items: Vec<PlanItem>, channels: u16, rate: u32) -> Receiver<
     rx
 }
 
-fn prepare(index: usize, item: PlanItem, channels: u16, rate: u32) -> Prepared {
+/// Prepare one item expected on air at `expect`; also returns how long it will
+/// air, when known.
+fn prepare(
+    index: usize,
+    item: PlanItem,
+    setup: &Setup,
+    expect: Option<Instant>,
+) -> (Prepared, Option<Duration>) {
+    let (channels, rate) = (setup.channels, setup.rate);
+    let prefix = &setup.prefix;
     match item {
-        PlanItem::Silence(d) => Prepared {
-            index,
-            name: format!("silence {:.3} s", d.as_secs_f64()),
-            sha256: None,
-            body: Ok(Body::Silence(super::backend::duration_to_frames(d, rate))),
-        },
-        PlanItem::File { path, name } => {
-            let (sha256, body) = match sha256_file(&path) {
-                Ok(h) => (Some(h), open_audio(&path, channels, rate)),
-                Err(e) => (None, Err(e)),
-            };
+        PlanItem::Silence(d) => (
             Prepared {
                 index,
-                name,
-                sha256,
-                body,
-            }
+                name: format!("{prefix}silence {:.3} s", d.as_secs_f64()),
+                sha256: None,
+                body: Ok(Body::Silence(super::backend::duration_to_frames(d, rate))),
+            },
+            Some(d),
+        ),
+        PlanItem::File { path, name } => {
+            let (sha256, body, length) = match sha256_file(&path) {
+                Ok(h) => {
+                    let level = setup
+                        .leveling
+                        .as_ref()
+                        .map(|l| level_for(l, &h, &path, &name));
+                    match open_audio(&path, channels, rate, level) {
+                        Ok((body, length)) => (Some(h), Ok(body), length),
+                        Err(e) => (Some(h), Err(e), Some(Duration::ZERO)),
+                    }
+                }
+                Err(e) => (None, Err(e), Some(Duration::ZERO)),
+            };
+            (
+                Prepared {
+                    index,
+                    name: format!("{prefix}{name}"),
+                    sha256,
+                    body,
+                },
+                length,
+            )
+        }
+        PlanItem::Stream {
+            url,
+            window,
+            fallback,
+        } => {
+            let mut opts = RelayOptions::new(channels, rate);
+            opts.connect_at = expect.and_then(|e| e.checked_sub(CONNECT_AHEAD));
+            let process = setup.leveling.as_ref().map(|l| {
+                let mut agc = Agc::new(channels, rate, l.target_lufs);
+                Box::new(move |i: &[f32], o: &mut Vec<f32>| agc.process(i, o)) as Process
+            });
+            let feed = crate::relay::connect_with(&url, opts, process);
+            let has_fallback = !fallback.is_empty();
+            let nested = Setup {
+                prefix: format!("{prefix}fallback "),
+                starts_at: None,
+                ..setup.clone()
+            };
+            let p = Prepared {
+                index,
+                name: format!("{prefix}stream {url}"),
+                sha256: None,
+                body: Ok(Body::Live(Box::new(LiveBody {
+                    feed,
+                    window: super::backend::duration_to_frames(window, rate),
+                    fallback: Some(spawn(fallback, nested)),
+                    has_fallback,
+                }))),
+            };
+            (p, Some(window))
+        }
+    }
+}
+
+/// The gain (dB) and limiter flag for a clip: its loudness is measured once (cached
+/// by content hash). A clip that cannot be measured airs as it is.
+fn level_for(l: &Leveling, sha256: &str, path: &Path, name: &str) -> (f64, bool) {
+    match l.cache.measure_cached(sha256, path) {
+        Ok(m) => {
+            let g = clip_gain(&m, l.target_lufs);
+            tracing::debug!(
+                "{name}: {} LUFS, {:.1} dBTP: gain {:+.1} dB{}",
+                m.integrated_lufs
+                    .map(|i| format!("{i:.1}"))
+                    .unwrap_or_else(|| "silent".into()),
+                m.true_peak_dbtp,
+                g.gain_db,
+                if g.limit { ", limited" } else { "" }
+            );
+            (g.gain_db, g.limit)
+        }
+        Err(e) => {
+            tracing::warn!("{name}: cannot measure its loudness ({e}); it airs as it is");
+            (0.0, false)
         }
     }
 }
@@ -122,13 +234,26 @@ pub(crate) fn decoder(path: &Path) -> Result<Decoder<BufReader<File>>, String> {
     b.build().map_err(|e| format!("cannot decode: {e}"))
 }
 
-/// Open, convert to `channels` × `rate`, and decode the head (the decode test).
-fn open_audio(path: &Path, channels: u16, rate: u32) -> Result<Body, String> {
+/// Open, convert to `channels` × `rate`, level (gain dB, limiter), and decode the
+/// head (the decode test). Also returns the length when the file tells it.
+fn open_audio(
+    path: &Path,
+    channels: u16,
+    rate: u32,
+    level: Option<(f64, bool)>,
+) -> Result<(Body, Option<Duration>), String> {
     let dec = Steady::new(decoder(path)?);
+    let length = dec.total_duration();
     let (Some(ch), Some(sr)) = (NonZero::new(channels), NonZero::new(rate)) else {
         return Err("the output has no channels or no rate".into());
     };
-    let mut uniform = UniformSourceIterator::new(dec, ch, sr);
+    let uniform = UniformSourceIterator::new(dec, ch, sr);
+    let mut uniform: Box<dyn Iterator<Item = f32> + Send> = match level {
+        Some((gain_db, limit)) if gain_db != 0.0 || limit => {
+            Box::new(Limited::new(uniform, channels, rate, gain_db, limit))
+        }
+        _ => Box::new(uniform),
+    };
     let want =
         usize::try_from(u64::from(rate) * HEAD_MS / 1000).unwrap_or(12_000) * usize::from(channels);
     let head: Vec<f32> = uniform.by_ref().take(want).collect();
@@ -138,10 +263,13 @@ fn open_audio(path: &Path, channels: u16, rate: u32) -> Result<Body, String> {
     if head.iter().any(|s| !s.is_finite()) {
         return Err("cannot decode: invalid samples".into());
     }
-    Ok(Body::Audio {
-        head,
-        rest: Box::new(uniform),
-    })
+    Ok((
+        Body::Audio {
+            head,
+            rest: uniform,
+        },
+        length,
+    ))
 }
 
 /// Hides a decoder's spans: rodio's converter ends early when a first span has length 0

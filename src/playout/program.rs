@@ -1,13 +1,12 @@
 //! The program source: the rodio `Source` one broadcast adds to the output's mixer.
 //! From its first pull it holds silence until the frame that goes on air at the start
-//! instant, then plays the prepared items back to back with gain, stop fade and the
+//! instant, then plays the item sequence (`sequence`) with gain, stop fade and the
 //! max_duration cut, counting every frame it emits. Runs on the audio thread: never
 //! blocks, never opens files, never allocates per sample.
 
-use std::collections::VecDeque;
 use std::num::NonZero;
 use std::sync::atomic::Ordering;
-use std::sync::mpsc::{Receiver, Sender, TryRecvError};
+use std::sync::mpsc::{Receiver, Sender};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -15,8 +14,9 @@ use rodio::source::SeekError;
 use rodio::{ChannelCount, SampleRate, Source};
 
 use super::backend::{duration_to_frames, frames_to_duration, SinkClock};
-use super::broadcast::{EndedBy, ItemReport, Shared};
-use super::prepare::{Body, Prepared};
+use super::broadcast::{EndedBy, Shared};
+use super::prepare::Prepared;
+use super::sequence::Sequence;
 
 /// Length of the stop fade.
 pub(crate) const FADE: Duration = Duration::from_millis(300);
@@ -29,12 +29,6 @@ enum Phase {
     Program,
 }
 
-struct Current {
-    body: Body,
-    /// Read position in `head` (Audio) or frames left (Silence).
-    pos: usize,
-}
-
 pub(crate) struct ProgramSource {
     channels: u16,
     rate: u32,
@@ -44,11 +38,7 @@ pub(crate) struct ProgramSource {
     fade_frames: u64,
     fade_left: Option<u64>,
     phase: Phase,
-    items: Receiver<Vec<Prepared>>,
-    /// Received but not yet opened.
-    pending: VecDeque<Prepared>,
-    current: Option<Current>,
-    item_frames: u64,
+    sequence: Sequence,
     program_frames: u64,
     frame: Vec<f32>,
     sub: usize,
@@ -62,6 +52,7 @@ pub(crate) struct Params {
     pub at: Instant,
     pub gain: f32,
     pub max_duration: Option<Duration>,
+    pub dead_air: Option<Duration>,
 }
 
 impl ProgramSource {
@@ -86,10 +77,12 @@ impl ProgramSource {
             fade_frames: duration_to_frames(FADE, rate).max(1),
             fade_left: None,
             phase: Phase::Unstarted,
-            items,
-            pending: VecDeque::new(),
-            current: None,
-            item_frames: 0,
+            sequence: Sequence::new(
+                items,
+                p.dead_air.map(|d| duration_to_frames(d, rate)),
+                rate,
+                shared.clone(),
+            ),
             program_frames: 0,
             frame: vec![0.0; usize::from(channels)],
             sub: 0,
@@ -155,7 +148,8 @@ impl ProgramSource {
             self.finish(EndedBy::Stopped);
             return false;
         }
-        if !self.fill_from_items() {
+        if !self.sequence.next(&mut self.frame) {
+            self.finish(EndedBy::Completed);
             return false;
         }
         let mut g = self.gain;
@@ -171,112 +165,6 @@ impl ProgramSource {
             .program_frames
             .store(self.program_frames, Ordering::Relaxed);
         true
-    }
-
-    /// One frame from the current item, moving to the next as items end.
-    fn fill_from_items(&mut self) -> bool {
-        loop {
-            if let Some(cur) = self.current.as_mut() {
-                if read_frame(cur, &mut self.frame) {
-                    self.item_frames += 1;
-                    self.shared
-                        .item_frames
-                        .store(self.item_frames, Ordering::Relaxed);
-                    return true;
-                }
-                self.close_item();
-                continue;
-            }
-            if let Some(p) = self.pending.pop_front() {
-                self.open_item(p);
-                continue;
-            }
-            match self.items.try_recv() {
-                Ok(batch) => self.pending.extend(batch),
-                Err(TryRecvError::Empty) => {
-                    // The preparer is late: air silence rather than block.
-                    self.frame.fill(0.0);
-                    return true;
-                }
-                Err(TryRecvError::Disconnected) => {
-                    self.finish(EndedBy::Completed);
-                    return false;
-                }
-            }
-        }
-    }
-
-    fn open_item(&mut self, p: Prepared) {
-        self.shared.item_index.store(p.index, Ordering::Relaxed);
-        self.item_frames = 0;
-        self.shared.item_frames.store(0, Ordering::Relaxed);
-        let Ok(mut st) = self.shared.state.lock() else {
-            return;
-        };
-        st.last_name = p.name.clone();
-        match p.body {
-            Ok(body) => {
-                st.current = Some((p.name, p.sha256));
-                self.current = Some(Current { body, pos: 0 });
-            }
-            Err(error) => {
-                tracing::debug!("skipping {}: {error}", p.name);
-                st.reports.push(ItemReport {
-                    name: p.name,
-                    sha256: p.sha256,
-                    seconds: 0.0,
-                    error: Some(error),
-                });
-            }
-        }
-    }
-
-    fn close_item(&mut self) {
-        self.current = None;
-        let seconds = self.item_frames as f64 / f64::from(self.rate);
-        if let Ok(mut st) = self.shared.state.lock() {
-            if let Some((name, sha256)) = st.current.take() {
-                st.reports.push(ItemReport {
-                    name,
-                    sha256,
-                    seconds,
-                    error: None,
-                });
-            }
-        }
-    }
-}
-
-/// Read one frame; a partial last frame is padded with silence. False at the end.
-fn read_frame(cur: &mut Current, frame: &mut [f32]) -> bool {
-    match &mut cur.body {
-        Body::Silence(left) => {
-            if *left == 0 {
-                return false;
-            }
-            *left -= 1;
-            frame.fill(0.0);
-            true
-        }
-        Body::Audio { head, rest } => {
-            let mut got = 0;
-            for s in frame.iter_mut() {
-                let v = if cur.pos < head.len() {
-                    cur.pos += 1;
-                    Some(head[cur.pos - 1])
-                } else {
-                    rest.next()
-                };
-                match v {
-                    Some(v) => {
-                        *s = v;
-                        got += 1;
-                    }
-                    None => *s = 0.0,
-                }
-            }
-            got > 0
-        }
     }
 }
 

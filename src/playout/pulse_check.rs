@@ -74,6 +74,8 @@ fn pulse_onset() {
             }],
             volume: 1.0,
             max_duration: None,
+            leveling: None,
+            dead_air: None,
         };
         out.start(p, at, Box::new(move |r| drop(tx.send(r))));
         let r = rx.recv_timeout(Duration::from_secs(5)).expect("report");
@@ -160,6 +162,8 @@ fn pulse_server_death_ends_the_broadcast() {
         }],
         volume: 1.0,
         max_duration: None,
+        leveling: None,
+        dead_air: None,
     };
     out.start(p, Instant::now(), Box::new(move |r| drop(tx.send(r))));
     std::thread::sleep(Duration::from_secs(1));

@@ -44,6 +44,8 @@ fn plan(items: Vec<PlanItem>) -> BroadcastPlan {
         items,
         volume: 1.0,
         max_duration: None,
+        leveling: None,
+        dead_air: None,
     }
 }
 
@@ -75,6 +77,14 @@ fn wait_on_air(b: &Broadcast, min: Duration) {
 fn wait(rx: &mpsc::Receiver<BroadcastReport>) -> BroadcastReport {
     rx.recv_timeout(Duration::from_secs(10))
         .expect("on_done within 10 s")
+}
+
+pub(super) fn wav_left(path: &Path) -> Vec<i16> {
+    left(path)
+}
+
+pub(super) fn runs_of(samples: &[i16]) -> Vec<(usize, usize)> {
+    runs(samples)
 }
 
 /// Left channel of a WAV.

@@ -118,7 +118,17 @@ pub fn items_text(items: &[ItemAired]) -> String {
         .join("; ")
 }
 
+/// One CSV field: quoted when needed, and a text that a spreadsheet would run as
+/// a formula (`=`, `+`, `-`, `@`, tab, CR first, e.g. a hostile title from a feed)
+/// gets a leading `'` (OWASP's advice for CSV injection).
 fn csv_field(s: &str) -> String {
+    let defused;
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        defused = format!("'{s}");
+        defused.as_str()
+    } else {
+        s
+    };
     if s.contains([',', '"', '\r', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {

@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -41,6 +41,10 @@ pub struct AgendaItem {
     pub kind: &'static str,
     pub name: String,
     pub duration: Option<Duration>,
+    /// A stream's window as offsets from the program's start, cut by
+    /// max_duration (None for other items, or when an earlier item's duration
+    /// is unknown).
+    pub window: Option<(Duration, Duration)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -67,10 +71,22 @@ impl AgendaEntry {
             items: self
                 .items
                 .iter()
-                .map(|i| JsonItem {
-                    kind: i.kind,
-                    name: &i.name,
-                    duration_s: secs(i.duration),
+                .map(|i| {
+                    let window = i.window.map(|(a, b)| {
+                        let at = |d: Duration| {
+                            let t = self.occ.start + TimeDelta::from_std(d).unwrap_or_default();
+                            t.to_rfc3339_opts(SecondsFormat::Secs, false)
+                        };
+                        (at(a), at(b))
+                    });
+                    let (start, end) = window.unzip();
+                    JsonItem {
+                        kind: i.kind,
+                        name: &i.name,
+                        duration_s: secs(i.duration),
+                        start,
+                        end,
+                    }
                 })
                 .collect(),
             duration_s: secs(self.duration),
@@ -104,6 +120,11 @@ pub struct JsonItem<'a> {
     pub kind: &'a str,
     pub name: &'a str,
     pub duration_s: Option<f64>,
+    /// A stream's window (local time with offset), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
 }
 
 /// Describes one play item. Silence and stream durations come from the config
@@ -128,6 +149,7 @@ fn describe(
         kind,
         name: name.to_string(),
         duration: known.or(own),
+        window: None,
     }
 }
 
@@ -136,11 +158,23 @@ fn program_items(
     prog: &Program,
     duration_of: &mut dyn FnMut(&Item) -> Option<Duration>,
 ) -> (Vec<AgendaItem>, Option<Duration>) {
-    let items: Vec<AgendaItem> = prog
+    let mut items: Vec<AgendaItem> = prog
         .play
         .iter()
         .map(|i| describe(cfg, i, duration_of))
         .collect();
+    let mut at = Some(Duration::ZERO);
+    for item in &mut items {
+        if item.kind == "stream" {
+            let end =
+                |a: Duration, d: Duration| prog.max_duration.map_or(a + d, |m| (a + d).min(m));
+            item.window = at
+                .zip(item.duration)
+                .map(|(a, d)| (a, end(a, d)))
+                .filter(|(a, b)| b > a);
+        }
+        at = at.zip(item.duration).map(|(a, d)| a + d);
+    }
     let known: Vec<Duration> = items.iter().filter_map(|i| i.duration).collect();
     let duration = if known.is_empty() {
         None

@@ -361,3 +361,49 @@ fn thousand_programs_for_a_year() {
     );
     assert_eq!(v.len(), 365_000);
 }
+
+#[test]
+fn stream_windows_follow_the_items_before_them() {
+    let stream = |mins: u64| Item::Stream {
+        url: "http://radio.example.vn/vov1".into(),
+        duration: Duration::from_secs(mins * 60),
+        fallback: vec![],
+    };
+    let mut p = at_prog("sang", &["05:00"]);
+    p.play = vec![
+        Item::File(PathBuf::from("/clips/chime3.ogg")),
+        Item::Silence(Duration::from_secs(30)),
+        stream(15),
+        Item::Clip("unknown-length".into()),
+        stream(5),
+    ];
+    let mut capped = p.clone();
+    capped.id = "capped".into();
+    capped.play.truncate(3);
+    capped.max_duration = Some(Duration::from_secs(10 * 60));
+    let mut late = capped.clone();
+    late.id = "late".into();
+    late.max_duration = Some(Duration::from_secs(60));
+    let cfg = config(TZ, vec![p, capped, late]);
+    let v = day(&cfg);
+    let windows = |e: &AgendaEntry| -> Vec<Option<(u64, u64)>> {
+        e.items
+            .iter()
+            .map(|i| i.window.map(|(a, b)| (a.as_secs(), b.as_secs())))
+            .collect()
+    };
+    let by = |id: &str| v.iter().find(|e| e.occ.program == id).unwrap();
+    // 3 min chime + 30 s silence: the relay runs 03:30 → 18:30; the second
+    // stream follows an item of unknown length, so its window is unknown.
+    assert_eq!(
+        windows(by("sang")),
+        [None, None, Some((210, 1110)), None, None]
+    );
+    // max_duration cuts the window; a window past max_duration has none.
+    assert_eq!(windows(by("capped")), [None, None, Some((210, 600))]);
+    assert_eq!(windows(by("late")), [None, None, None]);
+    let json = serde_json::to_value(by("sang").json()).unwrap();
+    assert_eq!(json["items"][2]["start"], "2026-11-27T05:03:30+07:00");
+    assert_eq!(json["items"][2]["end"], "2026-11-27T05:18:30+07:00");
+    assert!(json["items"][0].get("start").is_none());
+}

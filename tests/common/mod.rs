@@ -3,9 +3,11 @@
 //! the `wav:` recording (never from the daemon's own log).
 #![allow(dead_code)]
 
+pub mod audio;
 pub mod feedkit;
 pub mod nginx;
 pub mod pulse;
+pub mod stream_server;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -68,8 +70,13 @@ impl Station {
 
     /// Write `loa.toml` with this station header and the given programs/extra TOML.
     pub fn write_config(&self, body: &str) {
+        self.write_config_output("", body);
+    }
+
+    /// `write_config` with extra `[output]` lines (e.g. `dead_air = "3s"`).
+    pub fn write_config_output(&self, output: &str, body: &str) {
         let cfg = format!(
-            "[station]\nname = \"Đài thử nghiệm\"\ntimezone = \"{}\"\n\n[output]\ndevice = \"null\"\nwarmup = \"1s\"\n\n[paths]\nclips = \"audio\"\nstate = \"state\"\n\n{body}\n",
+            "[station]\nname = \"Đài thử nghiệm\"\ntimezone = \"{}\"\n\n[output]\ndevice = \"null\"\nwarmup = \"1s\"\n{output}\n\n[paths]\nclips = \"audio\"\nstate = \"state\"\n\n{body}\n",
             self.tz
         );
         std::fs::write(self.config_path(), cfg).unwrap();

@@ -119,7 +119,7 @@ fn unknown_key_in_inline_play_table() {
         errors(&text),
         vec![
             "/etc/loa/loa.toml:8:9: warning: clip file not found: /etc/loa/a.ogg (file names in `play` are looked up under [paths] clips = /etc/loa); the daemon will skip this item when it airs",
-            "/etc/loa/loa.toml:8:18: warning: stream relay is not active yet in this version of loa: this item (and its fallback) will be skipped",
+            "/etc/loa/loa.toml:8:18: warning: this stream has no `fallback`: if it cannot be relayed or stays silent, nothing airs in its window; add e.g. fallback = [{ category = \"cai-cach-hanh-chinh\", count = 1 }]",
             "/etc/loa/loa.toml:8:61: unknown key `duraton` in this `stream` item: did you mean `duration`?",
         ]
     );

@@ -152,7 +152,6 @@ fn spec_example_loads_with_warnings() {
         w,
         vec![
             "/etc/loa/loa.toml:42:3: warning: clip file not found: /etc/loa/audio/chime.ogg (file names in `play` are looked up under [paths] clips = /etc/loa/audio); the daemon will skip this item when it airs",
-            "/etc/loa/loa.toml:46:3: warning: stream relay is not active yet in this version of loa: this item (and its fallback) will be skipped",
         ]
     );
 }
@@ -205,12 +204,11 @@ play = ["good.ogg", "bad.ogg", "missing.ogg",
         vec![
             format!("8:21:cannot decode {dirname}/bad.ogg: no decoder for this data; check the file plays and is WAV, MP3, Ogg Vorbis or FLAC"),
             format!("8:32:clip file not found: {dirname}/missing.ogg (file names in `play` are looked up under [paths] clips = {dirname})"),
-            "9:3:stream relay is not active yet in this version of loa: this item (and its fallback) will be skipped".to_string(),
             format!("9:69:cannot decode {dirname}/bad.ogg: no decoder for this data; check the file plays and is WAV, MP3, Ogg Vorbis or FLAC"),
         ]
     );
     assert_eq!(errs[1].severity, Severity::Error);
-    assert_eq!(errs[2].severity, Severity::Warning);
+    assert_eq!(errs[2].severity, Severity::Error);
     // Each file is probed once, however often it is named.
     assert_eq!(*calls.borrow(), vec!["good.ogg", "bad.ogg"]);
 
@@ -221,10 +219,7 @@ play = ["good.ogg", "bad.ogg", "missing.ogg",
         .iter()
         .map(|d| (d.line, d.col, d.severity))
         .collect();
-    assert_eq!(
-        w,
-        vec![(8, 32, Severity::Warning), (9, 3, Severity::Warning)]
-    );
+    assert_eq!(w, vec![(8, 32, Severity::Warning)]);
     assert_eq!(calls.borrow().len(), 2);
 }
 
@@ -348,9 +343,29 @@ fn play_items_and_nothing_to_air() {
         .map(|d| d.to_string())
         .collect();
     assert_eq!(
-        w[0],
-        "/etc/loa/loa.toml:8:8: warning: program `a` has no item this version of loa can air (stream relays are not active yet): it will air nothing"
+        w,
+        vec!["/etc/loa/loa.toml:8:9: warning: this stream has no `fallback`: if it cannot be relayed or stays silent, nothing airs in its window; add e.g. fallback = [{ category = \"cai-cach-hanh-chinh\", count = 1 }]".to_string()]
     );
+    // Stream URLs must name a host and carry no password.
+    for (url, why) in [
+        ("http:///vov1", "is not a valid URL (invalid format)"),
+        (
+            "https://user:pw@radio.vn/x",
+            "must not carry a user name or password",
+        ),
+        (
+            "http://radio vn/x",
+            "is not a valid URL: it contains spaces or control characters",
+        ),
+    ] {
+        let text = MIN.replace(
+            "play = [{ silence = \"1s\" }]",
+            &format!("play = [{{ stream = \"{url}\", duration = \"1m\", fallback = [{{ silence = \"1s\" }}] }}]"),
+        );
+        let got = errors(&text);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(got[0].contains(why), "{url}: {got:?}");
+    }
 
     let text = MIN.replace(
         "play = [{ silence = \"1s\" }]",
@@ -363,7 +378,6 @@ fn play_items_and_nothing_to_air() {
             "/etc/loa/loa.toml:8:46: this play item says neither `silence`, `category`, `clip` nor `stream`: write e.g. \"chime.ogg\", { silence = \"2s\" }, { category = \"cai-cach-hanh-chinh\", count = 2 }, { clip = \"cchc-2026-11-27\" } or { stream = \"http://radio.example.vn/vov1\", duration = \"15m\" }",
             "/etc/loa/loa.toml:8:61: empty play item: write e.g. \"chime.ogg\", { silence = \"2s\" }, { category = \"cai-cach-hanh-chinh\", count = 2 }, { clip = \"cchc-2026-11-27\" } or { stream = \"http://radio.example.vn/vov1\", duration = \"15m\" }",
             "/etc/loa/loa.toml:8:65: \"http://radio/x\" is a URL, not a file: to relay a stream write { stream = \"http://radio/x\", duration = \"15m\" }",
-            "/etc/loa/loa.toml:8:83: warning: stream relay is not active yet in this version of loa: this item (and its fallback) will be skipped",
             "/etc/loa/loa.toml:8:94: `stream` \"rtsp://x\" must be an http:// or https:// URL, e.g. { stream = \"http://radio.example.vn/vov1\", duration = \"15m\" }",
         ]
     );

@@ -159,3 +159,27 @@ fn json_parses_back() {
     assert_eq!(v[2]["started"], serde_json::Value::Null);
     assert_eq!(render_json(&[]), "[]\n");
 }
+
+#[test]
+fn csv_defuses_formulas_in_text_fields() {
+    let mut recs = sample_records();
+    recs[2].title = "=HYPERLINK(\"http://x\",\"bấm\")".into();
+    for r in recs.iter_mut().filter(|r| r.program == "chieu") {
+        r.title = "@SUM(A1)".into();
+    }
+    let d27 = NaiveDate::from_ymd_opt(2026, 11, 27);
+    let csv = render_csv(&rows(&recs, d27, d27));
+    let lines: Vec<&str> = csv.split("\r\n").collect();
+    assert!(
+        lines[1].starts_with(
+            "2026-11-27,05:00:00,sang,\"'=HYPERLINK(\"\"http://x\"\",\"\"bấm\"\")\",aired,"
+        ),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].starts_with("2026-11-27,17:00:00,chieu,'@SUM(A1),missed,"),
+        "{}",
+        lines[2]
+    );
+}

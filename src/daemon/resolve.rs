@@ -1,0 +1,144 @@
+//! Turns a program's config items into playout items at air time: station files,
+//! silences, feed clips picked now (category rotation, clip ids) and stream relays
+//! with their fallbacks resolved the same way. Items that cannot air are returned
+//! as skipped with the reason. Pure apart from reading the feed view it is given.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::outcome::human;
+use crate::config::{Config, Item};
+use crate::feed::select;
+use crate::feed::view::FeedView;
+use crate::playout::PlanItem;
+use crate::record::ItemAired;
+
+/// What `resolve` needs besides the items.
+pub(super) struct Context<'a> {
+    pub cfg: &'a Config,
+    pub view: &'a FeedView,
+    /// Clip sha256 -> when it last aired (category rotation).
+    pub last_aired: &'a HashMap<String, DateTime<Utc>>,
+    pub today: NaiveDate,
+    /// For a pushed broadcast: the feed its clip ids belong to.
+    pub feed: Option<&'a str>,
+}
+
+/// The resolved plan: items to air, items skipped (with why), feed clips used.
+#[derive(Default)]
+pub(super) struct Resolved {
+    pub items: Vec<PlanItem>,
+    pub skipped: Vec<ItemAired>,
+    pub shas: HashSet<String>,
+}
+
+pub(super) fn resolve(cx: &Context<'_>, play: &[Item]) -> Resolved {
+    let mut out = Resolved::default();
+    out.items = resolve_into(cx, play, "", &mut out.skipped, &mut out.shas);
+    out
+}
+
+fn resolve_into(
+    cx: &Context<'_>,
+    play: &[Item],
+    prefix: &str,
+    skipped: &mut Vec<ItemAired>,
+    shas: &mut HashSet<String>,
+) -> Vec<PlanItem> {
+    let st = select::Station {
+        areas: &cx.cfg.station.areas,
+        lang: &cx.cfg.station.lang,
+        today: cx.today,
+    };
+    let clips = &cx.view.clips;
+    let mut items = Vec::new();
+    let skip = |skipped: &mut Vec<ItemAired>, item: &Item, why: &str| {
+        skipped.push(ItemAired {
+            name: format!("{prefix}{}", item_name(item)),
+            sha256: None,
+            seconds: 0.0,
+            error: Some(why.to_string()),
+        })
+    };
+    for item in play {
+        match item {
+            Item::File(path) => {
+                let name = path
+                    .strip_prefix(&cx.cfg.paths.clips)
+                    .unwrap_or(path)
+                    .display()
+                    .to_string();
+                items.push(PlanItem::File {
+                    path: path.clone(),
+                    name,
+                });
+            }
+            Item::Silence(d) => items.push(PlanItem::Silence(*d)),
+            Item::Category { category, count } => {
+                let picked = select::category(clips, category, *count, &st, cx.last_aired);
+                if picked.is_empty() {
+                    skip(
+                        skipped,
+                        item,
+                        "no clip of this category is valid today for this station",
+                    );
+                }
+                for c in picked {
+                    shas.insert(c.sha256.clone());
+                    items.push(PlanItem::File {
+                        path: cx.view.clip_path(&c.sha256),
+                        name: c.id.clone(),
+                    });
+                }
+            }
+            Item::Clip(id) => {
+                let found = match cx.feed {
+                    Some(f) => clips
+                        .iter()
+                        .find(|c| c.feed == f && &c.id == id && select::eligible(c, &st)),
+                    None => select::by_id(clips, id, &st),
+                };
+                match found {
+                    Some(c) => {
+                        shas.insert(c.sha256.clone());
+                        items.push(PlanItem::File {
+                            path: cx.view.clip_path(&c.sha256),
+                            name: c.id.clone(),
+                        });
+                    }
+                    None => skip(
+                        skipped,
+                        item,
+                        "not in the store, or not valid today for this station",
+                    ),
+                }
+            }
+            Item::Stream {
+                url,
+                duration,
+                fallback,
+            } => {
+                let inner = format!("{prefix}fallback ");
+                let fallback = resolve_into(cx, fallback, &inner, skipped, shas);
+                items.push(PlanItem::Stream {
+                    url: url.clone(),
+                    window: *duration,
+                    fallback,
+                });
+            }
+        }
+    }
+    items
+}
+
+/// How reports name a config item.
+pub(super) fn item_name(item: &Item) -> String {
+    match item {
+        Item::Category { category, count } => format!("category {category} x{count}"),
+        Item::Clip(id) => format!("clip {id}"),
+        Item::Stream { url, .. } => format!("stream {url}"),
+        Item::File(p) => p.display().to_string(),
+        Item::Silence(d) => format!("silence {}", human(*d)),
+    }
+}
