@@ -193,3 +193,55 @@ fn check_resolves_feed_items_against_the_store() {
     );
     assert!(out.contains("2 warning(s)"), "{out}");
 }
+
+#[test]
+fn agenda_shows_stream_windows_and_check_validates_streams() {
+    let st = Station::new();
+    st.tone("chuong.wav", 440.0, 2.0);
+    st.write_config(
+        "[[program]]\nid = \"sang\"\nat = [\"05:00\"]\nplay = [\"chuong.wav\", { silence = \"3s\" }, { stream = \"http://radio.example.vn/vov1\", duration = \"15m\", fallback = [\"chuong.wav\"] }]\n",
+    );
+    let table = st.cmd(&["agenda", "--from", "2026-12-01", "--days", "1"]);
+    assert_eq!(table.status.code(), Some(0), "{}", stderr(&table));
+    assert!(
+        stdout(&table).contains("stream http://radio.example.vn/vov1 (15:00, 05:00:05–05:15:05)"),
+        "{}",
+        stdout(&table)
+    );
+    let json = st.cmd(&["agenda", "--from", "2026-12-01", "--days", "1", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&json)).expect("agenda JSON");
+    let s = &v[0]["items"][2];
+    assert_eq!(s["kind"], "stream");
+    assert!(
+        s["start"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-12-01T05:00:05"),
+        "{s}"
+    );
+    assert!(
+        s["end"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-12-01T05:15:05"),
+        "{s}"
+    );
+    let ok = st.cmd(&["check"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+
+    // A bad URL is an error with its place; a stream without fallback a warning.
+    st.write_config(
+        "[[program]]\nid = \"sang\"\nat = [\"05:00\"]\nplay = [{ stream = \"http://radio vn/x\", duration = \"15m\" }, { stream = \"https://radio.example.vn/vov1\", duration = \"1m\" }]\n",
+    );
+    let bad = st.cmd(&["check"]);
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+    let err = stderr(&bad) + &stdout(&bad);
+    assert!(
+        err.contains("loa.toml:16:20: `stream` \"http://radio vn/x\" is not a valid URL"),
+        "{err}"
+    );
+    assert!(
+        err.contains("loa.toml:16:61: warning: this stream has no `fallback`"),
+        "{err}"
+    );
+}

@@ -49,8 +49,8 @@ fn scaled_to(mut frames: Vec<[f32; 2]>, lufs: f64) -> Vec<[f32; 2]> {
 }
 
 /// A quiet, speech-like clip at about −30 LUFS: a 300 Hz tone swelling at 4 Hz,
-/// with a 3 ms click near full scale every half second (peak-to-loudness ratio
-/// about 28 dB: reaching −16 LUFS needs the limiter).
+/// with a 1 ms click at −2 dBFS every second (peak-to-loudness ratio about 28 dB:
+/// reaching −16 LUFS needs the limiter, not just a gain).
 fn quiet_clip(path: &Path) {
     let n = (SECS * RATE as f32) as usize;
     let body: Vec<[f32; 2]> = (0..n)
@@ -61,17 +61,27 @@ fn quiet_clip(path: &Path) {
             [v, v]
         })
         .collect();
-    let mut frames = scaled_to(body, -30.0);
-    let click = (0.003 * RATE as f32) as usize;
-    for k in 0..(SECS * 2.0) as usize {
-        let at = k * RATE as usize / 2 + RATE as usize / 4;
-        for j in 0..click {
-            let v = 0.9 * (2.0 * PI * 3000.0 * j as f32 / RATE as f32).sin();
-            frames[at + j] = [v, v];
+    let click = RATE as usize / 1000;
+    let with_clicks = |g: f32| -> Vec<[f32; 2]> {
+        let mut f: Vec<[f32; 2]> = body.iter().map(|x| [x[0] * g, x[1] * g]).collect();
+        for k in 0..SECS as usize {
+            let at = k * RATE as usize + RATE as usize / 2;
+            for j in 0..click {
+                let v = 0.8 * (2.0 * PI * 1000.0 * j as f32 / RATE as f32).sin();
+                f[at + j] = [v, v];
+            }
         }
+        f
+    };
+    // The clicks add a little loudness: settle the body's gain in a few steps.
+    let mut g = 10f64.powf((-30.0 - loudness_of(&body)) / 20.0) as f32;
+    let mut frames = with_clicks(g);
+    for _ in 0..4 {
+        g *= 10f64.powf((-30.0 - loudness_of(&frames)) / 20.0) as f32;
+        frames = with_clicks(g);
     }
     let l = loudness_of(&frames);
-    assert!((l + 30.0).abs() < 0.5, "quiet clip made at {l:.2} LUFS");
+    assert!((l + 30.0).abs() < 0.3, "quiet clip made at {l:.2} LUFS");
     write(path, &frames);
 }
 
@@ -99,7 +109,7 @@ fn air(output: &str) -> (f64, f64, f64) {
     quiet_clip(&st.path("audio/quiet.wav"));
     loud_clip(&st.path("audio/loud.wav"));
     let a = whole_second_in(3);
-    st.write_config_output(
+    st.write_config_output_line(
         output,
         &format!(
             "[[program]]\nid = \"levels\"\nat = [\"{}\"]\nplay = [\"quiet.wav\", {{ silence = \"1s\" }}, \"loud.wav\"]\n",

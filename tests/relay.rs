@@ -39,7 +39,7 @@ fn run_relay(url: &str, window_s: u32) -> (Station, Stereo, DateTime<Utc>, serde
     st.tone("fb.wav", FALLBACK_HZ as f32, 30.0);
     st.tone("after.wav", AFTER_HZ as f32, 1.0);
     let a = whole_second_in(3);
-    st.write_config_output(
+    st.write_config_output_line(
         "dead_air = \"3s\"",
         &format!(
             "[[program]]\nid = \"relay\"\nat = [\"{}\"]\nplay = [{{ stream = \"{url}\", duration = \"{window_s}s\", fallback = [\"fb.wav\"] }}, \"after.wav\"]\n",

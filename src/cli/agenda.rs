@@ -177,6 +177,9 @@ pub fn write_table(
             if i > 0 {
                 w.write_all(" · ".as_bytes())?;
             }
+            if item.kind == "stream" {
+                w.write_all(b"stream ")?;
+            }
             write!(w, "{} (", item.name)?;
             write_mmss(w, item.duration)?;
             if let Some((a, b)) = item.window {

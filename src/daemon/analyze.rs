@@ -10,7 +10,7 @@ use std::time::SystemTime;
 
 use crate::config::{Config, Item};
 use crate::feed::view::FeedView;
-use crate::loudness::Cache;
+use crate::loudness::{clip_level, Cache};
 
 /// A clip to measure: its content hash when known (store clips are named by it).
 pub(super) struct Clip {
@@ -19,7 +19,7 @@ pub(super) struct Clip {
 }
 
 pub(super) struct Analyzer {
-    tx: Sender<Vec<Clip>>,
+    tx: Sender<(Vec<Clip>, f64)>,
 }
 
 impl Analyzer {
@@ -33,9 +33,10 @@ impl Analyzer {
         Some(Analyzer { tx })
     }
 
-    /// Measure whatever of `clips` is not measured yet (newest request wins).
-    pub fn request(&self, clips: Vec<Clip>) {
-        let _ = self.tx.send(clips);
+    /// Measure whatever of `clips` is not measured yet for `target_lufs` (newest
+    /// request wins).
+    pub fn request(&self, clips: Vec<Clip>, target_lufs: f64) {
+        let _ = self.tx.send((clips, target_lufs));
     }
 }
 
@@ -64,30 +65,34 @@ pub(super) fn clips(cfg: &Config, view: &FeedView) -> Vec<Clip> {
     out
 }
 
-fn run(cache: Cache, rx: Receiver<Vec<Clip>>) {
+fn run(cache: Cache, rx: Receiver<(Vec<Clip>, f64)>) {
     lower_priority();
     // Station files: (path) -> (size, mtime, sha256), so unchanged files are not re-read.
     let mut hashes: HashMap<PathBuf, (u64, Option<SystemTime>, String)> = HashMap::new();
-    while let Ok(mut clips) = rx.recv() {
+    while let Ok(mut job) = rx.recv() {
         while let Ok(newer) = rx.try_recv() {
-            clips = newer;
+            job = newer;
         }
+        let (clips, target) = job;
         let mut measured = 0;
         for clip in clips {
             let Some(sha) = clip.sha256.or_else(|| hash(&mut hashes, &clip.path)) else {
                 continue;
             };
             if cache.get(&sha).is_some() {
+                // Measured; a limited clip may still need its second pass.
+                let _ = clip_level(&cache, &sha, &clip.path, target, true);
                 continue;
             }
-            match cache.measure_cached(&sha, &clip.path) {
-                Ok(m) => {
+            match clip_level(&cache, &sha, &clip.path, target, true) {
+                Ok(g) => {
                     measured += 1;
                     tracing::debug!(
-                        "loudness of {}: {:?} LUFS, {:.1} dBTP",
+                        "loudness of {}: {:?}, airs with {:+.1} dB{}",
                         clip.path.display(),
-                        m.integrated_lufs,
-                        m.true_peak_dbtp
+                        cache.get(&sha).map(|m| m.integrated_lufs),
+                        g.gain_db,
+                        if g.limit { " (limited)" } else { "" }
                     );
                 }
                 Err(e) => tracing::debug!("cannot measure {}: {e}", clip.path.display()),

@@ -128,14 +128,14 @@ impl Station {
     /// Have the background analyzer measure every clip that may air (when clips
     /// are levelled): at start, after a reload, when the store changes.
     pub(super) fn analyze(&mut self) {
-        if self.cfg.output.loudness.is_none() {
+        let Some(target) = self.cfg.output.loudness else {
             return;
-        }
+        };
         if self.analyzer.is_none() {
             self.analyzer = analyze::Analyzer::spawn(self.loudness.clone());
         }
         if let Some(a) = &self.analyzer {
-            a.request(analyze::clips(&self.cfg, &self.view));
+            a.request(analyze::clips(&self.cfg, &self.view), target);
         }
     }
 

@@ -1,87 +1,83 @@
-//! TEMPORARY STUB (replaced by the real module): loudness API surface.
-#![allow(dead_code, unused_variables)]
-use std::path::Path;
+//! loudness: EBU R128 loudness of clips and streams, and the gain that brings them to
+//! the station's target. Clips are measured once (integrated loudness + true peak,
+//! cached by sha256 in STATE/loudness.json) and aired with a fixed gain, through a
+//! look-ahead true-peak limiter when the gain would push them over −1 dBTP. Live
+//! streams get a slow automatic gain (`Agc`) instead. Pure signal processing plus
+//! one cache file: knows nothing of schedules, outputs or config files.
+
+mod agc;
+mod cache;
+mod gain;
+mod limiter;
+mod measure;
+mod plan;
+
+use std::path::PathBuf;
+
+pub use agc::Agc;
+pub use cache::Cache;
+pub use gain::{clip_gain, ClipGain, MAX_BOOST_DB, MAX_CUT_DB, TRUE_PEAK_CEILING_DBTP};
+pub use limiter::{Limited, Limiter};
+pub use measure::{measure_file, measure_samples, Measure};
+pub use plan::clip_level;
+
+/// Errors of the loudness module.
 #[derive(Debug, thiserror::Error)]
 pub enum LoudnessError {
-    #[error("{0}")]
-    Other(String),
+    /// The clip's file could not be opened.
+    #[error("cannot open `{}` for loudness analysis: {reason}; check that the file exists and is readable", path.display())]
+    Open { path: PathBuf, reason: String },
+    /// The clip's file was opened but is not audio loa can decode.
+    #[error("cannot decode `{}` for loudness analysis: {reason}; re-encode the clip as WAV, MP3, FLAC or Ogg Vorbis", path.display())]
+    Decode { path: PathBuf, reason: String },
+    /// The meter refused the audio (no channels, an impossible sample rate, ...).
+    #[error("loudness analysis of {what} failed: {reason}")]
+    Analysis { what: String, reason: String },
 }
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Measure {
-    pub integrated_lufs: Option<f64>,
-    pub true_peak_dbtp: f64,
-    pub seconds: f64,
-}
-pub fn measure_file(path: &Path) -> Result<Measure, LoudnessError> {
-    Err(LoudnessError::Other("stub".into()))
-}
-pub fn measure_samples(
-    channels: u16,
-    rate: u32,
-    samples: impl Iterator<Item = f32>,
-) -> Result<Measure, LoudnessError> {
-    Err(LoudnessError::Other("stub".into()))
-}
-#[derive(Clone)]
-pub struct Cache;
-impl Cache {
-    pub fn open(state_dir: &Path) -> Cache {
-        Cache
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RATE: u32 = 48_000;
+
+    /// Speech-like stereo: noise under a 4 Hz syllable envelope with pauses, at `lufs`;
+    /// with `clicks`, a sharp click 20 dB over the noise every 250 ms (plosives, a bad mic).
+    fn speechy(lufs: f64, secs: usize, clicks: bool) -> Vec<f32> {
+        let mut s = 99u64;
+        let raw: Vec<f32> = (0..RATE as usize * secs)
+            .flat_map(|n| {
+                s = s
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let x = ((s >> 40) as f32 / (1u64 << 23) as f32) - 1.0;
+                let t = n as f32 / RATE as f32;
+                let env = (std::f32::consts::PI * 4.0 * t).sin().abs().powi(3);
+                let pause = if (t as usize) % 5 == 4 { 0.0 } else { 1.0 };
+                let click = if clicks && n % 12_000 < 3 { 10.0 } else { 0.0 };
+                let v = x * env * pause + click;
+                [v, v * 0.8]
+            })
+            .collect();
+        let m = measure_samples(2, RATE, raw.iter().copied()).unwrap();
+        let g = 10f64.powf((lufs - m.integrated_lufs.unwrap()) / 20.0) as f32;
+        raw.iter().map(|v| v * g).collect()
     }
-    pub fn in_memory() -> Cache {
-        Cache
-    }
-    pub fn get(&self, sha256: &str) -> Option<Measure> {
-        None
-    }
-    pub fn insert(&self, sha256: &str, m: Measure) {}
-    pub fn measure_cached(&self, sha256: &str, path: &Path) -> Result<Measure, LoudnessError> {
-        measure_file(path)
-    }
-    pub fn len(&self) -> usize {
-        0
-    }
-    pub fn is_empty(&self) -> bool {
-        true
-    }
-}
-pub const TRUE_PEAK_CEILING_DBTP: f64 = -1.0;
-pub const MAX_BOOST_DB: f64 = 20.0;
-pub const MAX_CUT_DB: f64 = 30.0;
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ClipGain {
-    pub gain_db: f64,
-    pub limit: bool,
-}
-pub fn clip_gain(m: &Measure, target_lufs: f64) -> ClipGain {
-    ClipGain {
-        gain_db: 0.0,
-        limit: false,
-    }
-}
-pub struct Limited<I> {
-    inner: I,
-}
-impl<I: Iterator<Item = f32>> Limited<I> {
-    pub fn new(inner: I, channels: u16, rate: u32, gain_db: f64, limit: bool) -> Limited<I> {
-        Limited { inner }
-    }
-}
-impl<I: Iterator<Item = f32>> Iterator for Limited<I> {
-    type Item = f32;
-    fn next(&mut self) -> Option<f32> {
-        self.inner.next()
-    }
-}
-pub struct Agc;
-impl Agc {
-    pub fn new(channels: u16, rate: u32, target_lufs: f64) -> Agc {
-        Agc
-    }
-    pub fn process(&mut self, input: &[f32], out: &mut Vec<f32>) {
-        out.extend_from_slice(input)
-    }
-    pub fn gain_db(&self) -> f64 {
-        0.0
+
+    #[test]
+    fn quiet_and_loud_clips_air_at_the_target_under_the_ceiling() {
+        for (level, clicks) in [(-30.0, false), (-8.0, false), (-30.0, true)] {
+            let clip = speechy(level, 20, clicks);
+            let m = measure_samples(2, RATE, clip.iter().copied()).unwrap();
+            let g = clip_gain(&m, -16.0);
+            let aired: Vec<f32> =
+                Limited::new(clip.iter().copied(), 2, RATE, g.gain_db, g.limit).collect();
+            assert_eq!(aired.len(), clip.len());
+            assert_eq!(g.limit, clicks, "{m:?}");
+            let out = measure_samples(2, RATE, aired.iter().copied()).unwrap();
+            let i = out.integrated_lufs.unwrap();
+            assert!((i - -16.0).abs() < 1.0, "{level} LUFS in: {i} out, {g:?}");
+            assert!(out.true_peak_dbtp <= TRUE_PEAK_CEILING_DBTP, "{out:?}");
+        }
     }
 }

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use std::time::{Duration, Instant};
 
 use super::broadcast::{Leveling, PlanItem};
-use crate::loudness::{clip_gain, Agc, Limited};
+use crate::loudness::{clip_level, Agc, Limited};
 use crate::relay::{LiveFeed, Process, RelayOptions};
 
 /// Decoded ahead when an item is prepared (and the decode test): 0.25 s.
@@ -180,15 +180,15 @@ fn prepare(
 /// The gain (dB) and limiter flag for a clip: its loudness is measured once (cached
 /// by content hash). A clip that cannot be measured airs as it is.
 fn level_for(l: &Leveling, sha256: &str, path: &Path, name: &str) -> (f64, bool) {
-    match l.cache.measure_cached(sha256, path) {
-        Ok(m) => {
-            let g = clip_gain(&m, l.target_lufs);
+    match clip_level(&l.cache, sha256, path, l.target_lufs, false) {
+        Ok(g) => {
+            let m = l.cache.get(sha256);
             tracing::debug!(
                 "{name}: {} LUFS, {:.1} dBTP: gain {:+.1} dB{}",
-                m.integrated_lufs
+                m.and_then(|m| m.integrated_lufs)
                     .map(|i| format!("{i:.1}"))
                     .unwrap_or_else(|| "silent".into()),
-                m.true_peak_dbtp,
+                m.map(|m| m.true_peak_dbtp).unwrap_or(f64::NAN),
                 g.gain_db,
                 if g.limit { ", limited" } else { "" }
             );

@@ -73,10 +73,17 @@ impl Station {
         self.write_config_output("", body);
     }
 
-    /// `write_config` with extra `[output]` lines (e.g. `dead_air = "3s"`).
-    pub fn write_config_output(&self, output: &str, body: &str) {
+    /// [`Station::write_config`] with extra `[output]` lines (e.g. `dead_air = "3s"`);
+    /// the line numbers of `body` do not change.
+    pub fn write_config_output_line(&self, line: &str, body: &str) {
+        self.write_config_output(&format!("{line}\n"), body);
+    }
+
+    /// `write_config` with `output` (whole lines, each ending in a newline) added
+    /// to `[output]`.
+    fn write_config_output(&self, output: &str, body: &str) {
         let cfg = format!(
-            "[station]\nname = \"Đài thử nghiệm\"\ntimezone = \"{}\"\n\n[output]\ndevice = \"null\"\nwarmup = \"1s\"\n{output}\n\n[paths]\nclips = \"audio\"\nstate = \"state\"\n\n{body}\n",
+            "[station]\nname = \"Đài thử nghiệm\"\ntimezone = \"{}\"\n\n[output]\ndevice = \"null\"\nwarmup = \"1s\"\n{output}\n[paths]\nclips = \"audio\"\nstate = \"state\"\n\n{body}\n",
             self.tz
         );
         std::fs::write(self.config_path(), cfg).unwrap();
