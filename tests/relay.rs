@@ -117,6 +117,12 @@ fn mp3_stream_airs_for_its_window_then_the_program_goes_on() {
         rec.pitch(a - ms(1000), a - ms(50)).is_none(),
         "sound before the program's start"
     );
+    // The stream (about -10 LUFS as sent) airs near the station's -16 LUFS through
+    // the slow automatic gain, its true peak under the ceiling.
+    let (lufs, tp) = rec.loudness(a + ms(500), a + ms(5000));
+    eprintln!("relayed at {lufs:.2} LUFS, true peak {tp:.2} dBTP");
+    assert!((lufs + 16.0).abs() <= 1.0, "relayed at {lufs:.2} LUFS");
+    assert!(tp <= -1.0, "true peak {tp:.2} dBTP");
     assert_eq!(out["outcome"], "aired");
     let it = items(&out);
     assert_eq!(it.len(), 2, "{it:?}");
@@ -245,4 +251,35 @@ fn unreachable_stream_goes_straight_to_the_fallback() {
     assert!(it[0].1 < 0.3, "{it:?}");
     assert!(it[0].2.contains("fallback aired"), "{it:?}");
     assert_eq!(out["outcome"], "aired");
+}
+
+#[test]
+fn check_streams_tries_every_relay_now() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(mp3) = tone_stream(tmp.path(), "tone.mp3", "0.3") else {
+        return;
+    };
+    let server = StreamServer::start(vec![Route::new("/vov1", mp3, "audio/mpeg", 16_000)]);
+    let good = server.url("/vov1");
+    let bad = format!("{}tinh", unused_port_url());
+    let st = Station::new();
+    st.tone("fb.wav", 880.0, 1.0);
+    st.write_config(&format!(
+        "[[program]]\nid = \"sang\"\nat = [\"05:00\"]\nplay = [{{ stream = \"{good}\", duration = \"15m\", fallback = [{{ stream = \"{bad}\", duration = \"15m\", fallback = [\"fb.wav\"] }}] }}]\n"
+    ));
+    // Without --streams nothing is fetched.
+    let plain = st.cmd(&["check"]);
+    assert_eq!(plain.status.code(), Some(0));
+    assert_eq!(server.requests("/vov1"), 0);
+    let o = st.cmd(&["check", "--streams"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains(&format!("stream {good}: ok, audio after 0.")),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("stream {bad}: cannot be relayed now: ")),
+        "{out}"
+    );
 }

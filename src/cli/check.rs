@@ -12,7 +12,7 @@ use crate::clock::Clock;
 use crate::config::{self, LoadOptions, Severity};
 use crate::schedule;
 
-pub fn run(path: &Path, clock: Clock) -> anyhow::Result<ExitCode> {
+pub fn run(path: &Path, clock: Clock, streams: bool) -> anyhow::Result<ExitCode> {
     let probe = |p: &Path| crate::playout::probe(p).map(|_| ());
     let loaded = match config::load(
         path,
@@ -55,7 +55,75 @@ pub fn run(path: &Path, clock: Clock) -> anyhow::Result<ExitCode> {
         cfg.programs.len(),
         warnings
     );
+    if streams && !try_streams(cfg) {
+        return Ok(ExitCode::from(1));
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// How long `check --streams` waits for a stream's first audio.
+const STREAM_TRY: std::time::Duration = std::time::Duration::from_secs(12);
+
+/// `check --streams`: join every stream relay of the config now, all at once, and
+/// say for each whether audio came (and how soon) or why not. True if all did.
+fn try_streams(cfg: &crate::config::Config) -> bool {
+    use crate::config::Item;
+    use crate::relay::{connect, LiveRead, RelayOptions};
+    use std::time::Instant;
+    fn urls<'a>(items: &'a [Item], out: &mut Vec<&'a str>) {
+        for i in items {
+            if let Item::Stream { url, fallback, .. } = i {
+                if !out.contains(&url.as_str()) {
+                    out.push(url);
+                }
+                urls(fallback, out);
+            }
+        }
+    }
+    let mut all = Vec::new();
+    for p in &cfg.programs {
+        urls(&p.play, &mut all);
+    }
+    if all.is_empty() {
+        println!("streams: none in this config");
+        return true;
+    }
+    let start = Instant::now();
+    let mut feeds: Vec<_> = all
+        .iter()
+        .map(|u| (u, connect(u, RelayOptions::new(2, 48_000)), None))
+        .collect();
+    let mut frame = [0f32; 2];
+    while start.elapsed() < STREAM_TRY && feeds.iter().any(|f| f.2.is_none()) {
+        for (_, feed, result) in feeds.iter_mut().filter(|f| f.2.is_none()) {
+            match feed.read_frame(&mut frame) {
+                LiveRead::Audio => *result = Some(Ok(start.elapsed())),
+                LiveRead::Failed => {
+                    *result = Some(Err(feed.failure().unwrap_or_else(|| "failed".into())))
+                }
+                LiveRead::Buffering => {}
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let mut ok = true;
+    for (url, _, result) in &feeds {
+        match result {
+            Some(Ok(t)) => println!("stream {url}: ok, audio after {:.1} s", t.as_secs_f64()),
+            Some(Err(why)) => {
+                ok = false;
+                println!("stream {url}: cannot be relayed now: {why}");
+            }
+            None => {
+                ok = false;
+                println!(
+                    "stream {url}: cannot be relayed now: no audio within {} s",
+                    STREAM_TRY.as_secs()
+                );
+            }
+        }
+    }
+    ok
 }
 
 /// Feed items resolved against the store as it is now: what would air nothing today.

@@ -45,7 +45,12 @@ pub enum Command {
         output: Option<String>,
     },
     /// Check the config and every clip it names; print each problem as file:line:col.
-    Check,
+    Check {
+        /// Also try every stream relay now (connect and decode a little); exit 1 if
+        /// one cannot be relayed.
+        #[arg(long)]
+        streams: bool,
+    },
     /// Show what will air: start times, programs, clips, durations, decisions.
     Agenda {
         /// Start date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:MM[:SS], station time); default now.
@@ -183,7 +188,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 Err(e) => Err(e.into()),
             }
         }
-        Command::Check => check::run(&cli.config, clock),
+        Command::Check { streams } => check::run(&cli.config, clock, streams),
         Command::Status { json } => remote::status(&cli.config, json),
         Command::Play { target, priority } => remote::play(&cli.config, &target, priority),
         Command::Stop => remote::stop(&cli.config),
