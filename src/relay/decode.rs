@@ -13,9 +13,10 @@ use rodio::source::{SeekError, UniformSourceIterator};
 use rodio::{ChannelCount, Decoder, SampleRate, Source};
 
 use super::http::{Body, Kind};
+use super::id3::SkipId3;
 
 /// Decoded and converted samples (interleaved, output format).
-pub(crate) type Converted<R> = UniformSourceIterator<Spans<Decoder<Body<R>>>>;
+pub(crate) type Converted<R> = UniformSourceIterator<Spans<Decoder<SkipId3<Body<R>>>>>;
 
 /// Probe the body and start decoding. Blocks while the probe reads (the body's own
 /// timeouts and stop flag bound that).
@@ -30,7 +31,7 @@ pub(crate) fn start<R: Read + Send + 'static>(
         return Err("the output has no channels or no rate".into());
     };
     let mut b = Decoder::builder()
-        .with_data(body)
+        .with_data(SkipId3::new(body))
         .with_seekable(false)
         .with_gapless(false);
     if let Some(h) = kind.hint() {

@@ -10,6 +10,7 @@
 mod decode;
 mod error;
 mod http;
+mod id3;
 mod shared;
 mod worker;
 
