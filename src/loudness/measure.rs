@@ -89,6 +89,15 @@ pub fn measure_samples(
 
 /// Decode `path` (any format loa plays) and measure it at its own rate and channels.
 pub fn measure_file(path: &Path) -> Result<Measure, LoudnessError> {
+    measure_file_prefix(path, None)
+}
+
+/// [`measure_file`] of at most the first `limit` of the clip: a quick estimate for a
+/// clip that must air before it could be measured whole.
+pub fn measure_file_prefix(
+    path: &Path,
+    limit: Option<std::time::Duration>,
+) -> Result<Measure, LoudnessError> {
     std::fs::File::open(path).map_err(|e| LoudnessError::Open {
         path: path.to_path_buf(),
         reason: e.to_string(),
@@ -109,7 +118,10 @@ pub fn measure_file(path: &Path) -> Result<Measure, LoudnessError> {
     // Some decoders (Ogg Vorbis) only know their format once the first sample is out.
     let first = dec.next();
     let (channels, rate) = (dec.channels().get(), dec.sample_rate().get());
-    measure_samples(channels, rate, first.into_iter().chain(dec)).map_err(|e| match e {
+    let take = limit.map_or(usize::MAX, |l| {
+        (l.as_secs_f64() * f64::from(rate)) as usize * usize::from(channels)
+    });
+    measure_samples(channels, rate, first.into_iter().chain(dec).take(take)).map_err(|e| match e {
         LoudnessError::Analysis { reason, .. } => LoudnessError::Decode {
             path: path.to_path_buf(),
             reason: format!("{channels} channels at {rate} Hz cannot be measured: {reason}"),

@@ -18,7 +18,7 @@ pub use agc::Agc;
 pub use cache::Cache;
 pub use gain::{clip_gain, ClipGain, MAX_BOOST_DB, MAX_CUT_DB, TRUE_PEAK_CEILING_DBTP};
 pub use limiter::{Limited, Limiter};
-pub use measure::{measure_file, measure_samples, Measure};
+pub use measure::{measure_file, measure_file_prefix, measure_samples, Measure};
 pub use plan::clip_level;
 
 /// Errors of the loudness module.

@@ -16,6 +16,8 @@ mod spec;
 mod wavfile;
 
 #[cfg(test)]
+mod leveling_tests;
+#[cfg(test)]
 mod pulse_check;
 #[cfg(test)]
 mod sequence_tests;

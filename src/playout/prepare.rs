@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use std::time::{Duration, Instant};
 
 use super::broadcast::{Leveling, PlanItem};
-use crate::loudness::{clip_level, Agc, Limited};
+use crate::loudness::{clip_gain, clip_level, measure_file_prefix, Agc, Limited};
 use crate::relay::{LiveFeed, Process, RelayOptions};
 
 /// Decoded ahead when an item is prepared (and the decode test): 0.25 s.
@@ -177,9 +177,46 @@ fn prepare(
     }
 }
 
+/// A clip not measured yet (it arrived just before airing) airs with a gain
+/// estimated from this much of its start, limiter on, while the whole clip is
+/// measured in the background for next time.
+const ESTIMATE_FROM: Duration = Duration::from_secs(60);
+
 /// The gain (dB) and limiter flag for a clip: its loudness is measured once (cached
 /// by content hash). A clip that cannot be measured airs as it is.
 fn level_for(l: &Leveling, sha256: &str, path: &Path, name: &str) -> (f64, bool) {
+    if l.cache.get(sha256).is_none() {
+        let (cache, sha, p, target) = (
+            l.cache.clone(),
+            sha256.to_string(),
+            path.to_path_buf(),
+            l.target_lufs,
+        );
+        let spawned = std::thread::Builder::new()
+            .name("loa-loudness-now".into())
+            .spawn(move || {
+                if let Err(e) = clip_level(&cache, &sha, &p, target, true) {
+                    tracing::debug!("cannot measure {}: {e}", p.display());
+                }
+            });
+        if spawned.is_ok() {
+            return match measure_file_prefix(path, Some(ESTIMATE_FROM)) {
+                Ok(m) => {
+                    let g = clip_gain(&m, l.target_lufs);
+                    tracing::info!(
+                        "{name}: not measured yet; airs at {:+.1} dB estimated from its first {} s",
+                        g.gain_db,
+                        ESTIMATE_FROM.as_secs()
+                    );
+                    (g.gain_db, true)
+                }
+                Err(e) => {
+                    tracing::warn!("{name}: cannot measure its loudness ({e}); it airs as it is");
+                    (0.0, false)
+                }
+            };
+        }
+    }
     match clip_level(&l.cache, sha256, path, l.target_lufs, false) {
         Ok(g) => {
             let m = l.cache.get(sha256);
