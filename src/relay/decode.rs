@@ -5,23 +5,28 @@
 //! any demuxer or read error (a lost connection, a chained Ogg stream); the worker
 //! asks the body's link why.
 
-use std::io::Read;
+use std::io::{self, Read, Seek, SeekFrom};
 use std::num::NonZero;
+use std::sync::Arc;
 use std::time::Duration;
 
 use rodio::source::{SeekError, UniformSourceIterator};
 use rodio::{ChannelCount, Decoder, SampleRate, Source};
 
-use super::http::{Body, Kind};
+use super::error::RelayError;
+use super::http::{Body, Kind, Link};
 use super::id3::SkipId3;
+use super::ogg_guard::OggGuard;
 
 /// Decoded and converted samples (interleaved, output format).
-pub(crate) type Converted<R> = UniformSourceIterator<Spans<Decoder<SkipId3<Body<R>>>>>;
+pub(crate) type Converted<R> =
+    UniformSourceIterator<Spans<Decoder<Guarded<OggGuard<SkipId3<Body<R>>>>>>>;
 
 /// Probe the body and start decoding. Blocks while the probe reads (the body's own
 /// timeouts and stop flag bound that).
 pub(crate) fn start<R: Read + Send + 'static>(
     body: Body<R>,
+    link: Arc<Link>,
     kind: Kind,
     mime: &str,
     channels: u16,
@@ -31,7 +36,10 @@ pub(crate) fn start<R: Read + Send + 'static>(
         return Err("the output has no channels or no rate".into());
     };
     let mut b = Decoder::builder()
-        .with_data(SkipId3::new(body))
+        .with_data(Guarded {
+            inner: OggGuard::new(SkipId3::new(body)),
+            link,
+        })
         .with_seekable(false)
         .with_gapless(false);
     if let Some(h) = kind.hint() {
@@ -43,6 +51,31 @@ pub(crate) fn start<R: Read + Send + 'static>(
     }
     let dec = b.build().map_err(|e| e.to_string())?;
     Ok(UniformSourceIterator::new(Spans::new(dec), ch, sr))
+}
+
+/// The guards' refusals (InvalidData) become the connection's sticky reason, so
+/// the worker reports "refused Ogg stream: …" rather than the decoder's generic
+/// I/O error.
+pub(crate) struct Guarded<R> {
+    inner: R,
+    link: Arc<Link>,
+}
+
+impl<R: Read> Read for Guarded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.inner.read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+                Err(self.link.fail(RelayError::Hostile(e.to_string())))
+            }
+            r => r,
+        }
+    }
+}
+
+impl<R: Seek> Seek for Guarded<R> {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        self.inner.seek(pos)
+    }
 }
 
 /// Presents a decoder as open-ended spans in one format each. rodio's converter ends

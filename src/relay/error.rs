@@ -40,6 +40,9 @@ pub enum RelayError {
     Decoder(String),
     #[error("the decoder crashed: {0}")]
     Panic(String),
+    /// The stream's data was refused before the decoder saw it (a guard).
+    #[error("{0}")]
+    Hostile(String),
     /// The consumer went away (internal; never shown as a failure).
     #[error("stopped")]
     Stopped,

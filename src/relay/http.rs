@@ -265,7 +265,7 @@ impl Link {
     }
 
     /// Record `e` (the first reason wins) and return it as an I/O error.
-    fn fail(&self, e: RelayError) -> io::Error {
+    pub(crate) fn fail(&self, e: RelayError) -> io::Error {
         let mut s = self.lock();
         let e = s.reason.get_or_insert(e).clone();
         io::Error::other(e)

@@ -11,6 +11,7 @@ mod decode;
 mod error;
 mod http;
 mod id3;
+mod ogg_guard;
 mod shared;
 mod worker;
 

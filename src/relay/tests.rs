@@ -579,3 +579,16 @@ fn connect_at_holds_the_connection_until_then_or_the_first_read() {
     std::thread::sleep(Duration::from_millis(600));
     assert_eq!(srv.requests("/vov1"), 2);
 }
+
+#[test]
+fn hostile_vorbis_header_fails_the_relay_instead_of_aborting_the_daemon() {
+    // Without the guard the decoder would try to allocate about 4 TB and abort.
+    let srv = StreamServer::start(vec![Route::new(
+        "/evil.ogg",
+        super::ogg_guard::tests::hostile_stream(),
+        "application/ogg",
+        16_000,
+    )]);
+    let why = fails_fast(&srv.url("/evil.ogg"), Duration::from_secs(3));
+    assert!(why.contains("refused Ogg stream"), "{why}");
+}

@@ -224,13 +224,15 @@ impl Worker {
         );
         let body = Body::new(opened.reader, link.clone());
         let (ch, rate) = (self.opts.channels, self.opts.rate);
-        let mut conv = match decode::start(body, opened.kind, &opened.ctype, ch, rate) {
+        let mut conv = match decode::start(body, link.clone(), opened.kind, &opened.ctype, ch, rate)
+        {
             Ok(c) => c,
             Err(msg) => {
                 let e = RelayError::Undecodable {
                     ctype: opened.ctype,
                     msg,
                 };
+                // A guard's refusal (kept by the link) wins over the decoder's words.
                 return self.ended(&link, false, e);
             }
         };
