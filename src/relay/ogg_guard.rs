@@ -80,7 +80,9 @@ impl<R: Read> OggGuard<R> {
         if self.page.len() < 27 && !self.fill(27 - self.page.len())? {
             return Ok(()); // the end: pass on what is left
         }
-        if &self.page[..4] != b"OggS" {
+        // Always on, whatever the content-type says: the decoder probes the data
+        // itself and would take an Ogg stream served as audio/mpeg.
+        if &self.page[..4] != b"OggS" || self.page[4] != 0 {
             // Not at a page: serve up to where one may start, keep the rest, so
             // no page slips past unchecked whatever junk comes before it.
             let cut = capture_at(&self.page).unwrap_or(self.page.len());

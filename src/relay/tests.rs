@@ -583,12 +583,14 @@ fn connect_at_holds_the_connection_until_then_or_the_first_read() {
 #[test]
 fn hostile_vorbis_header_fails_the_relay_instead_of_aborting_the_daemon() {
     // Without the guard the decoder would try to allocate about 4 TB and abort.
-    let srv = StreamServer::start(vec![Route::new(
-        "/evil.ogg",
-        super::ogg_guard::tests::hostile_stream(),
-        "application/ogg",
-        16_000,
-    )]);
-    let why = fails_fast(&srv.url("/evil.ogg"), Duration::from_secs(3));
-    assert!(why.contains("refused Ogg stream"), "{why}");
+    // Also when served as MP3: the decoder probes the bytes, not the label.
+    let evil = super::ogg_guard::tests::hostile_stream();
+    let srv = StreamServer::start(vec![
+        Route::new("/evil.ogg", evil.clone(), "application/ogg", 16_000),
+        Route::new("/evil.mp3", evil, "audio/mpeg", 16_000),
+    ]);
+    for path in ["/evil.ogg", "/evil.mp3"] {
+        let why = fails_fast(&srv.url(path), Duration::from_secs(3));
+        assert!(why.contains("refused Ogg stream"), "{path}: {why}");
+    }
 }
