@@ -86,6 +86,7 @@ impl Output {
             leveling: plan.leveling,
             prefix: String::new(),
             starts_at: Some(at),
+            lazy_streams: false,
         };
         let items = prepare::spawn(plan.items, setup);
         let source = program::ProgramSource::new(

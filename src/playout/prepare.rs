@@ -61,7 +61,13 @@ pub(crate) struct Setup {
     pub prefix: String,
     /// When the first item is due on air (None inside a fallback: unknown).
     pub starts_at: Option<Instant>,
+    /// Streams connect only when they are reached (inside a fallback, which may
+    /// never air: a backup stream must not hold a second connection meanwhile).
+    pub lazy_streams: bool,
 }
+
+/// "Connect when first read", for lazy streams.
+const WHEN_REACHED: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// A stream connects this long before its item is expected on air (or at once
 /// if the program reaches it sooner), so a long program does not hold a
@@ -149,7 +155,11 @@ fn prepare(
             fallback,
         } => {
             let mut opts = RelayOptions::new(channels, rate);
-            opts.connect_at = expect.and_then(|e| e.checked_sub(CONNECT_AHEAD));
+            opts.connect_at = if setup.lazy_streams {
+                Some(Instant::now() + WHEN_REACHED)
+            } else {
+                expect.and_then(|e| e.checked_sub(CONNECT_AHEAD))
+            };
             let process = setup.leveling.as_ref().map(|l| {
                 let mut agc = Agc::new(channels, rate, l.target_lufs);
                 Box::new(move |i: &[f32], o: &mut Vec<f32>| agc.process(i, o)) as Process
@@ -159,6 +169,7 @@ fn prepare(
             let nested = Setup {
                 prefix: format!("{prefix}fallback "),
                 starts_at: None,
+                lazy_streams: true,
                 ..setup.clone()
             };
             let p = Prepared {

@@ -163,3 +163,42 @@ fn dead_air_in_a_clip_skips_to_the_next_item_but_silence_items_never_count() {
         ("after", 0.3, None)
     );
 }
+
+#[path = "../../tests/common/stream_server.rs"]
+mod stream_server;
+
+#[test]
+fn a_backup_stream_in_a_fallback_connects_only_if_it_airs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let Some(mp3) = stream_server::sox_stream(dir.path(), "tone.mp3", 10, &["vol", "0.3"]) else {
+        eprintln!("SKIPPED: sox cannot make MP3 here");
+        return;
+    };
+    let server = stream_server::StreamServer::start(vec![
+        stream_server::Route::new("/main", mp3.clone(), "audio/mpeg", 16_000),
+        stream_server::Route::new("/backup", mp3, "audio/mpeg", 16_000),
+    ]);
+    let relay = |main: String| PlanItem::Stream {
+        url: main,
+        window: Duration::from_millis(1500),
+        fallback: vec![PlanItem::Stream {
+            url: server.url("/backup"),
+            window: Duration::from_secs(10),
+            fallback: vec![],
+        }],
+    };
+    // The main stream airs its window: the backup is never contacted.
+    let (r, _) = run(vec![relay(server.url("/main"))], None);
+    let s = summary(&r);
+    assert_eq!(s.len(), 1, "{s:?}");
+    assert_eq!((s[0].1, s[0].2.clone()), (1.5, None));
+    assert_eq!(server.requests("/main"), 1);
+    assert_eq!(server.requests("/backup"), 0);
+    // The main stream is down: the backup airs the rest of the window.
+    let (r, _) = run(vec![relay(dead_url())], None);
+    let s = summary(&r);
+    assert_eq!(s.len(), 2, "{s:?}");
+    assert_eq!(s[1].0, format!("fallback stream {}", server.url("/backup")));
+    assert!((s[0].1 + s[1].1 - 1.5).abs() < 0.011, "{s:?}");
+    assert_eq!(server.requests("/backup"), 1);
+}
