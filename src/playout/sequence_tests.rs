@@ -164,8 +164,7 @@ fn dead_air_in_a_clip_skips_to_the_next_item_but_silence_items_never_count() {
     );
 }
 
-#[path = "../../tests/common/stream_server.rs"]
-mod stream_server;
+use crate::relay::stream_server;
 
 #[test]
 fn a_backup_stream_in_a_fallback_connects_only_if_it_airs() {

@@ -15,6 +15,10 @@ mod ogg_guard;
 mod shared;
 mod worker;
 
+/// The integration tests' streaming server, shared with the unit tests.
+#[cfg(test)]
+#[path = "../../tests/common/stream_server.rs"]
+pub(crate) mod stream_server;
 #[cfg(test)]
 mod tests;
 

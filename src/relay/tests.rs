@@ -12,11 +12,7 @@ use super::http::{classify_type, Body, Kind, Link};
 use super::shared::Shared;
 use super::*;
 
-#[cfg(test)]
-#[path = "../../tests/common/stream_server.rs"]
-mod stream_server;
-
-use stream_server::{sox_stream, unused_port_url, Route, StreamServer};
+use super::stream_server::{sox_stream, unused_port_url, Route, StreamServer};
 
 const RATE: u32 = 48_000;
 const TICK: Duration = Duration::from_millis(100);
