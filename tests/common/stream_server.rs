@@ -283,7 +283,8 @@ fn client_closed(stream: &TcpStream) -> bool {
 
 /// A `secs`-long 440 Hz stereo 44.1 kHz tone made by sox as `dir/name` (format from the
 /// extension; MP3 at 128 kbit/s CBR, Ogg Vorbis at quality 6), with extra `effect` args
-/// (e.g. `["vol", "0"]`). None when sox is missing or cannot write that format.
+/// (e.g. `["vol", "0"]`). None when sox is missing or cannot write that format (a
+/// panic instead under CI=true, where .ci/run installs it).
 pub fn sox_stream(dir: &Path, name: &str, secs: u32, effect: &[&str]) -> Option<Vec<u8>> {
     let out = dir.join(name);
     let mut cmd = Command::new("sox");
@@ -298,10 +299,16 @@ pub fn sox_stream(dir: &Path, name: &str, secs: u32, effect: &[&str]) -> Option<
         .args(effect)
         .stdout(Stdio::null())
         .stderr(Stdio::null());
-    match cmd.status() {
+    let made = match cmd.status() {
         Ok(s) if s.success() => std::fs::read(&out).ok().filter(|b| !b.is_empty()),
         _ => None,
+    };
+    if made.is_none() && std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!(
+            "sox cannot make {name}, and CI=true requires it (apt-get install sox libsox-fmt-mp3)"
+        );
     }
+    made
 }
 
 /// `http://127.0.0.1:PORT/` with nothing listening.
