@@ -357,14 +357,18 @@ impl<R: Read + Send> Read for Body<R> {
 }
 
 impl<R> Seek for Body<R> {
-    /// Only answers where it is; a live stream cannot seek.
     fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
-        match pos {
-            SeekFrom::Current(0) => Ok(self.pos),
-            _ => Err(io::Error::new(
-                io::ErrorKind::Unsupported,
-                "a live stream cannot seek",
-            )),
-        }
+        position_only(pos, self.pos)
+    }
+}
+
+/// The one seek a live stream answers: where it is (`at`), for `SeekFrom::Current(0)`.
+pub(crate) fn position_only(pos: SeekFrom, at: u64) -> io::Result<u64> {
+    match pos {
+        SeekFrom::Current(0) => Ok(at),
+        _ => Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "a live stream cannot seek",
+        )),
     }
 }

@@ -86,18 +86,13 @@ impl<R: Read> Read for SkipId3<R> {
 }
 
 impl<R: Seek> Seek for SkipId3<R> {
-    /// Only answers where it is (a live stream cannot seek).
     fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
-        match pos {
-            SeekFrom::Current(0) => {
-                let inner = self.inner.stream_position()?;
-                Ok(inner.saturating_sub((self.head_len - self.head_pos) as u64))
-            }
-            _ => Err(io::Error::new(
-                io::ErrorKind::Unsupported,
-                "a live stream cannot seek",
-            )),
-        }
+        // Bytes read ahead but not served yet are not "passed" either.
+        let at = self.inner.stream_position()?;
+        super::http::position_only(
+            pos,
+            at.saturating_sub((self.head_len - self.head_pos) as u64),
+        )
     }
 }
 

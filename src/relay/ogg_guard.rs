@@ -170,15 +170,8 @@ impl<R: Read> Read for OggGuard<R> {
 }
 
 impl<R> Seek for OggGuard<R> {
-    /// Only answers where it is (a live stream cannot seek).
     fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
-        match pos {
-            SeekFrom::Current(0) => Ok(self.pos),
-            _ => Err(io::Error::new(
-                io::ErrorKind::Unsupported,
-                "a live stream cannot seek",
-            )),
-        }
+        super::http::position_only(pos, self.pos)
     }
 }
 
