@@ -24,13 +24,7 @@ fn loudness_of(frames: &[[f32; 2]]) -> f64 {
 }
 
 fn write(path: &Path, frames: &[[f32; 2]]) {
-    let spec = hound::WavSpec {
-        channels: 2,
-        sample_rate: RATE,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
+    let mut w = wav_writer(path);
     for f in frames {
         for s in f {
             w.write_sample((s.clamp(-1.0, 1.0) * 32767.0) as i16)

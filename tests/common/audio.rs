@@ -15,11 +15,7 @@ pub struct Stereo {
 
 impl Stereo {
     pub fn read(path: &Path) -> Stereo {
-        let side =
-            std::fs::read_to_string(format!("{}.start", path.display())).expect("wav sidecar");
-        let t0 = DateTime::parse_from_rfc3339(side.trim())
-            .expect("sidecar time")
-            .with_timezone(&Utc);
+        let t0 = super::wav_t0(path);
         let mut r = hound::WavReader::open(path).expect("open wav");
         let spec = r.spec();
         assert_eq!(spec.channels, 2, "the wav: sink writes stereo");

@@ -224,15 +224,25 @@ fn unsafe_kill(pid: u32, sig: &str) {
         .status();
 }
 
-/// A 16-bit 48 kHz stereo sine starting at phase 0 (a sharp onset).
-pub fn write_tone(path: &Path, hz: f32, secs: f32, amp: f32) {
+/// A writer of 16-bit 48 kHz stereo WAV (the clips tests make).
+pub fn wav_writer(path: &Path) -> hound::WavWriter<std::io::BufWriter<std::fs::File>> {
     let spec = hound::WavSpec {
         channels: 2,
         sample_rate: RATE,
         bits_per_sample: 16,
         sample_format: hound::SampleFormat::Int,
     };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
+    hound::WavWriter::create(path, spec).unwrap()
+}
+
+/// The wall-clock time of sample 0 of a `wav:` recording (its `.start` sidecar).
+pub fn wav_t0(path: &Path) -> DateTime<Utc> {
+    loa::playout::read_sidecar(path).expect("wav sidecar")
+}
+
+/// A 16-bit 48 kHz stereo sine starting at phase 0 (a sharp onset).
+pub fn write_tone(path: &Path, hz: f32, secs: f32, amp: f32) {
+    let mut w = wav_writer(path);
     let n = (secs * RATE as f32) as usize;
     for i in 0..n {
         let v = (amp * (2.0 * std::f32::consts::PI * hz * i as f32 / RATE as f32).sin() * 32767.0)
@@ -261,11 +271,7 @@ pub struct Recording {
 impl Recording {
     /// Read a `wav:` output file and its `.start` sidecar.
     pub fn read_wav(path: &Path) -> Recording {
-        let side =
-            std::fs::read_to_string(format!("{}.start", path.display())).expect("wav sidecar");
-        let t0 = DateTime::parse_from_rfc3339(side.trim())
-            .expect("sidecar time")
-            .with_timezone(&Utc);
+        let t0 = wav_t0(path);
         let mut r = hound::WavReader::open(path).expect("open wav");
         let spec = r.spec();
         let ch = spec.channels as usize;
