@@ -167,16 +167,9 @@ mod tests {
 
     const RATE: u32 = 48_000;
 
+    /// Stereo white noise, `frames` frames.
     fn noise(frames: usize, seed: u64) -> Vec<f32> {
-        let mut s = seed;
-        (0..frames * 2)
-            .map(|_| {
-                s = s
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                ((s >> 40) as f32 / (1u64 << 23) as f32) - 1.0
-            })
-            .collect()
+        super::super::tests::noise(frames * 2, seed)
     }
 
     fn lufs(s: &[f32]) -> f64 {

@@ -377,17 +377,7 @@ mod tests {
     }
 
     /// Deterministic white noise in [−1, 1).
-    fn noise(n: usize, seed: u64) -> Vec<f32> {
-        let mut s = seed;
-        (0..n)
-            .map(|_| {
-                s = s
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                ((s >> 40) as f32 / (1u64 << 23) as f32) - 1.0
-            })
-            .collect()
-    }
+    use super::super::tests::noise;
 
     fn stereo(f: impl Fn(usize) -> f32, frames: usize) -> Vec<f32> {
         (0..frames).flat_map(|n| [f(n), f(n)]).collect()
