@@ -53,6 +53,27 @@ pub struct Clip {
     /// Administrative codes; empty = everywhere.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub areas: Vec<String>,
+    /// Circular 39/2020's level; absent = `normal`.
+    #[serde(default, skip_serializing_if = "ClipLevel::is_normal")]
+    pub level: ClipLevel,
+}
+
+/// A feed clip's level (Circular 39/2020): `normal` airs where a `{ category }`
+/// or `{ clip }` item places it; `priority` airs once on each day it is valid,
+/// at the start of the station's next program with priority < 100.
+/// (Emergencies are pushed broadcasts with priority >= 100, not a clip level.)
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClipLevel {
+    #[default]
+    Normal,
+    Priority,
+}
+
+impl ClipLevel {
+    pub fn is_normal(&self) -> bool {
+        *self == ClipLevel::Normal
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

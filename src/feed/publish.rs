@@ -466,6 +466,7 @@ fn stage_clips(
                 valid_from: meta.valid_from,
                 valid_until: meta.valid_until,
                 areas: areas.clone(),
+                level: Default::default(),
             },
         ));
     }

@@ -46,6 +46,7 @@ fn clip(id: &str, body: &[u8]) -> Clip {
         valid_from: None,
         valid_until: None,
         areas: vec![],
+        level: Default::default(),
     }
 }
 
