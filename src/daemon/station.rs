@@ -86,11 +86,7 @@ pub struct Station {
 
 impl Station {
     pub fn new(cfg: Config, opts: Options, asrun: AsRun, tx: Sender<Event>) -> Station {
-        let facts = Facts {
-            done: asrun.done().clone(),
-            anchor: asrun.anchor(),
-            newest: asrun.newest(),
-        };
+        let facts: Facts = asrun.facts().clone();
         let view = FeedView::read(&cfg.paths.state).unwrap_or_else(|e| {
             tracing::error!("cannot read the feed store: {e}; airing station clips only");
             FeedView::default()
@@ -153,17 +149,18 @@ impl Station {
 
     /// Append a record and keep the scheduler's facts in step with the log.
     fn record(&mut self, rec: Record) {
-        let times = [Some(rec.scheduled), rec.started, rec.ended];
+        let instants: Vec<DateTime<Utc>> = [rec.started, rec.ended]
+            .into_iter()
+            .flatten()
+            .map(|t| t.with_timezone(&Utc))
+            .collect();
         let id = rec.occurrence.clone();
         let scheduled = rec.scheduled.with_timezone(&Utc);
         if let Err(e) = self.asrun.append(rec) {
             tracing::error!("cannot write the as-run log: {e}");
         }
-        self.facts.done.insert(id);
-        self.facts.anchor = self.facts.anchor.max(Some(scheduled));
-        for t in times.into_iter().flatten() {
-            self.facts.newest = self.facts.newest.max(Some(t.with_timezone(&Utc)));
-        }
+        // Even when the write failed: what was decided is never decided again.
+        self.facts.note(&id, scheduled, instants);
     }
 
     /// Close occurrences left on air by a power cut or kill: `partial`, never re-aired.

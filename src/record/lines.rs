@@ -69,10 +69,16 @@ pub struct Lines<R> {
 
 impl<R: BufRead> Lines<R> {
     pub fn new(reader: R) -> Self {
+        Lines::resume(reader, 0, 0)
+    }
+
+    /// Lines of a reader positioned at byte `pos` of the file, after `no`
+    /// lines: offsets and line numbers continue from there.
+    pub fn resume(reader: R, pos: u64, no: usize) -> Self {
         Lines {
             reader,
-            no: 0,
-            pos: 0,
+            no,
+            pos,
             done: false,
         }
     }

@@ -1,45 +1,57 @@
 //! The daemon's handle on `STATE/asrun.jsonl`: open (repairing a torn last
 //! line), append with fsync and the hash chain, and the few facts scheduling
-//! needs (done occurrences, anchor, newest instant, open `on_air` records).
+//! needs (done occurrences, anchor, newest instant, open `on_air` records,
+//! clip airings).
 //!
-//! Never keeps all records in memory, never rewrites a complete line, never
-//! decides what airs (that is `schedule`'s job).
+//! Start-up reads only the log's recent end: everything older is taken from
+//! `asrun.summary.json` (`summary.rs`), which this handle moves forward as
+//! the log grows, so start-up time and memory stay flat over years. Never
+//! keeps all records in memory, never rewrites a complete line, never decides
+//! what airs (that is `schedule`'s job).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fs::{self, File, OpenOptions};
-use std::io::{BufReader, Write};
+use std::io::{BufReader, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 
 use super::error::RecordError;
-use super::lines::{hash, Lines, RawLine, GENESIS};
-use super::model::{Event, Record};
+use super::lines::{hash, Lines, RawLine};
+use super::model::Record;
+use super::summary::{self, Summary};
+use super::tally::Tally;
+use crate::schedule::{Done, Facts, KEEP_DAYS};
 
 /// File name of the log inside the state folder.
 pub const FILE_NAME: &str = "asrun.jsonl";
+
+/// The summary is moved forward once it lags this far behind the window.
+pub const SUMMARY_EVERY_DAYS: i64 = 7;
 
 /// An open as-run log, ready to append to.
 #[derive(Debug)]
 pub struct AsRun {
     path: PathBuf,
+    state_dir: PathBuf,
     file: File,
     /// Length of the file up to the last complete line.
     len: u64,
     /// Hash of the last line (the next line's `prev`).
     head: String,
     lines: usize,
-    done: HashSet<String>,
-    open: HashMap<String, Record>,
-    anchor: Option<DateTime<Utc>>,
-    newest: Option<DateTime<Utc>>,
-    /// Last airing of each clip by SHA-256 (outcome records, seconds > 0).
-    last_aired: HashMap<String, DateTime<Utc>>,
+    tally: Tally,
+    /// The summary on disk (or the empty one): where start-up reads from.
+    summary: Summary,
+    /// Where `open` started reading (the summary's offset then).
+    read_from: u64,
     fsyncs: u64,
 }
 
 impl AsRun {
-    /// Creates the state folder and the log if needed and reads the log.
+    /// Creates the state folder and the log if needed and reads the log: the
+    /// part after its summary when `asrun.summary.json` matches the log, all
+    /// of it otherwise (then a summary is written for next time).
     ///
     /// A torn last line (no newline, or not a valid record) is cut off with a
     /// warning naming what was dropped; a complete, valid last record whose
@@ -72,20 +84,25 @@ impl AsRun {
                 tracing::warn!(dir = %state_dir.display(), error = %e, "cannot fsync the state folder after creating the as-run log");
             }
         }
+        let file_len = file
+            .metadata()
+            .map_err(RecordError::io(&path, "read the size of"))?
+            .len();
+        let start = summary::load(state_dir, &file, file_len).unwrap_or_default();
         let mut log = AsRun {
             path,
+            state_dir: state_dir.to_path_buf(),
             file,
-            len: 0,
-            head: GENESIS.to_string(),
-            lines: 0,
-            done: HashSet::new(),
-            open: HashMap::new(),
-            anchor: None,
-            newest: None,
-            last_aired: HashMap::new(),
+            len: start.offset,
+            head: start.head.clone(),
+            lines: start.lines,
+            tally: start.tally(),
+            read_from: start.offset,
+            summary: start,
             fsyncs: 0,
         };
         log.load()?;
+        log.summarise_if_behind();
         Ok(log)
     }
 
@@ -93,11 +110,14 @@ impl AsRun {
         let mut bad: Option<(RawLine, String)> = None;
         let mut missing_newline = false;
         let mut chain_break: Option<usize> = None;
-        let reader = self
+        let mut reader = self
             .file
             .try_clone()
             .map_err(RecordError::io(&self.path, "read"))?;
-        for item in Lines::new(BufReader::new(reader)) {
+        reader
+            .seek(SeekFrom::Start(self.len))
+            .map_err(RecordError::io(&self.path, "read"))?;
+        for item in Lines::resume(BufReader::new(reader), self.len, self.lines) {
             let (line, consumed) = item.map_err(RecordError::io(&self.path, "read"))?;
             if let Some((bad, problem)) = bad.take() {
                 return Err(RecordError::Corrupt {
@@ -128,7 +148,7 @@ impl AsRun {
             self.head = hash(&line.bytes);
             self.lines = line.no;
             self.len = line.start + consumed;
-            self.note(rec);
+            self.tally.note(rec);
         }
         if let Some(line) = chain_break {
             tracing::warn!(path = %self.path.display(), line, "as-run log chain is broken (the log was edited or lines were removed); appending continues; run `loa log --verify` for details");
@@ -172,8 +192,46 @@ impl AsRun {
         self.len += line.len() as u64;
         self.head = head;
         self.lines += 1;
-        self.note(rec);
+        self.tally.note(rec);
+        self.summarise_if_behind();
         Ok(())
+    }
+
+    /// Moves the summary forward (and writes it) once its cutoff lags more
+    /// than [`SUMMARY_EVERY_DAYS`] behind the window's edge, or when there is
+    /// none yet. Reads only the lines it moves over. A failure only costs
+    /// start-up time later, so it is a warning.
+    fn summarise_if_behind(&mut self) {
+        let Some(newest) = self.tally.facts.newest else {
+            return;
+        };
+        let cutoff = newest - TimeDelta::days(KEEP_DAYS);
+        let due = self
+            .summary
+            .cutoff
+            .is_none_or(|c| cutoff - c >= TimeDelta::days(SUMMARY_EVERY_DAYS));
+        if !due {
+            return;
+        }
+        let state_dir = &self.state_dir;
+        let result = summary::advance(&self.file, &self.path, &self.summary, cutoff, self.len)
+            .map_err(|e| e.to_string())
+            .and_then(|next| {
+                summary::write(state_dir, &next)
+                    .map(|()| next)
+                    .map_err(|e| {
+                        let path = state_dir.join(summary::SUMMARY_FILE);
+                        format!("cannot write {}: {e}", path.display())
+                    })
+            });
+        match result {
+            Ok(next) => self.summary = next,
+            Err(e) => {
+                tracing::warn!("cannot update the as-run summary ({e}); start-up reads more of the log until it can");
+                // Still a true claim for the lines it covers: retry in a week.
+                self.summary.cutoff = Some(cutoff);
+            }
+        }
     }
 
     /// Closes every open `on_air` record as `partial`, reason `interrupted`
@@ -202,69 +260,48 @@ impl AsRun {
         Ok(())
     }
 
-    /// Updates the in-memory facts with one record.
-    fn note(&mut self, rec: Record) {
-        let closed_before =
-            self.done.contains(&rec.occurrence) && !self.open.contains_key(&rec.occurrence);
-        if !self.done.contains(&rec.occurrence) {
-            self.done.insert(rec.occurrence.clone());
-        }
-        let mut latest = rec.scheduled.with_timezone(&Utc);
-        self.anchor = self.anchor.max(Some(latest));
-        for t in [rec.started, rec.ended].into_iter().flatten() {
-            latest = latest.max(t.with_timezone(&Utc));
-        }
-        self.newest = self.newest.max(Some(latest));
-        if let Some(started) = rec.started.filter(|_| rec.event == Event::Outcome) {
-            for item in rec.items.iter().filter(|i| i.seconds > 0.0) {
-                if let Some(sha) = &item.sha256 {
-                    let t = started.with_timezone(&Utc);
-                    let e = self.last_aired.entry(sha.clone()).or_insert(t);
-                    *e = (*e).max(t);
-                }
-            }
-        }
-        match rec.event {
-            Event::OnAir if !closed_before => {
-                self.open.entry(rec.occurrence.clone()).or_insert(rec);
-            }
-            Event::OnAir => {}
-            Event::Outcome => {
-                self.open.remove(&rec.occurrence);
-            }
-        }
+    /// What scheduling needs from the log: done ids (bounded by the
+    /// catch-up window), anchor and newest instant.
+    pub fn facts(&self) -> &Facts {
+        &self.tally.facts
     }
 
-    /// Occurrence ids with any record (on_air or outcome).
-    pub fn done(&self) -> &HashSet<String> {
-        &self.done
+    /// Occurrence ids with any record (on_air or outcome), as far as they can
+    /// still be planned (see `schedule::Done`).
+    pub fn done(&self) -> &Done {
+        &self.tally.facts.done
     }
 
     /// The latest `scheduled` over all records.
     pub fn anchor(&self) -> Option<DateTime<Utc>> {
-        self.anchor
+        self.tally.facts.anchor
     }
 
     /// The latest of `scheduled`, `started` and `ended` over all records.
     pub fn newest(&self) -> Option<DateTime<Utc>> {
-        self.newest
+        self.tally.facts.newest
     }
 
     /// `on_air` records with no outcome yet, oldest `scheduled` first.
     pub fn open_occurrences(&self) -> Vec<Record> {
-        let mut open: Vec<Record> = self.open.values().cloned().collect();
-        open.sort_by(|a, b| {
-            a.scheduled
-                .cmp(&b.scheduled)
-                .then_with(|| a.occurrence.cmp(&b.occurrence))
-        });
-        open
+        self.tally.open_sorted()
     }
 
-    /// When each clip (by SHA-256) last went on air: the rotation memory of
-    /// category items, so it survives restarts.
+    /// When each clip (by SHA-256) last went on air, up to a year back
+    /// (`tally::LAST_AIRED_DAYS`): the rotation memory of category items, so
+    /// it survives restarts.
     pub fn last_aired(&self) -> &HashMap<String, DateTime<Utc>> {
-        &self.last_aired
+        &self.tally.last_aired
+    }
+
+    /// The byte offset `open` started reading the log at (0: all of it).
+    pub fn read_from(&self) -> u64 {
+        self.read_from
+    }
+
+    /// The byte offset the current summary covers up to.
+    pub fn summarised_to(&self) -> u64 {
+        self.summary.offset
     }
 
     /// `STATE/asrun.jsonl`.

@@ -7,6 +7,7 @@
 //! as-run log file or the config parser.
 
 mod agenda;
+mod done;
 mod error;
 mod ids;
 mod occurrences;
@@ -18,6 +19,7 @@ mod sweep;
 mod testutil;
 
 pub use agenda::{agenda, AgendaEntry, AgendaItem, Decision};
+pub use done::{Done, KEEP_DAYS};
 pub use error::ScheduleError;
 pub use ids::{occurrence_id, parse_occurrence_id, round_to_second};
 pub use occurrences::{find_program, manual_occurrence, occurrences, order, Occurrence};

@@ -5,10 +5,9 @@
 //! preemption. A pure function of its inputs, so a clock step can neither fire a
 //! storm of starts nor re-air a done occurrence. Never reads the clock or the log.
 
-use std::collections::HashSet;
-
 use chrono::{DateTime, TimeDelta, Utc};
 
+use super::done::Done;
 use super::occurrences::{first_after, occurrences, order};
 use super::quiet::quiet_reason;
 use super::starts::day_start;
@@ -20,11 +19,12 @@ pub const CATCH_UP_DAYS: i64 = 31;
 /// How far ahead `next` looks (covers a yearly program and Feb 29).
 pub const NEXT_HORIZON_DAYS: i64 = 5 * 366;
 
-/// What the as-run log says, reduced to what scheduling needs.
+/// What the as-run log says, reduced to what scheduling needs. Its size is
+/// bounded by the catch-up window, not by the length of the log (see `Done`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Facts {
-    /// Occurrence ids with any as-run record.
-    pub done: HashSet<String>,
+    /// Occurrence ids with any as-run record, as far as they can still matter.
+    pub done: Done,
     /// Latest `scheduled` instant among records.
     pub anchor: Option<DateTime<Utc>>,
     /// Latest instant written in any record (started/ended/scheduled).
@@ -34,11 +34,25 @@ pub struct Facts {
 impl Facts {
     /// Records one more as-run record for `occ`, written at `at`.
     pub fn record(&mut self, occ: &Occurrence, at: DateTime<Utc>) {
-        self.done.insert(occ.id.clone());
-        let scheduled = occ.start_utc();
-        self.anchor = Some(self.anchor.map_or(scheduled, |a| a.max(scheduled)));
-        let newest = at.max(scheduled);
-        self.newest = Some(self.newest.map_or(newest, |n| n.max(newest)));
+        self.note(&occ.id, occ.start_utc(), [at]);
+    }
+
+    /// Takes in one as-run record: occurrence `id`, its `scheduled` instant
+    /// and the other instants it carries (started, ended). Forgets done ids
+    /// that fell out of reach (see `Done::forget_older_than_window`).
+    pub fn note(
+        &mut self,
+        id: &str,
+        scheduled: DateTime<Utc>,
+        instants: impl IntoIterator<Item = DateTime<Utc>>,
+    ) {
+        self.done.insert(id, scheduled);
+        self.anchor = self.anchor.max(Some(scheduled));
+        let latest = instants.into_iter().fold(scheduled, DateTime::max);
+        self.newest = self.newest.max(Some(latest));
+        if let Some(newest) = self.newest {
+            self.done.forget_older_than_window(newest);
+        }
     }
 }
 

@@ -52,7 +52,7 @@ fn append_and_reopen_keep_chain_and_done_set() {
     let mut log = AsRun::open(&state).unwrap();
     assert_eq!(log.lines(), 4);
     assert_eq!(log.head(), hash(lines[3].as_bytes()));
-    let mut done: Vec<&str> = log.done().iter().map(String::as_str).collect();
+    let mut done: Vec<&str> = log.done().iter().map(|(id, _)| id).collect();
     done.sort();
     assert_eq!(done, vec![occ("chieu", B), occ("sang", A), occ("sang", C)]);
     assert_eq!(log.anchor(), Some(utc(C)));
