@@ -16,7 +16,7 @@ mod quiet;
 mod starts;
 mod sweep;
 #[cfg(test)]
-mod testutil;
+pub(crate) mod testutil;
 
 pub use agenda::{agenda, AgendaEntry, AgendaItem, Decision};
 pub use done::{Done, KEEP_DAYS};

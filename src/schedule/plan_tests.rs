@@ -2,6 +2,7 @@ use std::collections::HashMap;
 
 use super::*;
 use crate::schedule::testutil::*;
+use crate::schedule::KEEP_DAYS;
 use chrono_tz::Asia::Ho_Chi_Minh;
 use chrono_tz::Tz;
 
@@ -227,9 +228,17 @@ fn done_is_never_due_missed_skipped_or_next_again() {
 
 #[test]
 fn on_start_is_due_once_per_boot() {
+    on_start_once_per_boot_on(Facts::default());
+}
+
+#[test]
+fn on_start_is_due_once_per_boot_on_a_ten_year_history() {
+    on_start_once_per_boot_on(ten_years());
+}
+
+fn on_start_once_per_boot_on(mut f: Facts) {
     let cfg = config(TZ, vec![on_start_prog("test", 5)]);
     let boot1 = at(9, 0, 0);
-    let mut f = Facts::default();
     let p = plan(&cfg, &f, boot1, boot1);
     assert!(p.due.is_empty());
     assert_eq!(
@@ -316,15 +325,28 @@ fn stepped_clock() -> Vec<DateTime<Utc>> {
     clock
 }
 
+/// Ten years of a busy station's records, ending just before the test day.
+fn ten_years() -> Facts {
+    long_history(TZ, at(0, 0, 0), 10)
+}
+
 #[test]
 fn daemon_loop_with_clock_steps_decides_each_occurrence_exactly_once() {
+    daemon_loop_with_clock_steps_on(Facts::default());
+}
+
+#[test]
+fn daemon_loop_with_clock_steps_on_a_ten_year_history() {
+    daemon_loop_with_clock_steps_on(ten_years());
+}
+
+fn daemon_loop_with_clock_steps_on(mut facts: Facts) {
     let halves: Vec<String> = (0..24).map(|h| format!("{h:02}:30")).collect();
     let halves: Vec<&str> = halves.iter().map(String::as_str).collect();
     let cfg = config(
         TZ,
         vec![at_prog("h", &halves), cron_prog("c", "0 15 */2 * * *")],
     );
-    let mut facts = Facts::default();
     let clock = stepped_clock();
     let got = simulate(&cfg, &mut facts, at(0, 0, 0), &clock);
 
@@ -363,8 +385,16 @@ fn daemon_loop_with_clock_steps_decides_each_occurrence_exactly_once() {
 
 #[test]
 fn restart_after_the_simulated_day_finds_nothing_to_do() {
+    restart_after_the_simulated_day_on(Facts::default());
+}
+
+#[test]
+fn restart_after_a_simulated_day_on_a_ten_year_history() {
+    restart_after_the_simulated_day_on(ten_years());
+}
+
+fn restart_after_the_simulated_day_on(mut facts: Facts) {
     let cfg = config(TZ, vec![at_prog("h", &["05:00", "17:00"])]);
-    let mut facts = Facts::default();
     let clock: Vec<_> = (0..24 * 60)
         .map(|m| at(0, 0, 0) + TimeDelta::minutes(m))
         .collect();
@@ -381,8 +411,16 @@ fn restart_after_the_simulated_day_finds_nothing_to_do() {
 
 #[test]
 fn a_small_step_back_that_stays_trusted_never_re_airs() {
+    a_small_step_back_on(Facts::default());
+}
+
+#[test]
+fn a_small_step_back_on_a_ten_year_history() {
+    a_small_step_back_on(ten_years());
+}
+
+fn a_small_step_back_on(mut f: Facts) {
     let cfg = config(TZ, vec![at_prog("a", &["05:00"])]);
-    let mut f = Facts::default();
     let p = plan(&cfg, &f, at(5, 0, 0), at(4, 0, 0));
     assert_eq!(ids_of(&p.due), [id("a", 5, 0)]);
     f.record(&p.due[0], at(5, 0, 0));
@@ -392,4 +430,71 @@ fn a_small_step_back_that_stays_trusted_never_re_airs() {
         let p = plan(&cfg, &f, now, at(4, 0, 0));
         assert!(p.due.is_empty() && p.missed.is_empty(), "{p:?}");
     }
+}
+
+#[test]
+fn the_done_set_of_a_ten_year_history_holds_the_window_only() {
+    let f = ten_years();
+    // 10 programs a day, kept for KEEP_DAYS (+1 day of pruning slack, + today).
+    assert!(
+        f.done.len() <= 10 * (KEEP_DAYS as usize + 2),
+        "{}",
+        f.done.len()
+    );
+    assert!(f.done.len() >= 10 * CATCH_UP_DAYS as usize);
+    let newest = f.newest.unwrap();
+    for (id, start) in f.done.iter() {
+        assert!(
+            start >= newest - TimeDelta::days(KEEP_DAYS + 1),
+            "{id} kept"
+        );
+    }
+    assert!(f.done.contains("lich-su-1@2026-11-26T05:00:00+07:00"));
+    assert!(!f.done.contains("lich-su-1@2021-11-26T05:00:00+07:00"));
+}
+
+#[test]
+fn a_clock_stepped_back_past_the_window_edge_never_re_airs() {
+    // The station airs the history's own programs: every one of their
+    // occurrences for ten years is in the log, most of them forgotten by `done`.
+    let cfg = config(TZ, history_programs());
+    let f = ten_years();
+    let newest = f.newest.unwrap();
+    let old = "lich-su-3@2026-09-01T08:00:00+07:00";
+    assert!(!f.done.contains(old), "outside the window: forgotten");
+    for back in [
+        TimeDelta::days(CATCH_UP_DAYS),
+        TimeDelta::days(KEEP_DAYS),
+        TimeDelta::days(40),
+        TimeDelta::days(89) + TimeDelta::minutes(1),
+        TimeDelta::days(400),
+        TimeDelta::days(3650),
+    ] {
+        let now = newest - back;
+        assert!(!clock_trusted(&f, now));
+        assert_eq!(
+            plan(&cfg, &f, now, now),
+            Plan::default(),
+            "stepped back {back}"
+        );
+    }
+    // 1970 (a box without RTC): nothing either.
+    let epoch = utc(1970, 1, 1, 0, 0, 10);
+    assert_eq!(plan(&cfg, &f, epoch, epoch), Plan::default());
+    // A clock stepped back and then running minute by minute up to the newest
+    // record, and a day past it: only the new day's occurrences are decided.
+    let mut facts = f.clone();
+    let mut clock: Vec<_> = (0..40 * 24)
+        .map(|h| newest - TimeDelta::days(40) + TimeDelta::hours(h))
+        .collect();
+    clock.extend((0..24 * 60 + 60).map(|m| newest + TimeDelta::minutes(m)));
+    let got = simulate(&cfg, &mut facts, newest - TimeDelta::days(40), &clock);
+    let mut decided: Vec<&str> = got.keys().map(String::as_str).collect();
+    decided.sort();
+    assert_eq!(decided.len(), 10, "{decided:?}");
+    assert!(
+        decided.iter().all(|id| id.contains("@2026-11-27T")),
+        "{decided:?}"
+    );
+    assert!(got.values().all(|(what, _)| *what == "aired"), "{got:?}");
 }

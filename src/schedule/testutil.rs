@@ -109,3 +109,47 @@ pub fn lutc(tz: Tz, y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> DateTim
 pub fn ids(v: &[crate::schedule::Occurrence]) -> Vec<String> {
     v.iter().map(|o| o.id.clone()).collect()
 }
+
+/// Local start times of the programs of [`long_history`].
+pub const HISTORY_TIMES: [&str; 10] = [
+    "05:00", "06:30", "08:00", "09:30", "11:00", "12:30", "14:00", "15:30", "17:00", "18:30",
+];
+
+/// The programs of [`long_history`]: `lich-su-1` … `lich-su-10`.
+pub fn history_programs() -> Vec<Program> {
+    HISTORY_TIMES
+        .iter()
+        .enumerate()
+        .map(|(k, t)| at_prog(&format!("lich-su-{}", k + 1), &[t]))
+        .collect()
+}
+
+/// The facts of `years` of a station airing [`history_programs`] every day
+/// (5-minute broadcasts) up to `end`, the last record (`lich-su-cuoi`)
+/// scheduled one second before `end`: as a daemon would have noted them.
+pub fn long_history(tz: Tz, end: DateTime<Utc>, years: u32) -> crate::schedule::Facts {
+    use crate::schedule::occurrence_id;
+    let mut facts = crate::schedule::Facts::default();
+    let last_day = end.with_timezone(&tz).date_naive();
+    let first_day = last_day - chrono::TimeDelta::days(i64::from(years) * 365);
+    for day in first_day.iter_days().take_while(|d| *d <= last_day) {
+        for (k, t) in HISTORY_TIMES.iter().enumerate() {
+            let Some(start) = day.and_time(time(t)).and_local_timezone(tz).single() else {
+                continue;
+            };
+            let ended = start.with_timezone(&Utc) + chrono::TimeDelta::minutes(5);
+            if ended >= end {
+                continue;
+            }
+            let id = occurrence_id(&format!("lich-su-{}", k + 1), &start);
+            facts.note(&id, start.with_timezone(&Utc), [ended]);
+        }
+    }
+    let last = end - chrono::TimeDelta::seconds(1);
+    facts.note(
+        &occurrence_id("lich-su-cuoi", &last.with_timezone(&tz)),
+        last,
+        [],
+    );
+    facts
+}
