@@ -87,9 +87,7 @@ impl Summary {
     fn take_tally(&mut self, t: &Tally) {
         self.anchor = t.facts.anchor;
         self.newest = t.facts.newest;
-        let mut open: Vec<Record> = t.open_sorted();
-        open.iter_mut().for_each(|r| r.prev.clear());
-        self.open = open;
+        self.open = t.open_sorted();
         self.last_aired = t.last_aired.iter().map(|(k, v)| (k.clone(), *v)).collect();
     }
 }

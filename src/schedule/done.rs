@@ -31,8 +31,12 @@ pub struct Done {
 
 impl Done {
     /// Remembers `id`, recorded for an occurrence starting at `start` (the
-    /// record's `scheduled`). A later start for the same id wins.
+    /// record's `scheduled`). A later start for the same id wins. An id
+    /// already out of reach (before the last cutoff applied) is not kept.
     pub fn insert(&mut self, id: &str, start: DateTime<Utc>) {
+        if self.pruned_at.is_some_and(|cutoff| start < cutoff) {
+            return;
+        }
         match self.ids.get_mut(id) {
             Some(s) => *s = (*s).max(start),
             None => {

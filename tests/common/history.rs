@@ -34,6 +34,8 @@ pub struct Spec {
     pub offset_h: i32,
     /// Programs a day (the first `per_day` of [`TIMES`]).
     pub per_day: usize,
+    /// Records written before the generated ones (their `prev` is set here).
+    pub first: Vec<serde_json::Value>,
 }
 
 impl Spec {
@@ -43,6 +45,7 @@ impl Spec {
             end,
             offset_h,
             per_day: TIMES.len(),
+            first: Vec::new(),
         }
     }
 }
@@ -98,6 +101,16 @@ pub fn clip_sha(n: i64) -> String {
     sha_hex(format!("ban-tin-{n}").as_bytes())
 }
 
+fn put(out: &mut impl Write, line: &impl Serialize, w: &mut Written) -> io::Result<()> {
+    let mut text = serde_json::to_string(line).map_err(io::Error::other)?;
+    w.head = sha_hex(text.as_bytes());
+    text.push('\n');
+    out.write_all(text.as_bytes())?;
+    w.lines += 1;
+    w.bytes += text.len() as u64;
+    Ok(())
+}
+
 /// Writes the history to `path` (replacing it).
 pub fn write(path: &Path, spec: &Spec) -> io::Result<Written> {
     let mut out = BufWriter::new(File::create(path)?);
@@ -112,15 +125,11 @@ pub fn write(path: &Path, spec: &Spec) -> io::Result<Written> {
         newest: None,
         occurrences: Vec::new(),
     };
-    let mut put = |line: &Line, w: &mut Written| -> io::Result<()> {
-        let mut text = serde_json::to_string(line).map_err(io::Error::other)?;
-        w.head = sha_hex(text.as_bytes());
-        text.push('\n');
-        out.write_all(text.as_bytes())?;
-        w.lines += 1;
-        w.bytes += text.len() as u64;
-        Ok(())
-    };
+    for rec in &spec.first {
+        let mut rec = rec.clone();
+        rec["prev"] = serde_json::Value::String(w.head.clone());
+        put(&mut out, &rec, &mut w)?;
+    }
     for day in first_day.iter_days().take_while(|d| *d <= last_day) {
         let day_no = (day - first_day).num_days();
         for (k, hm) in TIMES.iter().take(spec.per_day).enumerate() {
@@ -150,7 +159,7 @@ pub fn write(path: &Path, spec: &Spec) -> io::Result<Written> {
                 items: Vec::new(),
                 prev: w.head.clone(),
             };
-            put(&on_air, &mut w)?;
+            put(&mut out, &on_air, &mut w)?;
             let clip = format!("ban-tin-{}", day_no / 3);
             let aired = Line {
                 event: "outcome",
@@ -171,7 +180,7 @@ pub fn write(path: &Path, spec: &Spec) -> io::Result<Written> {
                 prev: w.head.clone(),
                 ..on_air
             };
-            put(&aired, &mut w)?;
+            put(&mut out, &aired, &mut w)?;
             w.newest = Some(ended.with_timezone(&Utc));
             w.occurrences.push(occurrence);
         }

@@ -1,6 +1,10 @@
 //! Tests of the as-run log. Shared helpers here; the log itself (chain, fsync,
-//! torn lines, verify) in `log.rs`; rows and rendering in `view.rs`.
+//! torn lines, verify) in `log.rs`; start-up on years of history (the summary)
+//! in `history.rs`; rows and rendering in `view.rs`.
 
+#[path = "../../../tests/common/history.rs"]
+mod gen;
+mod history;
 mod log;
 mod view;
 
