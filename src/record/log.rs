@@ -102,6 +102,14 @@ impl AsRun {
             fsyncs: 0,
         };
         log.load()?;
+        tracing::info!(
+            "as-run log {}: {} lines; read {} bytes from byte {} (the lines before are summarised in {})",
+            log.path.display(),
+            log.lines,
+            log.len - log.read_from,
+            log.read_from,
+            summary::SUMMARY_FILE
+        );
         log.summarise_if_behind();
         Ok(log)
     }

@@ -5,6 +5,7 @@
 
 pub mod audio;
 pub mod feedkit;
+pub mod history;
 pub mod nginx;
 pub mod pulse;
 pub mod stream_server;
