@@ -3,7 +3,8 @@
 #
 #   bench/run.sh            # all: on-air lateness (wav: and PulseAudio vs a
 #                           # sleep+paplay baseline), feed, stream relay CPU,
-#                           # loudness analysis speed, idle RSS/CPU, agenda speed
+#                           # loudness analysis speed, idle RSS/CPU, agenda speed,
+#                           # start-up and RSS over years of as-run history
 #
 # Needs what scripts/test.sh needs (PulseAudio for the real-path lateness).
 # Figures come from recordings of what went on air, never from loa's own log.
@@ -34,6 +35,8 @@ echo "== idle (60 s)" >&2
 bench/idle.sh 60 | tee -a "$tmp"
 echo "== agenda" >&2
 bench/agenda.sh | tee -a "$tmp"
+echo "== as-run history: READY and RSS with 0, 1, 5, 10 years (about 3 minutes)" >&2
+cargo test --release --quiet --test bench_history -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
 
 {
   echo "# Benchmarks"

@@ -56,7 +56,9 @@ impl AsRun {
     /// A torn last line (no newline, or not a valid record) is cut off with a
     /// warning naming what was dropped; a complete, valid last record whose
     /// `prev` chains but that lacks only its newline is kept and the newline
-    /// added. An invalid line anywhere else is an error naming the line. A
+    /// added. An invalid line anywhere else in the part read is an error
+    /// naming the line (lines under the summary were checked when they were
+    /// read, and are not read again: `loa log --verify` checks them all). A
     /// broken chain is only warned about here (`verify` reports it): it must
     /// not stop the station from airing.
     pub fn open(state_dir: &Path) -> Result<AsRun, RecordError> {
