@@ -111,12 +111,15 @@ fn ten_years_first_open_reads_all_then_only_the_recent_end() {
     assert_eq!(report.head, log.head());
 }
 
+/// A way to make the summary not match the log.
+type Spoil<'a> = Box<dyn Fn() + 'a>;
+
 #[test]
 fn a_summary_that_does_not_match_the_log_is_ignored() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path();
     let summary = state.join(SUMMARY_FILE);
-    let cases: [(&str, Box<dyn Fn()>); 5] = [
+    let cases: [(&str, Spoil); 5] = [
         (
             "log replaced by a shorter one",
             Box::new(|| {
