@@ -1,5 +1,5 @@
 //! The daemon on top of ten years of as-run history (a generated, chained
-//! log of 10 programs a day, ending an hour ago): restart, catch-up and clock
+//! log of 10 programs a day, ending an hour ago): restart, reload, catch-up and clock
 //! steps behave as with a short log, and start-up reads only the log's end.
 //! The real binary, the real `wav:` output; the history never re-airs.
 
@@ -267,5 +267,57 @@ fn a_clock_stepped_back_past_the_window_edge_on_ten_years_airs_nothing_until_set
     let recs_now = new_records(&st, hist.bytes);
     assert_eq!(recs_now.len(), 2, "{recs_now:#?}");
     assert!(recs.iter().all(|r| r["program"] == "sang"), "{recs:#?}");
+    verify_ok(&st);
+}
+
+#[test]
+fn a_reload_on_ten_years_changes_future_occurrences_only() {
+    let st = Station::new();
+    let hist = with_history(&st);
+    st.tone("x.wav", 440.0, 2.0);
+    let now = Utc::now();
+    let a = whole_second_in(2);
+    let b = a + TimeDelta::seconds(6);
+    let history = history_programs(&st, now);
+    st.write_config(&format!(
+        "{history}[[program]]\nid = \"dang\"\nat = [\"{}\"]\nplay = [\"x.wav\"]\n",
+        st.local_hms(a)
+    ));
+    let mut d = st.spawn_with(&["--output", "null"]);
+    wait_new(
+        &st,
+        hist.bytes,
+        Duration::from_secs(10),
+        "dang on air",
+        |r| r.iter().any(|x| x["event"] == "on_air"),
+    );
+    // While `dang` is on air: a new program for `b`, `dang` kept at its time.
+    st.write_config(&format!(
+        "{history}[[program]]\nid = \"dang\"\nat = [\"{}\"]\nplay = [\"x.wav\"]\n\n[[program]]\nid = \"moi\"\nat = [\"{}\"]\nplay = [\"x.wav\"]\n",
+        st.local_hms(a),
+        st.local_hms(b)
+    ));
+    std::process::Command::new("kill")
+        .args(["-HUP", &d.child.id().to_string()])
+        .status()
+        .unwrap();
+    let recs = wait_new(&st, hist.bytes, Duration::from_secs(15), "moi aired", |r| {
+        r.iter()
+            .any(|x| x["program"] == "moi" && x["outcome"] == "aired")
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    d.term();
+    let recs_now = new_records(&st, hist.bytes);
+    assert_eq!(
+        recs_now.len(),
+        recs.len(),
+        "nothing after moi: {recs_now:#?}"
+    );
+    let programs: Vec<&str> = recs
+        .iter()
+        .map(|r| r["program"].as_str().unwrap())
+        .collect();
+    assert_eq!(programs, ["dang", "dang", "moi", "moi"], "{recs:#?}");
+    assert_eq!(recs[1]["outcome"], "aired", "what was on air continued");
     verify_ok(&st);
 }
