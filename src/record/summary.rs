@@ -207,3 +207,38 @@ pub fn write(state_dir: &Path, summary: &Summary) -> io::Result<()> {
     fs::rename(&tmp, &path)?;
     File::open(state_dir)?.sync_all()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_before_walks_back_over_long_lines_and_refuses_mid_line_offsets() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log");
+        let (a, b) = ("a".repeat(10_000), "b".repeat(5));
+        fs::write(&path, format!("{a}\n{b}\n")).unwrap();
+        let f = File::open(&path).unwrap();
+        assert_eq!(
+            line_before(&f, 10_001).unwrap(),
+            Some(a.clone().into_bytes())
+        );
+        assert_eq!(line_before(&f, 10_007).unwrap(), Some(b.into_bytes()));
+        assert_eq!(line_before(&f, 0).unwrap(), None);
+        assert_eq!(line_before(&f, 500).unwrap(), None, "not at a line's end");
+    }
+
+    #[test]
+    fn a_summary_round_trips_through_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Summary {
+            offset: 0,
+            ..Summary::default()
+        };
+        s.last_aired.insert("ab".repeat(32), Utc::now());
+        write(dir.path(), &s).unwrap();
+        let log = File::create(dir.path().join("asrun.jsonl")).unwrap();
+        assert_eq!(load(dir.path(), &log, 0), Some(s));
+        assert!(!dir.path().join(format!("{SUMMARY_FILE}.tmp")).exists());
+    }
+}

@@ -96,6 +96,12 @@ fn ten_years_first_open_reads_all_then_only_the_recent_end() {
         (written.lines, written.head.as_str())
     );
     assert!(log.done().len() <= 10 * (KEEP_DAYS as usize + 2));
+    // A new clip every third day (and the chime): a year and a day of them.
+    let clips = log.last_aired().len() as i64;
+    assert!(
+        clips <= (LAST_AIRED_DAYS + 1) / 3 + 2,
+        "{clips} clips remembered"
+    );
     assert_same_facts(&log, &want);
 
     // Appending continues the one chain, which `verify` checks from line 1.
