@@ -80,7 +80,7 @@ pub fn run(
     let mut duration_of = |item: &Item| match item {
         Item::File(p) => *cache
             .entry(p.clone())
-            .or_insert_with(|| crate::playout::probe(p).ok().flatten()),
+            .or_insert_with(|| crate::decode::probe(p).ok().flatten()),
         Item::Silence(d) => Some(*d),
         Item::Stream { duration, .. } => Some(*duration),
         Item::Category { category, count } => {

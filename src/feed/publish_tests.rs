@@ -30,7 +30,7 @@ fn wav(dir: &Path, name: &str, samples: u32) -> PathBuf {
 }
 
 fn probe(p: &Path) -> Result<Option<Duration>, String> {
-    crate::playout::probe(p)
+    crate::decode::probe(p).map_err(|e| e.to_string())
 }
 
 fn meta(category: &str) -> ClipMeta {
