@@ -17,6 +17,8 @@ mod wavfile;
 #[cfg(test)]
 mod leveling_tests;
 #[cfg(test)]
+mod preempt_tests;
+#[cfg(test)]
 mod pulse_check;
 #[cfg(test)]
 mod sequence_tests;
@@ -30,6 +32,7 @@ pub use broadcast::{
     DEAD_AIR_DBFS,
 };
 pub(crate) use prepare::sha256_file;
+pub use program::FADE;
 pub use spec::OutputSpec;
 pub use wavfile::{read_sidecar, sidecar_path};
 

@@ -32,14 +32,14 @@ pub(super) fn tone(path: &Path, secs: f64, freq: f64, amp: f64) {
     w.finalize().expect("finalize");
 }
 
-fn file(path: &Path, name: &str) -> PlanItem {
+pub(super) fn file(path: &Path, name: &str) -> PlanItem {
     PlanItem::File {
         path: path.to_path_buf(),
         name: name.to_string(),
     }
 }
 
-fn plan(items: Vec<PlanItem>) -> BroadcastPlan {
+pub(super) fn plan(items: Vec<PlanItem>) -> BroadcastPlan {
     BroadcastPlan {
         items,
         volume: 1.0,
@@ -50,7 +50,7 @@ fn plan(items: Vec<PlanItem>) -> BroadcastPlan {
 }
 
 /// Start `plan` at `at` and wait for its report.
-fn play(
+pub(super) fn play(
     out: &Output,
     plan: BroadcastPlan,
     at: Instant,
@@ -74,7 +74,7 @@ fn wait_on_air(b: &Broadcast, min: Duration) {
     }
 }
 
-fn wait(rx: &mpsc::Receiver<BroadcastReport>) -> BroadcastReport {
+pub(super) fn wait(rx: &mpsc::Receiver<BroadcastReport>) -> BroadcastReport {
     rx.recv_timeout(Duration::from_secs(10))
         .expect("on_done within 10 s")
 }
@@ -88,7 +88,7 @@ pub(super) fn runs_of(samples: &[i16]) -> Vec<(usize, usize)> {
 }
 
 /// Left channel of a WAV.
-fn left(path: &Path) -> Vec<i16> {
+pub(super) fn left(path: &Path) -> Vec<i16> {
     let mut r = hound::WavReader::open(path).expect("open wav");
     assert_eq!(r.spec().channels, 2);
     assert_eq!(r.spec().sample_rate, RATE);
@@ -111,7 +111,7 @@ fn runs(samples: &[i16]) -> Vec<(usize, usize)> {
 }
 
 /// Wall-clock instant of `at`, via a fresh (Instant, wall) pair.
-fn wall_of(at: Instant) -> DateTime<Utc> {
+pub(super) fn wall_of(at: Instant) -> DateTime<Utc> {
     let (now, wall) = wavfile::now_pair();
     if at >= now {
         wall + chrono::Duration::from_std(at - now).expect("small")
@@ -124,7 +124,7 @@ fn frame_wall(t0: DateTime<Utc>, frame: usize) -> DateTime<Utc> {
     t0 + chrono::Duration::nanoseconds(frame as i64 * 1_000_000_000 / i64::from(RATE))
 }
 
-fn ms(d: chrono::Duration) -> f64 {
+pub(super) fn ms(d: chrono::Duration) -> f64 {
     d.num_microseconds().expect("small") as f64 / 1000.0
 }
 
