@@ -414,6 +414,7 @@ impl Station {
 
     /// Hand a job to playout, its first sample at `at` (now when `at` has passed).
     pub(super) fn start(&mut self, job: Job, at: Instant, now: DateTime<Utc>) {
+        let first = priority_first(&job);
         let occ = job.occ;
         if let Err(reason) = self.open_output() {
             tracing::error!("failed {}: {reason}", occ.id);
@@ -431,7 +432,7 @@ impl Station {
             items,
             skipped: not_active,
             shas,
-        } = self.plan_items(&job.play, job.feed.as_deref());
+        } = self.plan_items(&job.play, job.feed.as_deref(), first);
         if let Ok(mut set) = self.in_use.lock() {
             if self.fading.is_none() {
                 set.clear();
@@ -634,13 +635,14 @@ impl Station {
     }
 
     /// Playout items for a program, resolved now (see `resolve`).
-    fn plan_items(&self, play: &[Item], feed: Option<&str>) -> resolve::Resolved {
+    fn plan_items(&self, play: &[Item], feed: Option<&str>, first: bool) -> resolve::Resolved {
         let cx = resolve::Context {
             cfg: &self.cfg,
             view: &self.view,
             last_aired: self.asrun.last_aired(),
             today: self.clock.now().with_timezone(&self.tz()).date_naive(),
             feed,
+            priority_first: first,
         };
         resolve::resolve(&cx, play)
     }
@@ -689,4 +691,11 @@ impl Station {
             self.power_off();
         }
     }
+}
+
+/// Whether a job opens with today's due `priority` clips: a scheduled program of
+/// the station's own (not a pushed broadcast, not an operator's `play`) with
+/// priority < 100.
+fn priority_first(job: &Job) -> bool {
+    job.requested_by.is_none() && job.feed.is_none() && job.occ.priority < 100
 }
