@@ -9,6 +9,7 @@
 mod agenda;
 mod error;
 mod ids;
+mod levels;
 mod occurrences;
 mod plan;
 mod quiet;
@@ -20,6 +21,7 @@ mod testutil;
 pub use agenda::{agenda, AgendaEntry, AgendaItem, Decision};
 pub use error::ScheduleError;
 pub use ids::{occurrence_id, parse_occurrence_id, round_to_second};
+pub use levels::place_priority;
 pub use occurrences::{find_program, manual_occurrence, occurrences, order, Occurrence};
 pub use plan::{clock_trusted, plan, preempts, Facts, Plan, CATCH_UP_DAYS, NEXT_HORIZON_DAYS};
 pub use quiet::quiet_reason;
