@@ -83,3 +83,45 @@ fn a_scheduled_emergency_starts_on_its_instant_and_the_low_fade_ends_by_then() {
     assert!((secs - 1.5).abs() < 0.01, "{high}");
     assert!(log.contains("at its instant: fading out"), "{log}");
 }
+
+/// The same on the real audio path (`--output default` through ALSA into a
+/// PulseAudio null sink, recorded by `parec`). The recording's time base is only
+/// known to a few ms, so this checks the spacing: the emergency's first sample
+/// is exactly 2 s after the low program's (±5 ms), with the low fade over by then.
+#[test]
+fn on_the_real_audio_path_the_emergency_is_on_time_relative_to_the_low_start() {
+    if !common::pulse::required_or_skip("preempt on PulseAudio") {
+        return;
+    }
+    let st = Station::new();
+    st.tone("low.wav", 440.0, 8.0);
+    st.tone("high.wav", 880.0, 1.0);
+    let a = whole_second_in(4);
+    let b = a + TimeDelta::seconds(2);
+    st.write_config_output_line(
+        "loudness = \"off\"",
+        &format!(
+            "[[program]]\nid = \"thuong\"\nat = [\"{}\"]\nplay = [\"low.wav\"]\n\n[[program]]\nid = \"khan\"\npriority = 100\nat = [\"{}\"]\nplay = [\"high.wav\"]\n",
+            st.local_hms(a),
+            st.local_hms(b)
+        ),
+    );
+    let parec = common::pulse::Parec::start();
+    let mut d = st.spawn_with(&["--output", "default"]);
+    st.wait_for(Duration::from_secs(15), "khan aired", |r| {
+        r.iter()
+            .any(|x| x["program"] == "khan" && x["outcome"] == "aired")
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let rec = parec.stop();
+    assert!(d.alive(), "{}", d.stderr());
+    d.term();
+    let on = rec.onsets(0.02, Duration::from_millis(5));
+    assert_eq!(on.len(), 2, "onsets {on:?}\n{}", d.stderr());
+    let gap = late_ms(on[1], on[0]) - 2000.0;
+    eprintln!("PulseAudio: emergency {gap:.2} ms from 2 s after the low start");
+    assert!(gap.abs() <= 5.0, "{gap} ms\n{}", d.stderr());
+    let tail = rec.sound_between(on[1] - ms(3), on[1], 0.01);
+    assert_eq!(tail, 0.0, "the low fade is not over at the emergency");
+    assert_eq!(st.outcomes("thuong")[0]["outcome"], "preempted");
+}

@@ -379,7 +379,7 @@ impl Station {
     }
 
     fn release_if_idle(&mut self, next: Option<&Occurrence>, now: DateTime<Utc>) {
-        if self.on_air.is_some() || self.output.is_none() {
+        if self.on_air.is_some() || self.fading.is_some() || self.output.is_none() {
             return;
         }
         let soon = next.is_some_and(|n| {
