@@ -432,7 +432,7 @@ impl Station {
             items,
             skipped: not_active,
             shas,
-        } = self.plan_items(&job.play, job.feed.as_deref(), first);
+        } = self.plan_items(&job.play, job.feed.as_deref(), first, at);
         if let Ok(mut set) = self.in_use.lock() {
             if self.fading.is_none() {
                 set.clear();
@@ -634,13 +634,22 @@ impl Station {
         self.analyze();
     }
 
-    /// Playout items for a program, resolved now (see `resolve`).
-    fn plan_items(&self, play: &[Item], feed: Option<&str>, first: bool) -> resolve::Resolved {
+    /// Playout items for a program starting at `at`, resolved now (see `resolve`);
+    /// "today" is the local date it goes on air (armed just before midnight, it is
+    /// the new day's).
+    fn plan_items(
+        &self,
+        play: &[Item],
+        feed: Option<&str>,
+        first: bool,
+        at: Instant,
+    ) -> resolve::Resolved {
+        let on_air = self.clock.wall_of(at.max(Instant::now()));
         let cx = resolve::Context {
             cfg: &self.cfg,
             view: &self.view,
             last_aired: self.asrun.last_aired(),
-            today: self.clock.now().with_timezone(&self.tz()).date_naive(),
+            today: on_air.with_timezone(&self.tz()).date_naive(),
             feed,
             priority_first: first,
         };
