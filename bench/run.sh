@@ -2,7 +2,8 @@
 # bench/run.sh — loa's benchmarks; writes BENCHMARKS.md (machine, command, figures).
 #
 #   bench/run.sh            # all: on-air lateness (wav: and PulseAudio vs a
-#                           # sleep+paplay baseline), feed, stream relay CPU,
+#                           # sleep+paplay baseline), scheduled preemption,
+#                           # feed, stream relay CPU,
 #                           # loudness analysis speed, idle RSS/CPU, agenda speed,
 #                           # start-up and RSS over years of as-run history
 #
@@ -26,6 +27,8 @@ fi
 
 echo "== on-air lateness (about 3 minutes)" >&2
 cargo test --release --quiet --test bench_lateness -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
+echo "== scheduled preemption (about 70 s)" >&2
+cargo test --release --quiet --test bench_preempt -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
 echo "== feed: unchanged polls, resume, 200 MB against curl (nginx on loopback)" >&2
 cargo test --release --quiet --test bench_feed -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
 echo "== stream relay CPU (about 80 s) and loudness analysis speed" >&2

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod control;
 pub mod daemon;
+pub mod decode;
 pub mod feed;
 pub mod loudness;
 pub mod playout;

@@ -10,14 +10,14 @@ use std::time::Duration;
 
 use std::io::Write;
 
-use chrono::{DateTime, Datelike, NaiveDateTime, TimeDelta, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeDelta, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 
 use crate::clock::Clock;
 use crate::config::{self, Item};
 use crate::feed::select;
 use crate::feed::view::{self, FeedView};
-use crate::schedule::{self, AgendaEntry, Decision};
+use crate::schedule::{self, AgendaEntry, AgendaItem, Decision};
 
 /// `--from`: a date (start of that local day) or a local date-time; default now.
 pub fn parse_from(s: Option<&str>, tz: Tz, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
@@ -68,7 +68,7 @@ pub fn run(
     // Feed items resolve against the store as it is now (and pushed
     // broadcasts join the schedule); an unreadable store counts as empty.
     let view = FeedView::read(&cfg.paths.state).unwrap_or_default();
-    let (sched, _) = view::with_pushed(&cfg, &view);
+    let (sched, pushed) = view::with_pushed(&cfg, &view);
     let st = select::Station {
         areas: &cfg.station.areas,
         lang: &cfg.station.lang,
@@ -80,7 +80,7 @@ pub fn run(
     let mut duration_of = |item: &Item| match item {
         Item::File(p) => *cache
             .entry(p.clone())
-            .or_insert_with(|| crate::playout::probe(p).ok().flatten()),
+            .or_insert_with(|| crate::decode::probe(p).ok().flatten()),
         Item::Silence(d) => Some(*d),
         Item::Stream { duration, .. } => Some(*duration),
         Item::Category { category, count } => {
@@ -93,7 +93,26 @@ pub fn run(
         }
         Item::Clip(id) => select::by_id(&view.clips, id, &st).and_then(secs),
     };
-    let entries = schedule::agenda(&sched, from, to, None, &mut duration_of);
+    let mut entries = schedule::agenda(&sched, from, to, None, &mut duration_of);
+    // Each day's due priority clips open its first station program; today's that
+    // already aired (as-run log) are not due again.
+    let aired = aired_today(
+        &cfg.paths.state,
+        clock.now().with_timezone(&tz).date_naive(),
+    );
+    let own = |o: &schedule::Occurrence| !pushed.iter().any(|(id, _)| *id == o.program);
+    schedule::place_priority(&sched, &mut entries, &own, &mut |date| {
+        let st = select::Station { today: date, ..st };
+        select::priority_due(&view.clips, &st, &aired, tz)
+            .into_iter()
+            .map(|c| AgendaItem {
+                kind: "priority",
+                name: format!("priority {}", c.id),
+                duration: secs(c),
+                window: None,
+            })
+            .collect()
+    });
     let stdout = std::io::stdout().lock();
     let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout);
     if json_out {
@@ -103,6 +122,28 @@ pub fn run(
     }
     w.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// When each clip (by SHA-256) aired today, from today's as-run records (an
+/// unreadable log counts as empty: the agenda is a forecast).
+fn aired_today(state: &Path, today: NaiveDate) -> HashMap<String, DateTime<Utc>> {
+    let path = state.join(crate::record::FILE_NAME);
+    let records = crate::record::read_between(&path, Some(today), Some(today)).unwrap_or_default();
+    let mut out = HashMap::new();
+    for r in records {
+        let Some(started) = r
+            .started
+            .filter(|_| r.event == crate::record::Event::Outcome)
+        else {
+            continue;
+        };
+        for i in r.items.iter().filter(|i| i.seconds > 0.0) {
+            if let Some(sha) = &i.sha256 {
+                out.insert(sha.clone(), started.with_timezone(&Utc));
+            }
+        }
+    }
+    out
 }
 
 /// A JSON array, one entry per line: valid JSON, and greppable.

@@ -13,7 +13,11 @@ use crate::config::{self, LoadOptions, Severity};
 use crate::schedule;
 
 pub fn run(path: &Path, clock: Clock, streams: bool) -> anyhow::Result<ExitCode> {
-    let probe = |p: &Path| crate::playout::probe(p).map(|_| ());
+    let probe = |p: &Path| {
+        crate::decode::probe(p)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    };
     let loaded = match config::load(
         path,
         &LoadOptions {

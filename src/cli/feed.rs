@@ -96,7 +96,7 @@ pub fn run_publish(a: PublishArgs) -> anyhow::Result<ExitCode> {
     };
     let sk = sign::load_secret_key(&a.key, None)?;
     let now = Local::now().fixed_offset();
-    let probe = |p: &Path| crate::playout::probe(p);
+    let probe = |p: &Path| crate::decode::probe(p).map_err(|e| e.to_string());
     let done = publish::publish(&a.feed, &sk, &change, expires, now, &probe)?;
     println!(
         "published {} (sequence {}): added [{}], removed [{}]",

@@ -157,8 +157,25 @@ pub struct PublishArgs {
     /// Priority of the pushed broadcast (>= 100 is an emergency).
     #[arg(long, default_value_t = 10)]
     priority: u32,
-    /// Clip files to add (WAV, MP3, Ogg Vorbis, FLAC).
+    /// The clips' level (Circular 39): normal airs where programs place it; priority
+    /// airs once a day at the start of each station's next program.
+    #[arg(long, value_name = "normal|priority", default_value = "normal", value_parser = parse_level)]
+    level: crate::feed::manifest::ClipLevel,
+    /// Clip files to add (WAV, MP3, Ogg Vorbis, FLAC, AAC/M4A).
     files: Vec<PathBuf>,
+}
+
+/// `--level`: `normal` or `priority`; an emergency is a pushed broadcast.
+fn parse_level(s: &str) -> Result<crate::feed::manifest::ClipLevel, String> {
+    use crate::feed::manifest::ClipLevel;
+    match s {
+        "normal" => Ok(ClipLevel::Normal),
+        "priority" => Ok(ClipLevel::Priority),
+        "emergency" => Err(
+            "an emergency is a pushed broadcast, not a clip level: publish the clip, then --broadcast ID --at TIME --play CLIP --priority 100".into(),
+        ),
+        _ => Err("expected normal or priority".into()),
+    }
 }
 
 /// Human log lines on stderr; level from `LOA_LOG` (default `info`).
@@ -212,6 +229,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 at,
                 play,
                 priority,
+                level,
                 files,
             } = *p;
             let date = |s: Option<String>,
@@ -228,6 +246,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 areas,
                 valid_from: date(from, "--from")?,
                 valid_until: date(until, "--until")?,
+                level,
             };
             feed::run_publish(feed::PublishArgs {
                 feed: dir,

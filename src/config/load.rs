@@ -260,8 +260,9 @@ fn check_files(d: &mut Diags, files: &[FileRef], clips: &Path, opts: &LoadOption
             d.error(
                 file.span.clone(),
                 format!(
-                    "cannot decode {}: {e}; check the file plays and is WAV, MP3, Ogg Vorbis or FLAC",
-                    path.display()
+                    "cannot decode {}: {e}; check the file plays and is {}",
+                    path.display(),
+                    crate::decode::FORMATS
                 ),
             );
         }

@@ -12,6 +12,7 @@ pub use feeds::spec_of;
 mod notify;
 mod outcome;
 mod power;
+mod preempt;
 mod requests;
 mod resolve;
 mod station;

@@ -54,19 +54,24 @@ impl Station {
     fn status(&self) -> Status {
         let now = self.clock.now();
         let tz = self.tz();
-        let on_air = self.on_air.as_ref().filter(|a| a.recorded).map(|a| {
-            let p = a.broadcast.progress();
-            OnAirStatus {
-                occurrence: a.occ.id.clone(),
-                program: a.occ.program.clone(),
-                item: (!p.item_name.is_empty()).then_some(p.item_name),
-                position_s: p.position.as_secs_f64(),
-                title: a.occ.title.clone(),
-                elapsed_s: p.elapsed.as_secs_f64(),
-                started: local(a.started, tz),
-                priority: a.occ.priority,
-            }
-        });
+        let on_air = self
+            .on_air
+            .as_ref()
+            .filter(|a| a.recorded)
+            .or(self.fading.as_ref())
+            .map(|a| {
+                let p = a.broadcast.progress();
+                OnAirStatus {
+                    occurrence: a.occ.id.clone(),
+                    program: a.occ.program.clone(),
+                    item: (!p.item_name.is_empty()).then_some(p.item_name),
+                    position_s: p.position.as_secs_f64(),
+                    title: a.occ.title.clone(),
+                    elapsed_s: p.elapsed.as_secs_f64(),
+                    started: local(a.started, tz),
+                    priority: a.occ.priority,
+                }
+            });
         let on_air_id = on_air.as_ref().map(|a| a.occurrence.clone());
         let next =
             schedule::occurrences(&self.sched, now, now + TimeDelta::days(8), Some(self.boot))

@@ -1,7 +1,10 @@
 //! Turns a program's config items into playout items at air time: station files,
 //! silences, feed clips picked now (category rotation, clip ids) and stream relays
-//! with their fallbacks resolved the same way. Items that cannot air are returned
-//! as skipped with the reason. Pure apart from reading the feed view it is given.
+//! with their fallbacks resolved the same way; for a station program with priority
+//! < 100, the `priority`-level feed clips still due today go first, each named
+//! `priority ID` (Circular 39: once a day, at the start of the next program). Items
+//! that cannot air are returned as skipped with the reason. Pure apart from reading
+//! the feed view it is given.
 
 use std::collections::{HashMap, HashSet};
 
@@ -23,7 +26,13 @@ pub(super) struct Context<'a> {
     pub today: NaiveDate,
     /// For a pushed broadcast: the feed its clip ids belong to.
     pub feed: Option<&'a str>,
+    /// Put today's due `priority` clips first (a scheduled station program with
+    /// priority < 100).
+    pub priority_first: bool,
 }
+
+/// How the as-run log names a priority clip aired at a program's start.
+pub(super) const PRIORITY_PREFIX: &str = "priority ";
 
 /// The resolved plan: items to air, items skipped (with why), feed clips used.
 #[derive(Default)]
@@ -35,7 +44,23 @@ pub(super) struct Resolved {
 
 pub(super) fn resolve(cx: &Context<'_>, play: &[Item]) -> Resolved {
     let mut out = Resolved::default();
-    out.items = resolve_into(cx, play, "", &mut out.skipped, &mut out.shas);
+    if cx.priority_first {
+        let st = select::Station {
+            areas: &cx.cfg.station.areas,
+            lang: &cx.cfg.station.lang,
+            today: cx.today,
+        };
+        let tz = cx.cfg.station.timezone;
+        for c in select::priority_due(&cx.view.clips, &st, cx.last_aired, tz) {
+            out.shas.insert(c.sha256.clone());
+            out.items.push(PlanItem::File {
+                path: cx.view.clip_path(&c.sha256),
+                name: format!("{PRIORITY_PREFIX}{}", c.id),
+            });
+        }
+    }
+    let items = resolve_into(cx, play, "", &mut out.skipped, &mut out.shas);
+    out.items.extend(items);
     out
 }
 
@@ -142,3 +167,7 @@ pub(super) fn item_name(item: &Item) -> String {
         Item::Silence(d) => format!("silence {}", human(*d)),
     }
 }
+
+#[cfg(test)]
+#[path = "resolve_tests.rs"]
+mod tests;

@@ -13,6 +13,7 @@ use super::events::Event;
 use super::feeds::{self, InUse, Worker};
 use super::notify::Notifier;
 use super::outcome::{self, human, StopCause};
+use super::preempt::PREEMPT_LEAD;
 use super::{analyze, power, resolve, Options, MAX_SLEEP};
 use crate::clock::Clock;
 use crate::config::{Config, Item};
@@ -25,7 +26,7 @@ use crate::schedule::{self, Facts, Occurrence};
 
 /// A broadcast is handed to playout this long before its start, so its first
 /// sample is placed at the instant by playout rather than by our wake-up.
-const ARM_LEAD: Duration = Duration::from_millis(250);
+pub(super) const ARM_LEAD: Duration = Duration::from_millis(250);
 /// After a device fails to open, wait this long before trying again when
 /// nothing is due.
 const RETRY_OPEN: Duration = Duration::from_secs(10);
@@ -74,6 +75,9 @@ pub struct Station {
     pub(super) output: Option<Output>,
     pub(super) open_error: Option<(String, Instant)>,
     pub(super) on_air: Option<OnAir>,
+    /// A broadcast fading out to make room for a scheduled preemption (armed in
+    /// `on_air`); recorded when playout reports its end.
+    pub(super) fading: Option<OnAir>,
     /// An operator's `play`, waiting for the output to be free.
     pub(super) queued: Option<Job>,
     seq: u64,
@@ -112,6 +116,7 @@ impl Station {
             output: None,
             open_error: None,
             on_air: None,
+            fading: None,
             queued: None,
             seq: 0,
             distrusted_logged: false,
@@ -230,7 +235,9 @@ impl Station {
             self.take_due(top, now);
         }
         if let Some(next) = &plan.next {
-            self.prepare(next, now);
+            if !self.preempt_ahead(next, now) {
+                self.prepare(next, now);
+            }
         }
         self.release_if_idle(plan.next.as_ref(), now);
         let status = match (&self.on_air, &plan.next) {
@@ -369,7 +376,7 @@ impl Station {
     }
 
     fn release_if_idle(&mut self, next: Option<&Occurrence>, now: DateTime<Utc>) {
-        if self.on_air.is_some() || self.output.is_none() {
+        if self.on_air.is_some() || self.fading.is_some() || self.output.is_none() {
             return;
         }
         let soon = next.is_some_and(|n| {
@@ -386,7 +393,7 @@ impl Station {
     }
 
     /// The job for a scheduled occurrence: its program's items and settings.
-    fn job_for(&self, occ: Occurrence) -> Option<Job> {
+    pub(super) fn job_for(&self, occ: Occurrence) -> Option<Job> {
         let program = self
             .sched
             .programs
@@ -404,6 +411,7 @@ impl Station {
 
     /// Hand a job to playout, its first sample at `at` (now when `at` has passed).
     pub(super) fn start(&mut self, job: Job, at: Instant, now: DateTime<Utc>) {
+        let first = priority_first(&job);
         let occ = job.occ;
         if let Err(reason) = self.open_output() {
             tracing::error!("failed {}: {reason}", occ.id);
@@ -421,9 +429,12 @@ impl Station {
             items,
             skipped: not_active,
             shas,
-        } = self.plan_items(&job.play, job.feed.as_deref());
+        } = self.plan_items(&job.play, job.feed.as_deref(), first, at);
         if let Ok(mut set) = self.in_use.lock() {
-            *set = shas;
+            if self.fading.is_none() {
+                set.clear();
+            }
+            set.extend(shas);
         }
         let plan = BroadcastPlan {
             items,
@@ -478,7 +489,7 @@ impl Station {
             .to_std()
             .unwrap_or_default();
         let mut marks = vec![lead];
-        for before in [self.cfg.output.warmup + ARM_LEAD, ARM_LEAD] {
+        for before in [self.cfg.output.warmup + ARM_LEAD, PREEMPT_LEAD, ARM_LEAD] {
             if lead > before {
                 marks.push(lead - before);
             }
@@ -500,12 +511,23 @@ impl Station {
     }
 
     fn done(&mut self, seq: u64, report: BroadcastReport) {
-        if self.on_air.as_ref().is_none_or(|a| a.seq != seq) {
-            return;
+        let faded = self.fading.as_ref().is_some_and(|a| a.seq == seq);
+        let a = if faded {
+            self.fading.take()
+        } else if self.on_air.as_ref().is_some_and(|a| a.seq == seq) {
+            self.on_air.take()
+        } else {
+            None
+        };
+        let Some(mut a) = a else { return };
+        if faded && report.ended_by == EndedBy::Completed {
+            // It ran out before the preempting instant: it aired whole.
+            a.cause = None;
         }
-        let Some(a) = self.on_air.take() else { return };
-        if let Ok(mut set) = self.in_use.lock() {
-            set.clear();
+        if !faded {
+            if let Ok(mut set) = self.in_use.lock() {
+                set.clear();
+            }
         }
         let failed = matches!(report.ended_by, EndedBy::DeviceFailed(_));
         if a.recorded {
@@ -609,14 +631,24 @@ impl Station {
         self.analyze();
     }
 
-    /// Playout items for a program, resolved now (see `resolve`).
-    fn plan_items(&self, play: &[Item], feed: Option<&str>) -> resolve::Resolved {
+    /// Playout items for a program starting at `at`, resolved now (see `resolve`);
+    /// "today" is the local date it goes on air (armed just before midnight, it is
+    /// the new day's).
+    fn plan_items(
+        &self,
+        play: &[Item],
+        feed: Option<&str>,
+        first: bool,
+        at: Instant,
+    ) -> resolve::Resolved {
+        let on_air = self.clock.wall_of(at.max(Instant::now()));
         let cx = resolve::Context {
             cfg: &self.cfg,
             view: &self.view,
             last_aired: self.asrun.last_aired(),
-            today: self.clock.now().with_timezone(&self.tz()).date_naive(),
+            today: on_air.with_timezone(&self.tz()).date_naive(),
             feed,
+            priority_first: first,
         };
         resolve::resolve(&cx, play)
     }
@@ -625,11 +657,15 @@ impl Station {
     pub fn shutdown(&mut self, rx: &Receiver<Event>) {
         self.notifier.stopping();
         tracing::info!("shutting down");
-        if let Some(a) = self.on_air.as_mut() {
-            a.cause = Some(StopCause::Shutdown);
-            a.broadcast.stop();
+        if self.on_air.is_some() || self.fading.is_some() {
+            for a in self.on_air.iter_mut().chain(self.fading.iter_mut()) {
+                if a.cause.is_none() {
+                    a.cause = Some(StopCause::Shutdown);
+                }
+                a.broadcast.stop();
+            }
             let deadline = Instant::now() + Duration::from_millis(1500);
-            while self.on_air.is_some() {
+            while self.on_air.is_some() || self.fading.is_some() {
                 let left = deadline.saturating_duration_since(Instant::now());
                 match rx.recv_timeout(left) {
                     Ok(Event::Done { seq, report }) => self.done(seq, report),
@@ -638,19 +674,21 @@ impl Station {
                 }
             }
         }
-        if let Some(a) = self.on_air.take().filter(|a| a.recorded) {
+        let left = [self.fading.take(), self.on_air.take()];
+        for a in left.into_iter().flatten().filter(|a| a.recorded) {
             let report = BroadcastReport {
                 items: Vec::new(),
                 ended_by: EndedBy::Stopped,
                 first_sample: None,
             };
+            let cause = a.cause.clone().unwrap_or(StopCause::Shutdown);
             let rec = outcome::finished(
                 &a.occ,
                 a.started,
                 self.clock.now(),
                 self.tz(),
                 &report,
-                Some(&StopCause::Shutdown),
+                Some(&cause),
                 a.not_active,
             );
             self.record(rec);
@@ -659,4 +697,11 @@ impl Station {
             self.power_off();
         }
     }
+}
+
+/// Whether a job opens with today's due `priority` clips: a scheduled program of
+/// the station's own (not a pushed broadcast, not an operator's `play`) with
+/// priority < 100.
+fn priority_first(job: &Job) -> bool {
+    job.requested_by.is_none() && job.feed.is_none() && job.occ.priority < 100
 }

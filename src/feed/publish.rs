@@ -18,7 +18,7 @@ use minisign::SecretKey;
 use sha2::{Digest, Sha256};
 
 use super::manifest::{
-    check_id, Broadcast, Clip, Manifest, ManifestError, FORMAT_VERSION, MAX_CLIP_BYTES,
+    check_id, Broadcast, Clip, ClipLevel, Manifest, ManifestError, FORMAT_VERSION, MAX_CLIP_BYTES,
 };
 use super::sign::{self, SignError};
 
@@ -42,6 +42,8 @@ pub struct ClipMeta {
     pub areas: Vec<String>,
     pub valid_from: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
+    /// Circular 39's level of every clip added.
+    pub level: ClipLevel,
 }
 
 /// One change to a feed.
@@ -466,7 +468,7 @@ fn stage_clips(
                 valid_from: meta.valid_from,
                 valid_until: meta.valid_until,
                 areas: areas.clone(),
-                level: Default::default(),
+                level: meta.level,
             },
         ));
     }

@@ -30,7 +30,7 @@ fn wav(dir: &Path, name: &str, samples: u32) -> PathBuf {
 }
 
 fn probe(p: &Path) -> Result<Option<Duration>, String> {
-    crate::playout::probe(p)
+    crate::decode::probe(p).map_err(|e| e.to_string())
 }
 
 fn meta(category: &str) -> ClipMeta {
@@ -140,6 +140,7 @@ fn add_takes_the_operators_metadata() {
         areas: vec!["58".into(), " 589".into()],
         valid_from: Some(d("2026-11-27")),
         valid_until: Some(d("2026-12-31")),
+        level: ClipLevel::Priority,
     };
     run(feed.path(), &sk, &add(vec![f], m)).unwrap();
     let c = &current(feed.path(), &pk).clips[0];
@@ -150,6 +151,9 @@ fn add_takes_the_operators_metadata() {
     assert_eq!(c.valid_from, Some(d("2026-11-27")));
     assert_eq!(c.valid_until, Some(d("2026-12-31")));
     assert_eq!(c.duration_s, Some(0.5));
+    assert_eq!(c.level, ClipLevel::Priority);
+    let text = std::fs::read_to_string(feed.path().join("manifest.json")).unwrap();
+    assert!(text.contains(r#""level":"priority""#) || text.contains(r#""level": "priority""#));
 }
 
 #[test]

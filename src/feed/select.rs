@@ -1,16 +1,19 @@
-//! Which feed clips a program's `{ category, count }` and `{ clip }` items air.
+//! Which feed clips a program's `{ category, count }` and `{ clip }` items air,
+//! and which `priority`-level clips are still due today.
 //!
 //! Pure: given the store's clips, the station's areas and languages, the
-//! local date and when each clip last aired, it picks. Among the clips of a
-//! category valid today for this station: least recently aired first (never
+//! local date and when each clip last aired, it picks. Among the `normal` clips
+//! of a category valid today for this station: least recently aired first (never
 //! aired first of all), newest first among equals — so every current
-//! announcement gets airtime before any repeats.
+//! announcement gets airtime before any repeats. `priority` clips never rotate in
+//! categories: they air once a day at the start of a program (see `priority_due`).
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 
-use super::manifest::targets;
+use super::manifest::{targets, ClipLevel};
 use super::store::StoredClip;
 
 /// Who the station is, for targeting.
@@ -40,7 +43,7 @@ pub fn category<'a>(
 ) -> Vec<&'a StoredClip> {
     let mut pool: Vec<&StoredClip> = clips
         .iter()
-        .filter(|c| c.category == category && eligible(c, st))
+        .filter(|c| c.category == category && c.level == ClipLevel::Normal && eligible(c, st))
         .collect();
     pool.sort_by(|a, b| {
         let (la, lb) = (last_aired.get(&a.sha256), last_aired.get(&b.sha256));
@@ -52,6 +55,35 @@ pub fn category<'a>(
     pool.dedup_by(|a, b| a.sha256 == b.sha256);
     pool.truncate(count as usize);
     pool
+}
+
+/// The `priority` clips that must air at the start of the next program today: valid
+/// today for this station and not aired yet today (a clip's last airing, from the
+/// as-run log, on today's local date in `tz`). Oldest published first; one per
+/// content.
+pub fn priority_due<'a>(
+    clips: &'a [StoredClip],
+    st: &Station,
+    last_aired: &HashMap<String, DateTime<Utc>>,
+    tz: Tz,
+) -> Vec<&'a StoredClip> {
+    let aired_today = |c: &StoredClip| {
+        last_aired
+            .get(&c.sha256)
+            .is_some_and(|t| t.with_timezone(&tz).date_naive() == st.today)
+    };
+    let mut due: Vec<&StoredClip> = clips
+        .iter()
+        .filter(|c| c.level == ClipLevel::Priority && eligible(c, st) && !aired_today(c))
+        .collect();
+    due.sort_by(|a, b| {
+        a.published_at
+            .cmp(&b.published_at)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    let mut seen = std::collections::HashSet::new();
+    due.retain(|c| seen.insert(c.sha256.clone()));
+    due
 }
 
 /// The clip with this id, if it may air here today.
@@ -79,6 +111,7 @@ mod tests {
             valid_until: NaiveDate::from_ymd_opt(2026, 12, 31),
             areas: areas.iter().map(|s| s.to_string()).collect(),
             published_at: tz.with_ymd_and_hms(2026, 11, from, 8, 0, 0).unwrap(),
+            level: ClipLevel::Normal,
         }
     }
 
@@ -170,5 +203,51 @@ mod tests {
             );
         }
         assert_eq!(aired.len(), 28);
+    }
+
+    #[test]
+    fn priority_clips_are_due_once_a_day_where_targeted_and_never_in_categories() {
+        let areas = vec!["58".to_string()];
+        let lang = vec!["vi".to_string()];
+        let prio = |id: &str, from: u32, areas: &[&str], lang: &str| StoredClip {
+            level: ClipLevel::Priority,
+            ..clip(id, "cchc", from, areas, lang)
+        };
+        let clips = vec![
+            prio("khan-2", 22, &["58"], "vi"),
+            prio("khan-1", 21, &[], "vi"),
+            prio("other-area", 21, &["01"], "vi"),
+            prio("other-lang", 21, &[], "cjm"),
+            prio("tomorrow", 28, &[], "vi"),
+            clip("thuong", "cchc", 20, &[], "vi"),
+        ];
+        let tz: Tz = "Asia/Ho_Chi_Minh".parse().unwrap();
+        let st = station(&areas, &lang, 27);
+        let ids = |v: Vec<&StoredClip>| v.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+        let mut last = HashMap::new();
+        // Oldest published first; other areas, languages and days are not due.
+        assert_eq!(
+            ids(priority_due(&clips, &st, &last, tz)),
+            ["khan-1", "khan-2"]
+        );
+        // A category item never picks a priority clip.
+        assert_eq!(ids(category(&clips, "cchc", 9, &st, &last)), ["thuong"]);
+        // Aired at 06:00 local today: no longer due today ...
+        let today_6h = Utc.with_ymd_and_hms(2026, 11, 26, 23, 0, 0).unwrap();
+        last.insert("sha-khan-1".to_string(), today_6h);
+        assert_eq!(ids(priority_due(&clips, &st, &last, tz)), ["khan-2"]);
+        // ... due again tomorrow, by the station's local date (23:30 UTC is the
+        // 28th in Vietnam).
+        let st28 = station(&areas, &lang, 28);
+        assert_eq!(
+            ids(priority_due(&clips, &st28, &last, tz)),
+            ["khan-1", "khan-2", "tomorrow"]
+        );
+        let late = Utc.with_ymd_and_hms(2026, 11, 27, 17, 30, 0).unwrap();
+        last.insert("sha-khan-2".to_string(), late);
+        assert_eq!(
+            ids(priority_due(&clips, &st28, &last, tz)),
+            ["khan-1", "tomorrow"]
+        );
     }
 }

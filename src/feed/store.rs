@@ -15,6 +15,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::manifest::ClipLevel;
 use super::state::{self, Accepted, FeedStatus, FeedStatuses};
 
 /// Errors of the store's own files.
@@ -53,6 +54,9 @@ pub struct StoredClip {
     pub areas: Vec<String>,
     /// The manifest's `published_at` (for "newest first").
     pub published_at: DateTime<FixedOffset>,
+    /// Circular 39's level (absent in indexes written before levels: `normal`).
+    #[serde(default, skip_serializing_if = "ClipLevel::is_normal")]
+    pub level: ClipLevel,
 }
 
 /// One pushed broadcast in the store.

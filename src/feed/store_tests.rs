@@ -20,6 +20,7 @@ fn clip(feed: &str, id: &str, sha: &str, bytes: u64) -> StoredClip {
         valid_until: None,
         areas: vec![],
         published_at: "2026-11-27T08:00:00+07:00".parse().unwrap(),
+        level: Default::default(),
     }
 }
 

@@ -361,6 +361,7 @@ fn run(
         valid_until: c.valid_until,
         areas: c.areas.clone(),
         published_at: m.published_at,
+        level: c.level,
     }));
     let ids: HashSet<&str> = wanted.iter().map(|c| c.id.as_str()).collect();
     for b in m

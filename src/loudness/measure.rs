@@ -98,30 +98,12 @@ pub fn measure_file_prefix(
     path: &Path,
     limit: Option<std::time::Duration>,
 ) -> Result<Measure, LoudnessError> {
-    std::fs::File::open(path).map_err(|e| LoudnessError::Open {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    })?;
-    let mut dec = crate::playout::decoder(path).map_err(|reason| {
-        if reason.starts_with("cannot open") {
-            LoudnessError::Open {
-                path: path.to_path_buf(),
-                reason,
-            }
-        } else {
-            LoudnessError::Decode {
-                path: path.to_path_buf(),
-                reason,
-            }
-        }
-    })?;
-    // Some decoders (Ogg Vorbis) only know their format once the first sample is out.
-    let first = dec.next();
+    let dec = crate::decode::open(path)?;
     let (channels, rate) = (dec.channels().get(), dec.sample_rate().get());
     let take = limit.map_or(usize::MAX, |l| {
         (l.as_secs_f64() * f64::from(rate)) as usize * usize::from(channels)
     });
-    measure_samples(channels, rate, first.into_iter().chain(dec).take(take)).map_err(|e| match e {
+    measure_samples(channels, rate, dec.take(take)).map_err(|e| match e {
         LoudnessError::Analysis { reason, .. } => LoudnessError::Decode {
             path: path.to_path_buf(),
             reason: format!("{channels} channels at {rate} Hz cannot be measured: {reason}"),

@@ -6,6 +6,7 @@
 //! one cache file: knows nothing of schedules, outputs or config files.
 
 mod agc;
+mod analyze;
 mod cache;
 mod gain;
 mod limiter;
@@ -15,6 +16,7 @@ mod plan;
 use std::path::PathBuf;
 
 pub use agc::Agc;
+pub use analyze::{analyze_clip, ClipAnalysis};
 pub use cache::Cache;
 pub use gain::{clip_gain, ClipGain, MAX_BOOST_DB, MAX_CUT_DB, TRUE_PEAK_CEILING_DBTP};
 pub use limiter::{Limited, Limiter};
@@ -28,11 +30,23 @@ pub enum LoudnessError {
     #[error("cannot open `{}` for loudness analysis: {reason}; check that the file exists and is readable", path.display())]
     Open { path: PathBuf, reason: String },
     /// The clip's file was opened but is not audio loa can decode.
-    #[error("cannot decode `{}` for loudness analysis: {reason}; re-encode the clip as WAV, MP3, FLAC or Ogg Vorbis", path.display())]
+    #[error("cannot decode `{}` for loudness analysis: {reason}; re-encode the clip as {}", path.display(), crate::decode::FORMATS)]
     Decode { path: PathBuf, reason: String },
     /// The meter refused the audio (no channels, an impossible sample rate, ...).
     #[error("loudness analysis of {what} failed: {reason}")]
     Analysis { what: String, reason: String },
+}
+
+impl From<crate::decode::DecodeError> for LoudnessError {
+    fn from(e: crate::decode::DecodeError) -> Self {
+        use crate::decode::DecodeError as D;
+        match e {
+            D::Open { path, reason } => LoudnessError::Open { path, reason },
+            D::Decode { path, reason } | D::NoAudio { path, reason } => {
+                LoudnessError::Decode { path, reason }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -76,14 +76,9 @@ pub fn clip_level(
 
 /// Loudness of the clip as it airs with `gain_db` through the limiter.
 fn measure_limited(path: &Path, gain_db: f64) -> Result<Measure, LoudnessError> {
-    let decode_error = |reason: String| LoudnessError::Decode {
-        path: path.to_path_buf(),
-        reason,
-    };
-    let mut dec = crate::playout::decoder(path).map_err(decode_error)?;
-    let first = dec.next();
+    let dec = crate::decode::open(path)?;
     let (channels, rate) = (dec.channels().get(), dec.sample_rate().get());
-    let limited = Limited::new(first.into_iter().chain(dec), channels, rate, gain_db, true);
+    let limited = Limited::new(dec, channels, rate, gain_db, true);
     measure_samples(channels, rate, limited)
 }
 
@@ -133,9 +128,8 @@ mod tests {
         assert_eq!(cache.get("x@-16.0").unwrap().aired_gain_db, Some(g.gain_db));
         assert_eq!(clip_level(&cache, "x", &path, -16.0, true).unwrap(), g);
         // As aired: at the target, under the ceiling.
-        let mut dec = crate::playout::decoder(&path).unwrap();
-        let first = dec.next();
-        let aired = Limited::new(first.into_iter().chain(dec), 2, RATE, g.gain_db, true);
+        let dec = crate::decode::open(&path).unwrap();
+        let aired = Limited::new(dec, 2, RATE, g.gain_db, true);
         let m = measure_samples(2, RATE, aired).unwrap();
         let i = m.integrated_lufs.unwrap();
         assert!((i + 16.0).abs() <= 0.25, "aired at {i} LUFS with {g:?}");

@@ -1,5 +1,5 @@
 //! One broadcast on an output: the plan and report types, the shared state between the
-//! audio thread and everyone else, the `Broadcast` handle (stop, progress), and the
+//! audio thread and everyone else, the `Broadcast` handle (stop, stop at an instant, progress), and the
 //! watcher thread that calls `on_done` exactly once (also on device failure).
 //! Never touches the device; the samples are made in `program`.
 
@@ -111,6 +111,8 @@ pub struct ItemReport {
 pub(crate) struct Shared {
     pub rate: u32,
     pub stop: AtomicBool,
+    /// Set once `State::stop_at` holds a fade-end instant.
+    pub stop_at: AtomicBool,
     /// Set by the watcher when it ended the broadcast (device failure).
     pub abort: AtomicBool,
     pub item_index: AtomicUsize,
@@ -129,6 +131,8 @@ pub(crate) struct State {
     pub first_sample: Option<Instant>,
     /// When the last emitted sample is on air (end of the broadcast as heard).
     pub end_on_air: Option<Instant>,
+    /// The instant by which a scheduled stop's fade must have ended.
+    pub stop_at: Option<Instant>,
 }
 
 impl Shared {
@@ -136,6 +140,7 @@ impl Shared {
         Shared {
             rate,
             stop: AtomicBool::new(false),
+            stop_at: AtomicBool::new(false),
             abort: AtomicBool::new(false),
             item_index: AtomicUsize::new(0),
             item_frames: AtomicU64::new(0),
@@ -182,6 +187,20 @@ impl Broadcast {
     /// Fade out over ~0.3 s, then end (reported as `Stopped`). Idempotent.
     pub fn stop(&self) {
         self.shared.stop.store(true, Ordering::Relaxed);
+    }
+
+    /// End with a fade that is over when `at` goes on air (a scheduled preemption:
+    /// the next broadcast's first sample is placed at `at`). The fade is the usual
+    /// ~0.3 s, shorter when less time is left (never under 5 ms); from `at` on
+    /// nothing of this broadcast is heard. Reported as `Stopped`. The first call wins;
+    /// `stop` still ends it sooner.
+    pub fn stop_at(&self, at: Instant) {
+        if let Ok(mut st) = self.shared.state.lock() {
+            if st.stop_at.is_none() {
+                st.stop_at = Some(at);
+            }
+        }
+        self.shared.stop_at.store(true, Ordering::Release);
     }
 
     pub fn progress(&self) -> Progress {

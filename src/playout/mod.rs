@@ -9,7 +9,6 @@ mod broadcast;
 mod device;
 mod paced;
 mod prepare;
-mod probe;
 mod program;
 mod sequence;
 mod spec;
@@ -17,6 +16,8 @@ mod wavfile;
 
 #[cfg(test)]
 mod leveling_tests;
+#[cfg(test)]
+mod preempt_tests;
 #[cfg(test)]
 mod pulse_check;
 #[cfg(test)]
@@ -30,8 +31,8 @@ pub use broadcast::{
     Broadcast, BroadcastPlan, BroadcastReport, EndedBy, ItemReport, Leveling, PlanItem, Progress,
     DEAD_AIR_DBFS,
 };
-pub(crate) use prepare::{decoder, sha256_file};
-pub use probe::probe;
+pub(crate) use prepare::sha256_file;
+pub use program::FADE;
 pub use spec::OutputSpec;
 pub use wavfile::{read_sidecar, sidecar_path};
 

@@ -1,17 +1,16 @@
 //! The preparer: a thread that opens each plan item ahead of time (hash, decoder, the
 //! first quarter second decoded) and hands it over through a one-slot channel, so the
-//! audio thread never touches the disk to start an item. Also the file opener shared
-//! with `probe`. Never emits audio itself and knows nothing of timing.
+//! audio thread never touches the disk to start an item (files are opened by
+//! `crate::decode`). Never emits audio itself and knows nothing of timing.
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::Read;
 use std::num::NonZero;
 use std::path::Path;
 use std::sync::mpsc::{sync_channel, Receiver};
 
-use rodio::source::SeekError;
 use rodio::source::UniformSourceIterator;
-use rodio::{ChannelCount, Decoder, SampleRate, Source};
+use rodio::Source;
 use sha2::{Digest, Sha256};
 use std::time::{Duration, Instant};
 
@@ -264,24 +263,6 @@ pub(crate) fn sha256_file(path: &Path) -> Result<String, String> {
     Ok(hex::encode(h.finalize()))
 }
 
-/// A decoder for `path` (MP3 in gapless mode, so the encoder delay is trimmed).
-pub(crate) fn decoder(path: &Path) -> Result<Decoder<BufReader<File>>, String> {
-    let file = File::open(path).map_err(|e| format!("cannot open: {e}"))?;
-    let len = file
-        .metadata()
-        .map_err(|e| format!("cannot open: {e}"))?
-        .len();
-    let mut b = Decoder::builder()
-        .with_data(BufReader::new(file))
-        .with_byte_len(len)
-        .with_seekable(true)
-        .with_gapless(true);
-    if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
-        b = b.with_hint(&ext.to_ascii_lowercase());
-    }
-    b.build().map_err(|e| format!("cannot decode: {e}"))
-}
-
 /// Open, convert to `channels` × `rate`, level (gain dB, limiter), and decode the
 /// head (the decode test). Also returns the length when the file tells it.
 fn open_audio(
@@ -290,7 +271,7 @@ fn open_audio(
     rate: u32,
     level: Option<(f64, bool)>,
 ) -> Result<(Body, Option<Duration>), String> {
-    let dec = Steady::new(decoder(path)?);
+    let dec = crate::decode::open(path).map_err(|e| e.to_string())?;
     let length = dec.total_duration();
     let (Some(ch), Some(sr)) = (NonZero::new(channels), NonZero::new(rate)) else {
         return Err("the output has no channels or no rate".into());
@@ -318,53 +299,4 @@ fn open_audio(
         },
         length,
     ))
-}
-
-/// Hides a decoder's spans: rodio's converter ends early when a first span has length 0
-/// (as Ogg Vorbis reports). One span, in the format of the first decoded sample.
-struct Steady<S> {
-    inner: S,
-    first: Option<f32>,
-    channels: ChannelCount,
-    rate: SampleRate,
-}
-
-impl<S: Source> Steady<S> {
-    fn new(mut inner: S) -> Steady<S> {
-        let first = inner.next();
-        let (channels, rate) = (inner.channels(), inner.sample_rate());
-        Steady {
-            inner,
-            first,
-            channels,
-            rate,
-        }
-    }
-}
-
-impl<S: Source> Iterator for Steady<S> {
-    type Item = f32;
-    fn next(&mut self) -> Option<f32> {
-        self.first.take().or_else(|| self.inner.next())
-    }
-}
-
-impl<S: Source> Source for Steady<S> {
-    fn current_span_len(&self) -> Option<usize> {
-        None
-    }
-    fn channels(&self) -> ChannelCount {
-        self.channels
-    }
-    fn sample_rate(&self) -> SampleRate {
-        self.rate
-    }
-    fn total_duration(&self) -> Option<Duration> {
-        self.inner.total_duration()
-    }
-    fn try_seek(&mut self, _: Duration) -> Result<(), SeekError> {
-        Err(SeekError::NotSupported {
-            underlying_source: "loa clip",
-        })
-    }
 }

@@ -1,7 +1,7 @@
 //! The program source: the rodio `Source` one broadcast adds to the output's mixer.
 //! From its first pull it holds silence until the frame that goes on air at the start
-//! instant, then plays the item sequence (`sequence`) with gain, stop fade and the
-//! max_duration cut, counting every frame it emits. Runs on the audio thread: never
+//! instant, then plays the item sequence (`sequence`) with gain, stop fade (or a fade
+//! that ends at a scheduled stop instant) and the max_duration cut, counting every frame it emits. Runs on the audio thread: never
 //! blocks, never opens files, never allocates per sample.
 
 use std::num::NonZero;
@@ -19,7 +19,9 @@ use super::prepare::Prepared;
 use super::sequence::Sequence;
 
 /// Length of the stop fade.
-pub(crate) const FADE: Duration = Duration::from_millis(300);
+pub const FADE: Duration = Duration::from_millis(300);
+/// The shortest fade of a scheduled stop that was asked for late (no click).
+const MIN_FADE: Duration = Duration::from_millis(5);
 
 enum Phase {
     /// Not pulled yet: the start frame is computed at the first pull.
@@ -37,6 +39,12 @@ pub(crate) struct ProgramSource {
     max_frames: Option<u64>,
     fade_frames: u64,
     fade_left: Option<u64>,
+    /// Length of the fade under way (the full fade, or a scheduled stop's shorter one).
+    fade_len: u64,
+    /// When program frame 0 goes on air (known from the first pull).
+    first: Option<Instant>,
+    /// Program frame at which a scheduled stop's fade must be over.
+    stop_frame: Option<u64>,
     phase: Phase,
     sequence: Sequence,
     program_frames: u64,
@@ -76,6 +84,9 @@ impl ProgramSource {
             max_frames: p.max_duration.map(|d| duration_to_frames(d, rate)),
             fade_frames: duration_to_frames(FADE, rate).max(1),
             fade_left: None,
+            fade_len: 1,
+            first: None,
+            stop_frame: None,
             phase: Phase::Unstarted,
             sequence: Sequence::new(
                 items,
@@ -117,11 +128,17 @@ impl ProgramSource {
             } else {
                 0
             };
+            let first = on_air + frames_to_duration(lead, self.rate);
+            self.first = Some(first);
             if let Ok(mut st) = self.shared.state.lock() {
-                st.first_sample = Some(on_air + frames_to_duration(lead, self.rate));
+                st.first_sample = Some(first);
             }
             self.phase = Phase::Lead(lead);
         }
+        if self.stop_frame.is_none() && self.shared.stop_at.load(Ordering::Acquire) {
+            self.stop_frame = self.scheduled_stop_frame();
+        }
+        let stop = stop || (self.stop_frame == Some(0) && self.program_frames == 0);
         if let Phase::Lead(left) = self.phase {
             if stop {
                 if let Ok(mut st) = self.shared.state.lock() {
@@ -143,6 +160,16 @@ impl ProgramSource {
         }
         if stop && self.fade_left.is_none() {
             self.fade_left = Some(self.fade_frames);
+            self.fade_len = self.fade_frames;
+        }
+        if let (Some(end), None) = (self.stop_frame, self.fade_left) {
+            // A scheduled stop: start the fade so that it is over at `end`.
+            let left = end.saturating_sub(self.program_frames);
+            if left <= self.fade_frames {
+                let len = left.max(duration_to_frames(MIN_FADE, self.rate)).max(1);
+                self.fade_left = Some(len);
+                self.fade_len = len;
+            }
         }
         if self.fade_left == Some(0) {
             self.finish(EndedBy::Stopped);
@@ -154,7 +181,7 @@ impl ProgramSource {
         }
         let mut g = self.gain;
         if let Some(left) = self.fade_left.as_mut() {
-            g *= *left as f32 / self.fade_frames as f32;
+            g *= *left as f32 / self.fade_len as f32;
             *left -= 1;
         }
         if g != 1.0 {
@@ -165,6 +192,19 @@ impl ProgramSource {
             .program_frames
             .store(self.program_frames, Ordering::Relaxed);
         true
+    }
+}
+
+impl ProgramSource {
+    /// The program frame that goes on air at the scheduled stop instant (0 if that
+    /// is before the first sample).
+    fn scheduled_stop_frame(&self) -> Option<u64> {
+        let at = self.shared.state.lock().ok()?.stop_at?;
+        let first = self.first?;
+        Some(duration_to_frames(
+            at.saturating_duration_since(first),
+            self.rate,
+        ))
     }
 }
 

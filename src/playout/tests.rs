@@ -32,14 +32,14 @@ pub(super) fn tone(path: &Path, secs: f64, freq: f64, amp: f64) {
     w.finalize().expect("finalize");
 }
 
-fn file(path: &Path, name: &str) -> PlanItem {
+pub(super) fn file(path: &Path, name: &str) -> PlanItem {
     PlanItem::File {
         path: path.to_path_buf(),
         name: name.to_string(),
     }
 }
 
-fn plan(items: Vec<PlanItem>) -> BroadcastPlan {
+pub(super) fn plan(items: Vec<PlanItem>) -> BroadcastPlan {
     BroadcastPlan {
         items,
         volume: 1.0,
@@ -50,7 +50,7 @@ fn plan(items: Vec<PlanItem>) -> BroadcastPlan {
 }
 
 /// Start `plan` at `at` and wait for its report.
-fn play(
+pub(super) fn play(
     out: &Output,
     plan: BroadcastPlan,
     at: Instant,
@@ -74,7 +74,7 @@ fn wait_on_air(b: &Broadcast, min: Duration) {
     }
 }
 
-fn wait(rx: &mpsc::Receiver<BroadcastReport>) -> BroadcastReport {
+pub(super) fn wait(rx: &mpsc::Receiver<BroadcastReport>) -> BroadcastReport {
     rx.recv_timeout(Duration::from_secs(10))
         .expect("on_done within 10 s")
 }
@@ -88,7 +88,7 @@ pub(super) fn runs_of(samples: &[i16]) -> Vec<(usize, usize)> {
 }
 
 /// Left channel of a WAV.
-fn left(path: &Path) -> Vec<i16> {
+pub(super) fn left(path: &Path) -> Vec<i16> {
     let mut r = hound::WavReader::open(path).expect("open wav");
     assert_eq!(r.spec().channels, 2);
     assert_eq!(r.spec().sample_rate, RATE);
@@ -111,7 +111,7 @@ fn runs(samples: &[i16]) -> Vec<(usize, usize)> {
 }
 
 /// Wall-clock instant of `at`, via a fresh (Instant, wall) pair.
-fn wall_of(at: Instant) -> DateTime<Utc> {
+pub(super) fn wall_of(at: Instant) -> DateTime<Utc> {
     let (now, wall) = wavfile::now_pair();
     if at >= now {
         wall + chrono::Duration::from_std(at - now).expect("small")
@@ -124,7 +124,7 @@ fn frame_wall(t0: DateTime<Utc>, frame: usize) -> DateTime<Utc> {
     t0 + chrono::Duration::nanoseconds(frame as i64 * 1_000_000_000 / i64::from(RATE))
 }
 
-fn ms(d: chrono::Duration) -> f64 {
+pub(super) fn ms(d: chrono::Duration) -> f64 {
     d.num_microseconds().expect("small") as f64 / 1000.0
 }
 
@@ -390,22 +390,8 @@ fn closing_the_output_mid_broadcast_reports_failure() {
     assert!(matches!(r.ended_by, EndedBy::DeviceFailed(ref m) if m.contains("closed")));
 }
 
-#[test]
-fn probe_reports_duration_and_decode_errors() {
-    let c = clips();
-    assert_eq!(
-        probe(&c.dir.join("a.wav")),
-        Ok(Some(Duration::from_millis(300)))
-    );
-    let e = probe(&c.dir.join("nope.wav")).expect_err("missing");
-    assert!(e.starts_with("cannot open"), "{e}");
-    let bad = c.dir.join("bad.flac");
-    std::fs::write(&bad, vec![7u8; 5000]).expect("write");
-    let e = probe(&bad).expect_err("corrupt");
-    assert!(e.starts_with("cannot decode"), "{e}");
-}
-
-/// MP3 (gapless), Ogg Vorbis and FLAC made with sox/lame, if installed.
+/// MP3 (gapless), Ogg Vorbis and FLAC made with sox/lame, AAC in M4A made with
+/// ffmpeg, if installed.
 #[test]
 fn compressed_formats_decode_and_start_on_time() {
     let c = clips();
@@ -424,12 +410,27 @@ fn compressed_formats_decode_and_start_on_time() {
             made.push(out);
         }
     }
+    let m4a = c.dir.join("a.m4a");
+    if run_tool(
+        "ffmpeg",
+        &[
+            "-v",
+            "error",
+            "-i",
+            path_str(&src),
+            "-c:a",
+            "aac",
+            path_str(&m4a),
+        ],
+    ) {
+        made.push(m4a);
+    }
     if made.is_empty() {
-        eprintln!("skipping: neither lame nor sox is installed");
+        eprintln!("skipping: neither lame, sox nor ffmpeg is installed");
         return;
     }
     for f in made {
-        let d = probe(&f).expect("probe").expect("duration");
+        let d = crate::decode::probe(&f).expect("probe").expect("duration");
         assert!(
             (d.as_secs_f64() - 0.3).abs() < 0.03,
             "{}: {d:?}",

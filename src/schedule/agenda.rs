@@ -37,7 +37,8 @@ impl Decision {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AgendaItem {
-    /// "file" | "silence" | "category" | "clip" | "stream"
+    /// "file" | "silence" | "category" | "clip" | "stream" | "priority" (a due
+    /// priority-level clip opening the day's first program, see `levels`)
     pub kind: &'static str,
     pub name: String,
     pub duration: Option<Duration>,

@@ -202,9 +202,9 @@ play = ["good.ogg", "bad.ogg", "missing.ogg",
     assert_eq!(
         shown,
         vec![
-            format!("8:21:cannot decode {dirname}/bad.ogg: no decoder for this data; check the file plays and is WAV, MP3, Ogg Vorbis or FLAC"),
+            format!("8:21:cannot decode {dirname}/bad.ogg: no decoder for this data; check the file plays and is WAV, MP3, Ogg Vorbis, FLAC or AAC (M4A)"),
             format!("8:32:clip file not found: {dirname}/missing.ogg (file names in `play` are looked up under [paths] clips = {dirname})"),
-            format!("9:69:cannot decode {dirname}/bad.ogg: no decoder for this data; check the file plays and is WAV, MP3, Ogg Vorbis or FLAC"),
+            format!("9:69:cannot decode {dirname}/bad.ogg: no decoder for this data; check the file plays and is WAV, MP3, Ogg Vorbis, FLAC or AAC (M4A)"),
         ]
     );
     assert_eq!(errs[1].severity, Severity::Error);
