@@ -8,6 +8,8 @@ pub mod config;
 pub mod control;
 pub mod daemon;
 pub mod feed;
+#[cfg(feature = "hub")]
+pub mod hub;
 pub mod loudness;
 pub mod playout;
 pub mod record;

@@ -5,6 +5,8 @@
 
 pub mod audio;
 pub mod feedkit;
+pub mod hub;
+pub mod hub_pg;
 pub mod nginx;
 pub mod pulse;
 pub mod stream_server;

@@ -1,0 +1,69 @@
+//! `GET /api/v1/audit?from=&to=` (admins only): the audit rows in the window
+//! (RFC 3339 or YYYY-MM-DD, default everything) and the verdict on the whole
+//! chain (`{"entries": [...], "chain": {"ok", "rows", "broken_at"}}`).
+
+use axum::extract::{Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::hub::app::AppState;
+use crate::hub::audit;
+use crate::hub::auth::CurrentUser;
+use crate::hub::error::{HubError, HubResult};
+use crate::hub::scope;
+use crate::hub::users::Role;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/audit", get(read))
+}
+
+#[derive(Deserialize)]
+struct Window {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+fn instant(s: &str, tz: chrono_tz::Tz) -> HubResult<i64> {
+    use chrono::TimeZone;
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Ok(t.timestamp());
+    }
+    let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+        HubError::invalid(
+            format!("`{s}` không phải ngày (YYYY-MM-DD) hay thời điểm RFC 3339"),
+            format!("`{s}` is neither a date (YYYY-MM-DD) nor an RFC 3339 time"),
+        )
+    })?;
+    let midnight = d.and_hms_opt(0, 0, 0).unwrap_or_default();
+    Ok(tz
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map(|t| t.timestamp())
+        .unwrap_or(0))
+}
+
+async fn read(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(w): Query<Window>,
+) -> HubResult<Json<Value>> {
+    scope::require(&user, Role::Admin)?;
+    let tz = state.cfg.timezone;
+    let from = w
+        .from
+        .as_deref()
+        .map(|s| instant(s, tz))
+        .transpose()?
+        .unwrap_or(i64::MIN);
+    let to = match w.to.as_deref() {
+        // A date `to` includes that whole day.
+        Some(s) if !s.contains('T') => instant(s, tz)? + 24 * 3600,
+        Some(s) => instant(s, tz)?,
+        None => i64::MAX,
+    };
+    let entries = audit::list(&state.db, from, to).await?;
+    let chain = audit::verify(&state.db).await?;
+    Ok(Json(json!({ "entries": entries, "chain": chain })))
+}
