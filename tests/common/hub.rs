@@ -245,6 +245,33 @@ impl Hub {
         c
     }
 
+    /// Run SQL on the hub's database behind its back (sqlite3 or psql),
+    /// e.g. to tamper with the audit log; returns the output.
+    pub fn sql(&self, sql: &str) -> String {
+        match &self.pg {
+            Some(pg) => pg.psql(sql),
+            None => {
+                let o = std::process::Command::new("sqlite3")
+                    .arg(self.state().join("hub.db"))
+                    .arg(sql)
+                    .output()
+                    .expect("sqlite3 (apt-get install sqlite3)");
+                assert!(
+                    o.status.success(),
+                    "sqlite3: {}",
+                    String::from_utf8_lossy(&o.stderr)
+                );
+                String::from_utf8_lossy(&o.stdout).into_owned()
+            }
+        }
+    }
+
+    /// The feed's current manifest.
+    pub fn manifest(&self) -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(self.feed_dir().join("manifest.json")).unwrap())
+            .unwrap()
+    }
+
     /// The feed folder as the hub serves it.
     pub fn feed_dir(&self) -> PathBuf {
         self.state().join("feed")
