@@ -317,7 +317,8 @@ fn bad_uploads_are_refused_and_leave_nothing(b: Backend) {
             "a Vietnamese reason too"
         );
     }
-    let bad_fields: &[(&[(&str, &str)], u16, &str)] = &[
+    type Case<'a> = (&'a [(&'a str, &'a str)], u16, &'a str);
+    let bad_fields: &[Case] = &[
         (
             &[("title", "Tin"), ("category", "Thông Báo")],
             422,
