@@ -595,6 +595,40 @@ fn pushed_broadcasts_need_approval_too(b: Backend) {
             .len(),
         1
     );
+    // A clip whose broadcast aired hours ago may be withdrawn: both leave the
+    // feed together, which stays valid and signed.
+    let r = upload(
+        &mut ed,
+        &[("id", "tin-cu"), ("title", "Tin cũ"), ("category", "a")],
+        "c.wav",
+        &wav,
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(
+        ap.post_json("/api/v1/clips/tin-cu/approve", &json!({}))
+            .status,
+        200
+    );
+    let r = ed.post_json(
+        "/api/v1/broadcasts",
+        &json!({"id": "da-phat", "title": "Đã phát", "now": true, "play": ["tin-cu"]}),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(
+        ap.post_json("/api/v1/broadcasts/da-phat/approve", &json!({}))
+            .status,
+        200
+    );
+    let hours_ago = chrono::Utc::now().timestamp() - 7200;
+    hub.sql(&format!(
+        "UPDATE broadcasts SET at = {hours_ago} WHERE id = 'da-phat'"
+    ));
+    let r = ap.post_json("/api/v1/clips/tin-cu/withdraw", &json!({}));
+    assert_eq!(r.status, 200, "{}", r.text());
+    let m = hub.manifest();
+    assert_eq!(m["clips"], json!([]));
+    assert_eq!(m["broadcasts"], json!([]));
+    assert!(minisign_verifies(&hub));
 }
 
 fn the_audit_log_is_chained_and_shows_tampering(b: Backend) {

@@ -96,6 +96,19 @@ pub async fn publish_now(state: &AppState) -> HubResult<u64> {
         });
     }
 
+    // A broadcast whose clip was withdrawn after it aired leaves the feed
+    // with it (a manifest never names a clip it does not hold).
+    let ids: HashSet<&str> = clips.iter().map(|c| c.id.as_str()).collect();
+    broadcasts.retain(|b| {
+        let whole = b.play.iter().all(|p| ids.contains(p.as_str()));
+        if !whole {
+            tracing::info!(
+                "hub: broadcast {} leaves the feed: a clip it played was withdrawn",
+                b.id
+            );
+        }
+        whole
+    });
     let cfg = state.cfg.clone();
     let key = state.key.clone();
     let published = tokio::task::spawn_blocking(move || -> HubResult<u64> {
