@@ -5,7 +5,8 @@
 #                           # sleep+paplay baseline), scheduled preemption,
 #                           # feed, stream relay CPU,
 #                           # loudness analysis speed, idle RSS/CPU, agenda speed,
-#                           # start-up and RSS over years of as-run history
+#                           # start-up and RSS over years of as-run history,
+#                           # start-up time, the hub's upload-to-feed time and idle RSS
 #
 # Needs what scripts/test.sh needs (PulseAudio for the real-path lateness).
 # Figures come from recordings of what went on air, never from loa's own log.
@@ -40,6 +41,10 @@ echo "== agenda" >&2
 bench/agenda.sh | tee -a "$tmp"
 echo "== as-run history: READY and RSS with 0, 1, 5, 10 years (about 3 minutes)" >&2
 cargo test --release --quiet --test bench_history -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
+echo "== station start-up (exec -> READY=1)" >&2
+bench/ready.sh 10 | tee -a "$tmp"
+echo "== hub: 10 MB MP3 upload -> approved -> signed feed, idle RSS" >&2
+cargo test --release --quiet --test bench_hub -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
 
 {
   echo "# Benchmarks"

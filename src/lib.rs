@@ -9,6 +9,8 @@ pub mod control;
 pub mod daemon;
 pub mod decode;
 pub mod feed;
+#[cfg(feature = "hub")]
+pub mod hub;
 pub mod loudness;
 pub mod playout;
 pub mod record;

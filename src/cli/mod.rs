@@ -93,6 +93,10 @@ pub enum Command {
         #[arg(long)]
         unencrypted: bool,
     },
+    /// The provincial hub: accounts, approval, the signed feed (see HUB.md).
+    #[cfg(feature = "hub")]
+    #[command(subcommand)]
+    Hub(crate::hub::cli::HubCommand),
     /// Show the as-run log: what aired, when, and how.
     Log {
         /// First date (YYYY-MM-DD), inclusive.
@@ -260,6 +264,11 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 priority,
                 expires,
             })
+        }
+        #[cfg(feature = "hub")]
+        Command::Hub(cmd) => {
+            let path = crate::hub::cli::config_path(&cli.config);
+            crate::hub::cli::dispatch(&path, cmd)
         }
         Command::Agenda { from, days, json } => {
             agenda::run(&cli.config, clock, from.as_deref(), days, json)

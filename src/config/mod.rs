@@ -20,6 +20,8 @@ mod walk;
 #[cfg(test)]
 mod tests;
 
+#[cfg(feature = "hub")]
+pub(crate) use diag::LineIndex;
 pub use diag::{Diagnostic, Severity};
 pub use error::ConfigError;
 pub use load::{load, load_str, LoadOptions, Loaded, Probe};

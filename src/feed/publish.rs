@@ -242,6 +242,40 @@ pub fn publish(
     })
 }
 
+/// Replace the whole manifest's clips and broadcasts (the hub's publish: it
+/// keeps the list in its database and has already put every clip file under
+/// `feed_dir`), sign it with `sk` (sequence + 1) and put it in place
+/// atomically. Like `publish`, refuses a feed another key signed.
+pub fn publish_manifest(
+    feed_dir: &Path,
+    sk: &SecretKey,
+    clips: Vec<Clip>,
+    broadcasts: Vec<Broadcast>,
+    expires: Duration,
+    now: DateTime<FixedOffset>,
+) -> Result<Published, PublishError> {
+    std::fs::create_dir_all(feed_dir).map_err(io("create the feed folder", feed_dir))?;
+    let _lock = lock(feed_dir)?;
+    let public_key = sign::public_key_of(sk)?;
+    recover(feed_dir, &public_key)?;
+    let old = read_current(feed_dir, &public_key)?;
+    let mut m = Manifest {
+        loa_feed: FORMAT_VERSION,
+        sequence: old.map(|m| m.sequence).unwrap_or(0),
+        published_at: now,
+        expires_at: now,
+        clips,
+        broadcasts,
+    };
+    finish(feed_dir, sk, &mut m, expires, now, &mut vec![])?;
+    Ok(Published {
+        sequence: m.sequence,
+        added: vec![],
+        removed: vec![],
+        manifest: feed_dir.join(MANIFEST_FILE),
+    })
+}
+
 /// Take the publish lock (held until the returned file is dropped).
 fn lock(dir: &Path) -> Result<File, PublishError> {
     let path = dir.join(LOCK_FILE);

@@ -6,6 +6,8 @@
 pub mod audio;
 pub mod feedkit;
 pub mod history;
+pub mod hub;
+pub mod hub_pg;
 pub mod nginx;
 pub mod pulse;
 pub mod stream_server;

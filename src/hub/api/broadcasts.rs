@@ -1,0 +1,77 @@
+//! `/api/v1/broadcasts`: propose a pushed broadcast, list, one, and the life
+//! cycle (approve, reject, withdraw). Rules are in `hub::broadcasts`.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+
+use super::clips::RejectBody;
+use crate::hub::app::AppState;
+use crate::hub::auth::{ClientAddr, CurrentUser};
+use crate::hub::broadcasts::{self, BroadcastInfo, Proposal};
+use crate::hub::error::HubResult;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/broadcasts", get(list).post(propose))
+        .route("/broadcasts/{id}", get(one))
+        .route("/broadcasts/{id}/approve", post(approve))
+        .route("/broadcasts/{id}/reject", post(reject))
+        .route("/broadcasts/{id}/withdraw", post(withdraw))
+}
+
+async fn propose(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    addr: ClientAddr,
+    Json(p): Json<Proposal>,
+) -> HubResult<(StatusCode, Json<BroadcastInfo>)> {
+    let b = broadcasts::propose(&state, &user, &addr, p).await?;
+    Ok((StatusCode::CREATED, Json(b)))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+) -> HubResult<Json<Vec<BroadcastInfo>>> {
+    Ok(Json(broadcasts::list(&state).await?))
+}
+
+async fn one(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+    Path(id): Path<String>,
+) -> HubResult<Json<BroadcastInfo>> {
+    Ok(Json(broadcasts::get_any(&state, &id).await?))
+}
+
+async fn approve(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    addr: ClientAddr,
+    Path(id): Path<String>,
+) -> HubResult<Json<BroadcastInfo>> {
+    Ok(Json(broadcasts::approve(&state, &user, &addr, &id).await?))
+}
+
+async fn reject(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    addr: ClientAddr,
+    Path(id): Path<String>,
+    Json(body): Json<RejectBody>,
+) -> HubResult<Json<BroadcastInfo>> {
+    Ok(Json(
+        broadcasts::reject(&state, &user, &addr, &id, &body.reason).await?,
+    ))
+}
+
+async fn withdraw(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    addr: ClientAddr,
+    Path(id): Path<String>,
+) -> HubResult<Json<BroadcastInfo>> {
+    Ok(Json(broadcasts::withdraw(&state, &user, &addr, &id).await?))
+}

@@ -1,0 +1,138 @@
+//! The running hub: shared state (`AppState`), the router (API, pages, the
+//! feed folder), and serving until SIGTERM/SIGINT with `Type=notify` READY.
+//!
+//! Handlers get everything through `State<AppState>`; nothing here knows a
+//! route's business (that is the services: `clips`, `broadcasts`, `users`…).
+
+use std::net::SocketAddr;
+use std::sync::{Arc, RwLock};
+
+use axum::Router;
+use minisign::SecretKey;
+use tokio::sync::Mutex;
+use tower_http::services::ServeDir;
+
+use super::areas::{self, AreaTree};
+use super::audit;
+use super::config::HubConfig;
+use super::db::Db;
+use super::error::{HubError, HubResult};
+
+/// What every handler and service shares; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub cfg: Arc<HubConfig>,
+    pub db: Db,
+    pub areas: Arc<RwLock<AreaTree>>,
+    /// The feed signing key (loaded, decrypted, at start).
+    pub key: Arc<SecretKey>,
+    /// Serialises audit appends in this process.
+    pub audit_lock: Arc<Mutex<()>>,
+    /// Serialises feed publishing in this process.
+    pub publish_lock: Arc<Mutex<()>>,
+}
+
+impl AppState {
+    /// Open the database (migrating it) and load the key and the area tree.
+    pub async fn open(cfg: HubConfig) -> HubResult<AppState> {
+        let db = Db::open(&cfg.database).await?;
+        let key_path = cfg.key.clone();
+        let key = tokio::task::spawn_blocking(move || {
+            crate::feed::sign::load_secret_key(&key_path, credential_password())
+        })
+        .await
+        .map_err(HubError::internal)?
+        .map_err(HubError::internal)?;
+        let tree = areas::load(&db).await?;
+        Ok(AppState {
+            cfg: Arc::new(cfg),
+            db,
+            areas: Arc::new(RwLock::new(tree)),
+            key: Arc::new(key),
+            audit_lock: Arc::new(Mutex::new(())),
+            publish_lock: Arc::new(Mutex::new(())),
+        })
+    }
+
+    /// Append an audit row.
+    pub async fn audit(&self, e: audit::Event) -> HubResult<()> {
+        audit::append(&self.db, &self.audit_lock, e).await
+    }
+
+    /// The area tree, re-read from the database first when it lacks one of
+    /// `codes` (an import made while the hub runs).
+    pub async fn area_tree(&self, codes: &[String]) -> HubResult<AreaTree> {
+        {
+            let t = self.areas.read().map_err(HubError::internal)?;
+            if codes.iter().all(|c| t.contains(c)) {
+                return Ok(t.clone());
+            }
+        }
+        let fresh = areas::load(&self.db).await?;
+        *self.areas.write().map_err(HubError::internal)? = fresh.clone();
+        Ok(fresh)
+    }
+}
+
+/// The key's password from a systemd credential (`LoadCredential=loa-key-password`),
+/// else `LOA_KEY_PASSWORD` (read by `load_secret_key`).
+fn credential_password() -> Option<String> {
+    let dir = std::env::var_os("CREDENTIALS_DIRECTORY")?;
+    let p = std::path::Path::new(&dir).join("loa-key-password");
+    std::fs::read_to_string(p)
+        .ok()
+        .map(|s| s.trim_end_matches(['\n', '\r']).to_string())
+}
+
+/// Every route of the hub.
+pub fn router(state: AppState) -> Router {
+    let feed = ServeDir::new(state.cfg.feed_dir());
+    Router::new()
+        .nest("/api/v1", super::api::routes(&state))
+        .merge(super::pages::routes())
+        .nest_service("/feed", feed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            super::auth::csrf::guard,
+        ))
+        .with_state(state)
+}
+
+/// Serve until SIGTERM or SIGINT; tell systemd READY once listening.
+pub async fn serve(state: AppState) -> HubResult<()> {
+    let listen = state.cfg.listen;
+    let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
+        HubError::internal(format!(
+            "cannot listen on {listen}: {e}; change [hub] listen or stop what uses the port"
+        ))
+    })?;
+    let local = listener.local_addr()?;
+    super::publish::ensure_fresh(&state).await?;
+    let refresher = tokio::spawn(super::publish::refresh_loop(state.clone()));
+    let app = router(state.clone());
+    tracing::info!("loa hub: listening on {local} ({})", state.cfg.public_url);
+    let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await
+    .map_err(HubError::internal)?;
+    refresher.abort();
+    let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
+    tracing::info!("loa hub: stopped");
+    Ok(())
+}
+
+async fn shutdown() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = match signal(SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(_) => return std::future::pending().await,
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+}

@@ -1,0 +1,98 @@
+//! Passwords: argon2id hashes (PHC strings, own salt each), verification in
+//! constant time, and one-time passwords for new accounts.
+//!
+//! Never logs or returns a password; the hashing runs on a blocking thread.
+
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::Argon2;
+
+use crate::hub::error::{HubError, HubResult};
+
+/// The shortest password a user may choose.
+pub const MIN_LEN: usize = 10;
+
+/// argon2id hash of `password` (a PHC string).
+pub fn hash(password: &str) -> HubResult<String> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| HubError::internal(format!("argon2: {e}")))
+}
+
+/// True when `password` matches `phc`; a damaged hash never matches.
+pub fn verify(password: &str, phc: &str) -> bool {
+    match PasswordHash::new(phc) {
+        Ok(h) => Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// A hash that no password matches, verified against when the account does
+/// not exist (so the answer takes as long either way).
+pub fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash(&random_token(16)).unwrap_or_default())
+}
+
+/// `n` random bytes as lower-case hex (session tokens, one-time passwords).
+pub fn random_token(n: usize) -> String {
+    let mut buf = vec![0u8; n];
+    getrandom::getrandom(&mut buf).expect("the OS random source failed");
+    hex::encode(buf)
+}
+
+/// A one-time password easy to read out on the phone: 4 groups of 4
+/// letters and digits without look-alikes (0/O, 1/l/I).
+pub fn one_time() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut buf = [0u8; 16];
+    getrandom::getrandom(&mut buf).expect("the OS random source failed");
+    let chars: Vec<char> = buf
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Refuse passwords that are too short.
+pub fn check_new(password: &str) -> HubResult<()> {
+    if password.chars().count() < MIN_LEN {
+        return Err(HubError::invalid(
+            format!("mật khẩu phải có ít nhất {MIN_LEN} ký tự"),
+            format!("the password must have at least {MIN_LEN} characters"),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_verifies_only_its_password() {
+        let h = hash("mật khẩu đúng").unwrap();
+        assert!(h.starts_with("$argon2id$"), "{h}");
+        assert!(verify("mật khẩu đúng", &h));
+        assert!(!verify("mật khẩu sai", &h));
+        assert!(!verify("", &h));
+        assert!(!verify("x", "not a hash"));
+        assert!(!verify("", dummy_hash()));
+    }
+
+    #[test]
+    fn one_time_passwords_differ_and_are_long_enough() {
+        let a = one_time();
+        assert_eq!(a.len(), 19);
+        assert_ne!(a, one_time());
+        assert!(check_new(&a).is_ok());
+        assert!(check_new("short").is_err());
+    }
+}

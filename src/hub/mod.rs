@@ -1,0 +1,79 @@
+//! `loa hub`: the provincial hub of HUB.md — accounts, roles and area scope,
+//! clip upload and approval, pushed broadcasts, the signed feed, the audit log.
+//! Built only with the `hub` Cargo feature (default on); the station daemon
+//! never touches this module, so `loa run` pays nothing for it.
+//!
+//! # Module map
+//!
+//! ```text
+//! cli.rs        `loa hub init | run | user add | areas import` (clap + what each does)
+//! config.rs     hub.toml ([hub] table), diagnostics as file:line:col
+//! app.rs        AppState (config, Db, area tree, signing key, locks), router(), serve()
+//! db.rs         Db = sqlx AnyPool + dialect; migrations (migrations/{sqlite,postgres})
+//! error.rs      HubError: every refusal -> status + {"error","reason","reason_en"}
+//! auth/         password (argon2id), session (cookie, CurrentUser/SignedIn/ClientAddr
+//!               extractors), ratelimit (failed logins, 429), csrf (cross-site refusal)
+//! users.rs      accounts and roles (service; admins create accounts)
+//! areas.rs      administrative units, scope (`covers`), CSV import, bundled demo list
+//! audit.rs      the chained audit log: append, list, verify
+//! scope.rs      role and area-scope rules every service applies (403 with a reason)
+//! upload.rs     multipart streamed to STATE/tmp, format sniffed, decoded and measured
+//! clips.rs      clip service: create from an upload, life cycle, visibility
+//! broadcasts.rs pushed broadcasts service (same life cycle)
+//! publish.rs    the feed: manifest of approved items, signed, in STATE/feed/
+//! api/          JSON handlers under /api/v1, one file per resource
+//! pages/        server-rendered pages (`pages::routes()`, merged by app::router)
+//! ```
+//!
+//! # How to add a route
+//!
+//! Add a handler in the resource's file under `api/` (or `pages/`) and list it
+//! in that file's `routes()`; `api::routes()` merges them under `/api/v1`. Paths
+//! use axum 0.8 syntax (`/clips/{id}`). Handlers return `HubResult<T>`: a
+//! `HubError` becomes the right status with a JSON reason (pages may map it to
+//! HTML instead: `HubError::status()` and `reason()` are public).
+//!
+//! # How to get the current user
+//!
+//! Take `CurrentUser` as an argument (it derefs to `users::User`: `roles`,
+//! `areas`, `stations`, `has(Role::Approver)`); a request without a valid
+//! session is refused with 401, and a user who must still change a one-time
+//! password with 403. `SignedIn` accepts that user too (password change page).
+//! `ClientAddr` gives the client's address for the audit log. State-changing
+//! requests from another site never reach a handler (auth/csrf.rs).
+//!
+//! # How to call services
+//!
+//! Business rules live in the services, never in handlers, so the JSON API and
+//! the pages share them: e.g. `clips::approve(&state, &user, &addr, id)`,
+//! `clips::list(&state, &user, filter)`, `users::add(&state.db, new)`. Each checks
+//! role and scope itself and writes its audit row (`state.audit(event)`).
+//!
+//! # How tests start a hub
+//!
+//! `tests/common/hub.rs`: `Hub::start(Backend::Sqlite)` (or `Backend::Postgres`,
+//! a private cluster from `tests/common/hub_pg.rs`) writes a hub.toml in a temp
+//! folder, runs the real `loa hub init --json` and `loa hub run` on a free port,
+//! waits for it to answer, and gives a small HTTP client with cookies
+//! (`hub.login("name", "pw")`, `client.post_json(...)`). `hub.add_user(...)`
+//! runs `loa hub user add --password-stdin --json`.
+
+pub mod api;
+pub mod app;
+pub mod areas;
+pub mod audit;
+pub mod auth;
+pub mod broadcasts;
+pub mod cli;
+pub mod clips;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod pages;
+pub mod publish;
+pub mod scope;
+pub mod upload;
+pub mod users;
+
+pub use app::AppState;
+pub use error::{HubError, HubResult};

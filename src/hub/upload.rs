@@ -1,0 +1,234 @@
+//! Receiving an upload: a multipart body streamed field by field, the audio
+//! file chunk by chunk into `STATE/tmp/` (hashed on the way, capped at
+//! `max_upload`), its format told from its first bytes (never from the name),
+//! then decoded and measured (duration, EBU R128) by the crate's loudness code.
+//!
+//! A `TempAudio` deletes its file when dropped unless `keep` moved it into
+//! the store, so an upload cut halfway, refused or failed leaves nothing.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use axum::extract::multipart::{Multipart, MultipartError};
+use axum::http::StatusCode;
+use sha2::{Digest, Sha256};
+use tokio::io::AsyncWriteExt;
+
+use super::auth::password::random_token;
+use super::error::{HubError, HubResult, Reason};
+
+/// The largest text field of an upload form.
+const MAX_FIELD: usize = 64 * 1024;
+
+/// An uploaded audio file in `STATE/tmp/`, removed on drop unless kept.
+#[derive(Debug)]
+pub struct TempAudio {
+    pub path: PathBuf,
+    pub sha256: String,
+    pub bytes: u64,
+    /// `wav`, `mp3`, `ogg`, `flac` or `m4a`, from the content.
+    pub ext: &'static str,
+    kept: bool,
+}
+
+impl TempAudio {
+    /// Move the file to `target` (same file system); it is then no longer removed.
+    pub fn keep(mut self, target: &Path) -> std::io::Result<()> {
+        if target.exists() {
+            // The same audio again (same hash): the stored copy serves both.
+            std::fs::remove_file(&self.path)?;
+        } else {
+            std::fs::rename(&self.path, target)?;
+        }
+        self.kept = true;
+        Ok(())
+    }
+}
+
+impl Drop for TempAudio {
+    fn drop(&mut self) {
+        if !self.kept {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// The form's text fields and its audio file.
+pub struct Upload {
+    pub fields: HashMap<String, String>,
+    pub file: Option<TempAudio>,
+}
+
+/// The audio format of a file, from its first bytes.
+pub fn sniff(head: &[u8]) -> Option<&'static str> {
+    if head.len() >= 12 && &head[0..4] == b"RIFF" && &head[8..12] == b"WAVE" {
+        Some("wav")
+    } else if head.starts_with(b"fLaC") {
+        Some("flac")
+    } else if head.starts_with(b"OggS") {
+        Some("ogg")
+    } else if head.len() >= 8 && &head[4..8] == b"ftyp" {
+        Some("m4a")
+    } else if head.starts_with(b"ID3")
+        || (head.len() >= 2 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0)
+    {
+        Some("mp3")
+    } else {
+        None
+    }
+}
+
+fn multipart_error(e: MultipartError, max: u64) -> HubError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        too_large(max)
+    } else {
+        HubError::Invalid(Reason::new(
+            format!(
+                "tải lên không trọn vẹn hoặc sai định dạng; không có gì được lưu ({})",
+                e.body_text()
+            ),
+            format!(
+                "the upload was cut off or is malformed; nothing was stored ({})",
+                e.body_text()
+            ),
+        ))
+    }
+}
+
+pub fn too_large(max: u64) -> HubError {
+    let mib = max as f64 / (1024.0 * 1024.0);
+    HubError::TooLarge(Reason::new(
+        format!("tệp lớn hơn giới hạn {mib:.0} MiB"),
+        format!("the file is over the {mib:.0} MiB limit (max_upload)"),
+    ))
+}
+
+/// Read the whole form; the `file` field goes to a temp file in `tmp_dir`.
+pub async fn receive(mut form: Multipart, tmp_dir: &Path, max: u64) -> HubResult<Upload> {
+    let mut fields = HashMap::new();
+    let mut file: Option<TempAudio> = None;
+    while let Some(mut field) = form
+        .next_field()
+        .await
+        .map_err(|e| multipart_error(e, max))?
+    {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" {
+            if file.is_some() {
+                return Err(HubError::invalid(
+                    "chỉ tải lên một tệp mỗi lần",
+                    "upload one file at a time",
+                ));
+            }
+            tokio::fs::create_dir_all(tmp_dir).await?;
+            let part = tmp_dir.join(format!("upload-{}.part", random_token(12)));
+            let mut tmp = TempAudio {
+                path: part.clone(),
+                sha256: String::new(),
+                bytes: 0,
+                ext: "",
+                kept: false,
+            };
+            let mut out = tokio::fs::File::create(&part).await?;
+            let mut hasher = Sha256::new();
+            let mut head: Vec<u8> = Vec::with_capacity(16);
+            while let Some(chunk) = field.chunk().await.map_err(|e| multipart_error(e, max))? {
+                tmp.bytes += chunk.len() as u64;
+                if tmp.bytes > max {
+                    return Err(too_large(max));
+                }
+                if head.len() < 16 {
+                    let n = (16 - head.len()).min(chunk.len());
+                    head.extend_from_slice(&chunk[..n]);
+                }
+                hasher.update(&chunk);
+                out.write_all(&chunk).await?;
+            }
+            out.sync_all().await?;
+            drop(out);
+            if tmp.bytes == 0 {
+                return Err(HubError::invalid("tệp rỗng", "the file is empty"));
+            }
+            let Some(ext) = sniff(&head) else {
+                return Err(HubError::invalid(
+                    "tệp không phải âm thanh được hỗ trợ (WAV, MP3, Ogg Vorbis, FLAC, AAC/M4A)",
+                    "the file is not a supported audio format (WAV, MP3, Ogg Vorbis, FLAC, AAC/M4A)",
+                ));
+            };
+            let named = part.with_extension(ext);
+            tokio::fs::rename(&part, &named).await?;
+            tmp.path = named;
+            tmp.ext = ext;
+            tmp.sha256 = hex::encode(hasher.finalize());
+            file = Some(tmp);
+        } else {
+            let mut text = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(|e| multipart_error(e, max))? {
+                text.extend_from_slice(&chunk);
+                if text.len() > MAX_FIELD {
+                    return Err(HubError::invalid(
+                        format!("trường `{name}` quá dài"),
+                        format!("field `{name}` is too long"),
+                    ));
+                }
+            }
+            let text = String::from_utf8(text).map_err(|_| {
+                HubError::invalid(
+                    format!("trường `{name}` không phải UTF-8"),
+                    format!("field `{name}` is not UTF-8"),
+                )
+            })?;
+            fields.insert(name, text);
+        }
+    }
+    Ok(Upload { fields, file })
+}
+
+/// What the hub measured of an upload.
+#[derive(Debug, Clone, Copy)]
+pub struct Measured {
+    pub duration_ms: i64,
+    pub lufs: Option<f64>,
+}
+
+/// Decode the whole file and measure it; `Err` (422) when it does not decode.
+pub async fn measure(path: &Path) -> HubResult<Measured> {
+    let p = path.to_path_buf();
+    let m = tokio::task::spawn_blocking(move || crate::loudness::measure_file(&p))
+        .await
+        .map_err(HubError::internal)?;
+    match m {
+        Ok(m) if m.seconds > 0.0 => Ok(Measured {
+            duration_ms: (m.seconds * 1000.0).round() as i64,
+            lufs: m.integrated_lufs,
+        }),
+        Ok(_) => Err(HubError::invalid(
+            "tệp không có âm thanh",
+            "the file holds no audio",
+        )),
+        Err(e) => {
+            tracing::info!("hub: upload refused: {e}");
+            Err(HubError::invalid(
+                "không giải mã được tệp âm thanh; hãy xuất lại thành WAV, MP3, Ogg Vorbis, FLAC hoặc M4A",
+                "the audio file does not decode; export it again as WAV, MP3, Ogg Vorbis, FLAC or M4A",
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sniff;
+
+    #[test]
+    fn formats_are_told_from_content() {
+        assert_eq!(sniff(b"RIFF\0\0\0\0WAVEfmt "), Some("wav"));
+        assert_eq!(sniff(b"fLaC\0\0"), Some("flac"));
+        assert_eq!(sniff(b"OggS\0\x02"), Some("ogg"));
+        assert_eq!(sniff(b"ID3\x04\0"), Some("mp3"));
+        assert_eq!(sniff(&[0xFF, 0xFB, 0x90, 0]), Some("mp3"));
+        assert_eq!(sniff(b"\0\0\0\x20ftypM4A "), Some("m4a"));
+        assert_eq!(sniff(b"<script>alert(1)"), None);
+        assert_eq!(sniff(b""), None);
+    }
+}
