@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod audio;
+pub mod browser;
 pub mod feedkit;
 pub mod hub;
 pub mod hub_pg;

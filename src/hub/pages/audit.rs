@@ -1,0 +1,54 @@
+//! Nhật ký thao tác (admins): the audit log, newest first, and the state of
+//! its SHA-256 chain (intact, or the first row that does not follow).
+
+use axum::extract::State;
+use axum::response::Response;
+use maud::html;
+
+use super::ctx::Staff;
+use super::layout::when;
+use super::service;
+use crate::hub::app::AppState;
+
+/// Rows shown (the newest); the JSON API and its export give the rest.
+const SHOWN: usize = 500;
+
+/// `GET /audit`.
+pub async fn show(State(state): State<AppState>, s: Staff) -> Response {
+    let l = s.lang;
+    let (entries, verdict) = match service::audit_log(&state, &s.user).await {
+        Ok(x) => x,
+        Err(e) => return s.fail("audit", e),
+    };
+    let tz = state.cfg.timezone;
+    let body = html! {
+        h1 { (l.t("Nhật ký thao tác", "Audit log")) }
+        @if verdict.ok {
+            div class="msg ok" id="chain" data-ok="true" {
+                (l.t("Chuỗi băm nguyên vẹn", "Hash chain intact")) ": " (verdict.rows) " " (l.t("dòng", "rows"))
+            }
+        } @else {
+            div class="msg err" id="chain" data-ok="false" {
+                (l.t("Chuỗi băm bị phá vỡ tại dòng", "Hash chain broken at row")) " "
+                (verdict.broken_at.map(|i| i.to_string()).unwrap_or_default())
+                (l.t(": có dòng đã bị sửa hoặc xóa.", ": a row was edited or deleted."))
+            }
+        }
+        div class="scroll" {
+            table id="audit" {
+                tr {
+                    th { "#" } th { (l.t("Lúc", "When")) } th { (l.t("Ai", "Who")) } th { (l.t("Địa chỉ", "Address")) }
+                    th { (l.t("Thao tác", "Action")) } th { (l.t("Đối tượng", "Target")) } th { (l.t("Trước → sau", "Before → after")) }
+                }
+                @for e in entries.iter().take(SHOWN) {
+                    tr {
+                        td { (e.id) } td { (when(tz, e.at)) } td { (e.actor) } td { (e.address) }
+                        td { (e.action) } td { (e.target) }
+                        td class="meta" { (e.before) @if !e.before.is_empty() || !e.after.is_empty() { " → " } (e.after) }
+                    }
+                }
+            }
+        }
+    };
+    s.render("audit", l.t("Nhật ký thao tác", "Audit log"), body)
+}
