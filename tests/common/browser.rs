@@ -1,7 +1,7 @@
 //! A real headless Chromium for the page tests: `Browser::start()` runs
 //! `/usr/bin/chromedriver --port=N` (Debian `chromium-driver`) and opens a
-//! WebDriver session (fantoccini) with a fresh profile in a temp folder, a
-//! window 360 px wide (a phone), no network but the hub. `shot(name)` writes
+//! WebDriver session (fantoccini) with a fresh profile in a temp folder and a
+//! window 360 px wide (a phone). `shot(name)` writes
 //! a PNG of the whole page to `target/screenshots/NAME.png`.
 #![allow(dead_code)]
 
@@ -75,9 +75,6 @@ impl Browser {
                     format!("--window-size={WIDTH},800"),
                     "--hide-scrollbars", "--lang=vi",
                 ],
-                "mobileEmulation": {
-                    "deviceMetrics": {"width": WIDTH, "height": 800, "pixelRatio": 1.0, "mobile": true, "touch": true}
-                },
             }),
         );
         let conn = hyper_util::client::legacy::connect::HttpConnector::new();
