@@ -29,7 +29,7 @@ async fn sign_in(b: &Browser, hub: &Hub, name: &str, pw: &str) {
     assert!(b.url().await.contains("/login"), "{}", b.url().await);
     b.fill("#user", name).await;
     b.fill("#password", pw).await;
-    b.click("#signin").await;
+    b.click_and_wait("#signin").await;
 }
 
 async fn no_sideways_scroll(b: &Browser, page: &str) {
@@ -59,17 +59,22 @@ async fn editor_uploads_and_approver_publishes() {
     no_sideways_scroll(&b, "đăng nhập").await;
     b.fill("#user", "bientap").await;
     b.fill("#password", &once).await;
-    b.click("#signin").await;
+    b.click_and_wait("#signin").await;
     assert!(b.url().await.ends_with("/password"), "{}", b.url().await);
     b.shot("02-doi-mat-khau").await;
     b.fill("#old", &once).await;
     b.fill("#new", "mat-khau-bien-tap").await;
     b.fill("#new2", "mat-khau-bien-tap").await;
-    b.click("#change").await;
-    assert!(b.url().await.contains("/clips"), "{}", b.url().await);
+    b.click_and_wait("#change").await;
+    assert!(
+        b.url().await.contains("/clips"),
+        "{}: {}",
+        b.url().await,
+        b.source().await
+    );
 
     // Tải lên.
-    b.click("#upload-link").await;
+    b.click_and_wait("#upload-link").await;
     assert!(b.url().await.ends_with("/clips/new"));
     b.shot("03-tai-len").await;
     no_sideways_scroll(&b, "tải lên").await;
@@ -78,7 +83,7 @@ async fn editor_uploads_and_approver_publishes() {
     b.fill("#category", "tin-tuc").await;
     b.click("input[name=area_22936]").await;
     b.click("input[name=level][value=priority]").await;
-    b.click("#upload").await;
+    b.click_and_wait("#upload").await;
     let url = b.url().await;
     assert!(url.contains("done=upload"), "{url}: {}", b.source().await);
     let id = url
@@ -104,7 +109,7 @@ async fn editor_uploads_and_approver_publishes() {
     b.fill("#b-title", "Cảnh báo bão khẩn cấp").await;
     b.click(&format!("input[name=play][value='{id}']")).await;
     b.click("input[name=level][value=emergency]").await;
-    b.click("#propose-btn").await;
+    b.click_and_wait("#propose-btn").await;
     assert!(
         b.url().await.contains("done=propose"),
         "{}",
@@ -118,7 +123,7 @@ async fn editor_uploads_and_approver_publishes() {
     b.goto(&format!("{}/clips?state=submitted", hub.url)).await;
     assert!(b.source().await.contains(&format!("data-id=\"{id}\"")));
     b.shot("06-ban-tin-cho-duyet").await;
-    b.click("#logout").await;
+    b.click_and_wait("#logout").await;
     assert!(b.url().await.ends_with("/login"));
 
     // The approver.
@@ -128,14 +133,14 @@ async fn editor_uploads_and_approver_publishes() {
     assert!(src.contains(&format!("data-id=\"{id}\"")) && src.contains("Cảnh báo bão khẩn cấp"));
     b.shot("07-cho-duyet").await;
     no_sideways_scroll(&b, "chờ duyệt").await;
-    b.click(&format!(".clip[data-id='{id}'] ~ .actions button.approve"))
+    b.click_and_wait(&format!(".clip[data-id='{id}'] ~ .actions button.approve"))
         .await;
     assert!(
         b.url().await.contains("/queue?done=approve"),
         "{}",
         b.source().await
     );
-    b.click(".broadcast button.approve").await;
+    b.click_and_wait(".broadcast button.approve").await;
     assert!(
         b.url().await.contains("done=approve"),
         "{}",
@@ -145,7 +150,8 @@ async fn editor_uploads_and_approver_publishes() {
 
     // Published: the state, the feed's sequence, the signed manifest.
     b.goto(&format!("{}/clips/{id}", hub.url)).await;
-    assert!(b.source().await.contains("data-state=\"approved\""));
+    let src = b.source().await;
+    assert!(src.contains("data-state=\"approved\""), "{src}");
     b.goto(&format!("{}/clips", hub.url)).await;
     let seq: u64 = b.text("#feed-sequence").await.parse().unwrap();
     let m = hub.manifest();
@@ -200,13 +206,13 @@ async fn a_script_title_stays_text_and_english_sticks() {
     // The switch: a link on every page; English sticks across pages.
     b.goto(&format!("{}/clips", hub.url)).await;
     assert_eq!(b.text("h1").await, "Bản tin");
-    b.click("#lang-switch").await;
+    b.click_and_wait("#lang-switch").await;
     assert!(b.url().await.ends_with("/clips"), "{}", b.url().await);
     assert_eq!(b.text("h1").await, "Clips");
     b.goto(&format!("{}/broadcasts", hub.url)).await;
     assert_eq!(b.text("h1").await, "Pushed broadcasts");
     b.shot("10-english").await;
-    b.click("#lang-switch").await;
+    b.click_and_wait("#lang-switch").await;
     assert_eq!(b.text("h1").await, "Phát ngay");
     b.close().await;
 }
@@ -224,7 +230,7 @@ async fn admin_pages_on_a_phone() {
     b.fill("#name", "xa-phuoc-diem").await;
     b.click("input[name=role][value=editor]").await;
     b.click("input[name=areas][value='22939']").await;
-    b.click("#create-account").await;
+    b.click_and_wait("#create-account").await;
     let pw = b.text("#one-time-password").await;
     assert!(pw.len() >= 10, "{pw}");
     b.shot("11-tai-khoan").await;

@@ -140,6 +140,38 @@ impl Browser {
         self.find(css).await.click().await.unwrap();
     }
 
+    /// Click something that loads a new page (a form's submit button, a
+    /// link) and wait until the new document has loaded: a click does not
+    /// wait for a form post's navigation.
+    pub async fn click_and_wait(&self, css: &str) {
+        self.c
+            .execute("window.__loaOld = true;", vec![])
+            .await
+            .unwrap();
+        self.click(css).await;
+        let t0 = Instant::now();
+        loop {
+            let done = self
+                .c
+                .execute(
+                    "return window.__loaOld === undefined && document.readyState === 'complete';",
+                    vec![],
+                )
+                .await
+                .map(|v| v.as_bool() == Some(true))
+                .unwrap_or(false);
+            if done {
+                return;
+            }
+            assert!(
+                t0.elapsed() < Duration::from_secs(30),
+                "no new page after clicking `{css}` on {}",
+                self.url().await
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Width of the page's content (no sideways scrolling on a phone).
     pub async fn scroll_width(&self) -> u64 {
         self.c
