@@ -133,7 +133,7 @@ async fn editor_uploads_and_approver_publishes() {
     assert!(src.contains(&format!("data-id=\"{id}\"")) && src.contains("Cảnh báo bão khẩn cấp"));
     b.shot("07-cho-duyet").await;
     no_sideways_scroll(&b, "chờ duyệt").await;
-    b.click_and_wait(&format!(".clip[data-id='{id}'] ~ .actions button.approve"))
+    b.click_and_wait(&format!(".clip[data-id='{id}'] button.approve"))
         .await;
     assert!(
         b.url().await.contains("/queue?done=approve"),

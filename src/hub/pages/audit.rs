@@ -34,19 +34,22 @@ pub async fn show(State(state): State<AppState>, s: Staff) -> Response {
                 (l.t(": có dòng đã bị sửa hoặc xóa.", ": a row was edited or deleted."))
             }
         }
-        div class="scroll" {
-            table id="audit" {
-                tr {
-                    th { "#" } th { (l.t("Lúc", "When")) } th { (l.t("Ai", "Who")) } th { (l.t("Địa chỉ", "Address")) }
-                    th { (l.t("Thao tác", "Action")) } th { (l.t("Đối tượng", "Target")) } th { (l.t("Trước → sau", "Before → after")) }
-                }
-                @for e in entries.iter().take(SHOWN) {
-                    tr {
-                        td { (e.id) } td { (when(tz, e.at)) } td { (e.actor) } td { (e.address) }
-                        td { (e.action) } td { (e.target) }
-                        td class="meta" { (e.before) @if !e.before.is_empty() || !e.after.is_empty() { " → " } (e.after) }
+        div id="audit" {
+            @for e in entries.iter().take(SHOWN) {
+                div class="card entry" data-id=(e.id) {
+                    div class="meta" { "#" (e.id) " · " (when(tz, e.at)) " · " (e.address) }
+                    div { strong { (e.actor) } " · " code { (e.action) } " · " (e.target) }
+                    @if !e.before.is_empty() || !e.after.is_empty() {
+                        div class="meta change" {
+                            @if !e.before.is_empty() { code { (e.before) } }
+                            " → "
+                            @if !e.after.is_empty() { code { (e.after) } }
+                        }
                     }
                 }
+            }
+            @if entries.len() > SHOWN {
+                p class="meta" { (l.t("Chỉ hiện 500 dòng mới nhất; toàn bộ: GET /api/v1/audit", "Only the newest 500 rows; all of them: GET /api/v1/audit")) }
             }
         }
     };

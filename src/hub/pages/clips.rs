@@ -70,6 +70,7 @@ pub fn card(
     tree: &AreaTree,
     names: &HashMap<i64, String>,
     c: &ClipInfo,
+    extra: Markup,
 ) -> Markup {
     html! {
         div class="card clip" data-id=(c.id) {
@@ -85,6 +86,7 @@ pub fn card(
                 (names.get(&c.created_by).map(String::as_str).unwrap_or("?")) " · " (when(tz, c.created_at))
             }
             @if let Some(r) = &c.reason { div class="meta" { (l.t("lý do", "reason")) ": " (r) } }
+            (extra)
         }
     }
 }
@@ -169,7 +171,7 @@ pub async fn list(State(state): State<AppState>, s: Staff, Query(q): Query<ListQ
         @if all.is_empty() {
             p class="meta" { (l.t("Chưa có bản tin nào.", "No clips yet.")) }
         }
-        @for c in shown { (card(l, tz, &tree, &names, c)) }
+        @for c in shown { (card(l, tz, &tree, &names, c, html! {})) }
         @if pages > 1 {
             p class="filters" {
                 @if page > 1 { a href=(link(filter, page - 1)) { "‹ " (l.t("Trước", "Previous")) } }
@@ -202,7 +204,7 @@ pub async fn one(
     let body = html! {
         h1 class="title" { (c.title) }
         @if let Some(n) = done_note(l, q.done.as_deref()) { (n.show()) }
-        (card(l, tz, &tree, &names, &c))
+        (card(l, tz, &tree, &names, &c, html! {}))
         audio controls preload="none" src={"/api/v1/clips/" (c.id) "/audio"} {
             (l.t("Trình duyệt không phát được âm thanh.", "This browser cannot play audio."))
         }

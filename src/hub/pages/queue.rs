@@ -46,11 +46,10 @@ pub async fn show(State(state): State<AppState>, s: Staff, Query(q): Query<Done>
         h2 { (l.t("Bản tin", "Clips")) " (" (clips.len()) ")" }
         @if clips.is_empty() { p class="meta" id="queue-empty" { (l.t("Không có bản tin nào chờ duyệt.", "No clip awaits approval.")) } }
         @for c in &clips {
-            div class="queued" {
-                (card(l, tz, &tree, &names, c))
+            (card(l, tz, &tree, &names, c, html! {
                 audio controls preload="none" src={"/api/v1/clips/" (c.id) "/audio"} {}
                 (actions(l, &s.user, c, "/queue"))
-            }
+            }))
         }
         h2 { (l.t("Phát ngay", "Pushed broadcasts")) " (" (bs.len()) ")" }
         @if bs.is_empty() { p class="meta" { (l.t("Không có lượt phát nào chờ duyệt.", "No broadcast awaits approval.")) } }

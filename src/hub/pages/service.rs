@@ -127,6 +127,9 @@ pub async fn areas_for(state: &AppState, user: &User) -> HubResult<Vec<(String, 
             out.push((code, col(r, "name")?));
         }
     }
+    // Province, then district, then commune codes (the official codes grow
+    // longer down the tree).
+    out.sort_by(|a, b| (a.0.len(), &a.0).cmp(&(b.0.len(), &b.0)));
     Ok(out)
 }
 
