@@ -271,6 +271,23 @@ fn decisions_are_refused_outside_role_and_scope(b: Backend) {
     // ... but approves the district editor's clip inside the province.
     let r = both.post_json(&format!("/api/v1/clips/{id}/approve"), &json!({}));
     assert_eq!(r.status, 200, "{}", r.text());
+    // A draft waits for its author to submit it; nobody else does.
+    let r = upload(
+        &mut ed,
+        &[("title", "Nháp"), ("category", "a"), ("draft", "true")],
+        "x.wav",
+        &wav,
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.json()["state"], "draft");
+    let draft = r.json()["id"].as_str().unwrap().to_string();
+    let r = both.post_json(&format!("/api/v1/clips/{draft}/approve"), &json!({}));
+    assert_eq!(r.status, 409, "a draft is not approved: {}", r.text());
+    let r = both.post_json(&format!("/api/v1/clips/{draft}/submit"), &json!({}));
+    assert_eq!(r.status, 403, "{}", r.text());
+    let r = ed.post_json(&format!("/api/v1/clips/{draft}/submit"), &json!({}));
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["state"], "submitted");
     // Nothing refused reached the feed.
     let m = hub.manifest();
     let ids: Vec<&str> = m["clips"]

@@ -25,6 +25,7 @@ on_both!(
     wrong_password_and_rate_limits,
     sessions_expire_and_sign_out,
     cross_site_posts_are_refused,
+    admins_make_accounts_over_the_api,
 );
 
 fn one_time_password_must_be_changed_first(b: Backend) {
@@ -180,4 +181,80 @@ fn cross_site_posts_are_refused(b: Backend) {
     c2.extra = vec![("Origin".into(), "http://evil.example".into())];
     assert_eq!(c2.get("/api/v1/session").status, 200);
     assert_eq!(hub.stop(), Some(0), "SIGTERM stops the hub cleanly");
+}
+
+fn admins_make_accounts_over_the_api(b: Backend) {
+    let mut hub = Hub::start(b);
+    let mut admin = hub.admin("mat-khau-quan-tri");
+    let r = admin.post_json(
+        "/api/v1/users",
+        &json!({"name": "duyet-tinh", "roles": ["approver", "viewer"], "areas": ["58"]}),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let pw = r.json()["password"].as_str().unwrap().to_string();
+    assert_eq!(r.json()["user"]["must_change_password"], true);
+    for (body, status) in [
+        (json!({"name": "duyet-tinh", "roles": ["viewer"]}), 409),
+        (json!({"name": "x1", "roles": ["chief"]}), 422),
+        (json!({"name": "x2", "roles": []}), 422),
+        (
+            json!({"name": "x3", "roles": ["editor"], "areas": ["00000"]}),
+            422,
+        ),
+    ] {
+        let r = admin.post_json("/api/v1/users", &body);
+        assert_eq!(r.status, status, "{body}: {}", r.text());
+    }
+    let names: Vec<String> = admin
+        .get("/api/v1/users")
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, vec!["admin", "duyet-tinh"]);
+    assert!(
+        !admin.get("/api/v1/users").text().contains("argon2"),
+        "no hashes leave the hub"
+    );
+    // Not an admin: 403, and the account list stays private.
+    let mut other = hub.client();
+    assert_eq!(
+        other
+            .post_json(
+                "/api/v1/session",
+                &json!({"user": "duyet-tinh", "password": pw})
+            )
+            .status,
+        200
+    );
+    assert_eq!(
+        other
+            .post_json(
+                "/api/v1/session/password",
+                &json!({"old": pw, "new": "mat-khau-duyet-tinh"})
+            )
+            .status,
+        200
+    );
+    assert_eq!(other.get("/api/v1/users").status, 403);
+    let r = other.post_json("/api/v1/users", &json!({"name": "x4", "roles": ["admin"]}));
+    assert_eq!(r.status, 403, "{}", r.text());
+    // The area list for pickers, with Vietnamese names.
+    let areas = other.get("/api/v1/areas").json();
+    let phuoc_dinh = areas
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["code"] == "22936")
+        .unwrap();
+    assert_eq!(phuoc_dinh["name"], "Xã Phước Dinh");
+    assert_eq!(phuoc_dinh["parent"], "589");
+    let audit = admin.get("/api/v1/audit").json();
+    assert!(audit["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["action"] == "user_add" && e["actor"] == "admin"));
 }

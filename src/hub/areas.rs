@@ -40,6 +40,11 @@ impl AreaTree {
         self.units.contains_key(code)
     }
 
+    /// Every unit, in no particular order.
+    pub fn list(&self) -> Vec<Area> {
+        self.units.values().cloned().collect()
+    }
+
     pub fn name(&self, code: &str) -> Option<&str> {
         self.units.get(code).map(|a| a.name.as_str())
     }

@@ -229,3 +229,28 @@ pub async fn set_password(db: &Db, id: i64, new_password: &str) -> HubResult<()>
         .await?;
     Ok(())
 }
+
+/// An admin makes an account (the accounts page, `POST /api/v1/users`): the
+/// areas given must be known and inside the admin's own scope. Audited.
+pub async fn create_by_admin(
+    state: &super::app::AppState,
+    admin: &User,
+    addr: &super::auth::ClientAddr,
+    new: NewUser,
+) -> HubResult<(User, String)> {
+    super::scope::require(admin, Role::Admin)?;
+    let tree = state.area_tree(&new.areas).await?;
+    super::areas::check_known(&tree, &new.areas)?;
+    if !new.areas.is_empty() && !super::scope::covers(&tree, admin, &new.areas) {
+        return Err(HubError::forbidden(
+            "không thể giao địa bàn ngoài phạm vi của quản trị viên",
+            "an admin gives only areas inside its own",
+        ));
+    }
+    let (user, password) = add(&state.db, new).await?;
+    let mut ev =
+        super::auth::session::audit_event(admin, addr, "user_add", format!("user:{}", user.name));
+    ev.after = serde_json::to_string(&user).unwrap_or_default();
+    state.audit(ev).await?;
+    Ok((user, password))
+}

@@ -27,6 +27,8 @@ pub struct HubOptions {
     pub backend: Backend,
     pub max_upload: String,
     pub session_idle: String,
+    /// What browsers use (default: the listen address over http).
+    pub public_url: Option<String>,
 }
 
 impl HubOptions {
@@ -35,6 +37,7 @@ impl HubOptions {
             backend,
             max_upload: "8MiB".into(),
             session_idle: "1h".into(),
+            public_url: None,
         }
     }
 }
@@ -82,6 +85,10 @@ impl Hub {
             format!(
                 "[hub]\nlisten = \"{addr}\"\npublic_url = \"{url}\"\nstate = \"state\"\ndatabase = \"{database}\"\nkey = \"minisign.key\"\ntimezone = \"Asia/Ho_Chi_Minh\"\nlang = \"vi\"\nmax_upload = \"{}\"\nsession_idle = \"{}\"\n",
                 o.max_upload, o.session_idle
+            )
+            .replace(
+                &format!("public_url = \"{url}\""),
+                &format!("public_url = \"{}\"", o.public_url.as_deref().unwrap_or(&url)),
             ),
         )
         .unwrap();
@@ -188,6 +195,11 @@ impl Hub {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// The pid of `loa hub run`.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(|c| c.id())
     }
 
     pub fn stderr(&self) -> String {

@@ -1,12 +1,11 @@
-//! Two thin services the pages need and the core does not offer as functions
-//! yet: changing one's password (the same steps as `POST
-//! /api/v1/session/password`: check the old one, refuse an unchanged one, set
-//! it, end the other sessions, audit) and an admin making an account from the
-//! accounts page (the same as `loa hub user add`: known areas, a one-time
-//! password, audited). Role checks happen here, never in the page handlers.
+//! What the pages ask of the core, in one place: changing one's password
+//! (the core offers it only as the `POST /api/v1/session/password` handler, so
+//! its steps are here as a function: check the old one, refuse an unchanged
+//! one, set it, end the other sessions, audit), accounts and the audit log for
+//! admins, the areas a user may pick, the feed's current sequence. Role checks
+//! happen here or in the core, never in the page handlers.
 
 use crate::hub::app::AppState;
-use crate::hub::areas;
 use crate::hub::auth::session::{self, audit_event, SignedIn};
 use crate::hub::auth::{password, ClientAddr};
 use crate::hub::error::{HubError, HubResult};
@@ -52,7 +51,8 @@ pub async fn change_password(
         .await
 }
 
-/// An admin makes an account; returns it and its one-time password.
+/// An admin makes an account with a one-time password (the core's
+/// `users::create_by_admin`: role, known areas inside the admin's, audited).
 pub async fn add_account(
     state: &AppState,
     admin: &User,
@@ -61,11 +61,10 @@ pub async fn add_account(
     roles: Vec<Role>,
     area_codes: Vec<String>,
 ) -> HubResult<(User, String)> {
-    scope::require(admin, Role::Admin)?;
-    let tree = state.area_tree(&area_codes).await?;
-    areas::check_known(&tree, &area_codes)?;
-    let (user, pw) = users::add(
-        &state.db,
+    users::create_by_admin(
+        state,
+        admin,
+        addr,
         NewUser {
             name: name.trim().to_string(),
             roles,
@@ -74,11 +73,7 @@ pub async fn add_account(
             password: None,
         },
     )
-    .await?;
-    let mut ev = audit_event(admin, addr, "user_add", format!("user:{}", user.name));
-    ev.after = serde_json::to_string(&user).unwrap_or_default();
-    state.audit(ev).await?;
-    Ok((user, pw))
+    .await
 }
 
 /// Every account, for admins.
@@ -111,24 +106,18 @@ pub async fn feed_sequence(state: &AppState) -> u64 {
     }
 }
 
-/// The administrative units a user may target (`code`, `name`), by code:
-/// every unit for an admin without areas, else those under its areas.
+/// The administrative units a user may target (`code`, `name`): every unit
+/// for an admin without areas, else those under its areas; province, then
+/// district, then commune codes (official codes grow longer down the tree).
 pub async fn areas_for(state: &AppState, user: &User) -> HubResult<Vec<(String, String)>> {
-    use crate::hub::db::col;
-    let rows = sqlx::query("SELECT code, name FROM areas ORDER BY code")
-        .fetch_all(&state.db.pool)
-        .await?;
     let tree = state.area_tree(&[]).await?;
     let everywhere = user.has(Role::Admin) && user.areas.is_empty();
-    let mut out = vec![];
-    for r in &rows {
-        let code: String = col(r, "code")?;
-        if everywhere || tree.in_scope(&user.areas, &code) {
-            out.push((code, col(r, "name")?));
-        }
-    }
-    // Province, then district, then commune codes (the official codes grow
-    // longer down the tree).
+    let mut out: Vec<(String, String)> = tree
+        .list()
+        .into_iter()
+        .filter(|a| everywhere || tree.in_scope(&user.areas, &a.code))
+        .map(|a| (a.code, a.name))
+        .collect();
     out.sort_by(|a, b| (a.0.len(), &a.0).cmp(&(b.0.len(), &b.0)));
     Ok(out)
 }
