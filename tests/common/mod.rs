@@ -9,6 +9,7 @@ pub mod feedkit;
 pub mod hub;
 pub mod hub_pg;
 pub mod nginx;
+pub mod pages;
 pub mod pulse;
 pub mod stream_server;
 
