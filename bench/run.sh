@@ -3,8 +3,9 @@
 #
 #   bench/run.sh            # all: on-air lateness (wav: and PulseAudio vs a
 #                           # sleep+paplay baseline), feed, stream relay CPU,
-#                           # loudness analysis speed, hub page render,
-#                           # idle RSS/CPU, agenda speed
+#                           # loudness analysis speed, idle RSS/CPU, agenda speed,
+#                           # start-up time, the hub's upload-to-feed time and idle RSS,
+#                           # hub page render
 #
 # Needs what scripts/test.sh needs (PulseAudio for the real-path lateness).
 # Figures come from recordings of what went on air, never from loa's own log.
@@ -37,6 +38,10 @@ echo "== idle (60 s)" >&2
 bench/idle.sh 60 | tee -a "$tmp"
 echo "== agenda" >&2
 bench/agenda.sh | tee -a "$tmp"
+echo "== station start-up (exec -> READY=1)" >&2
+bench/ready.sh 10 | tee -a "$tmp"
+echo "== hub: 10 MB MP3 upload -> approved -> signed feed, idle RSS" >&2
+cargo test --release --quiet --test bench_hub -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
 
 {
   echo "# Benchmarks"

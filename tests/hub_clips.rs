@@ -648,6 +648,14 @@ fn the_audit_log_is_chained_and_shows_tampering(b: Backend) {
     let later = admin.get("/api/v1/audit?from=2099-01-01").json();
     assert_eq!(later["entries"], json!([]));
     assert_eq!(admin.get("/api/v1/audit?from=yesterday").status, 422);
+    // Exported as CSV for spreadsheets (BOM, formulas defused).
+    let csv = admin.get("/api/v1/audit?format=csv");
+    assert_eq!(csv.status, 200);
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    let text = csv.text();
+    assert!(text.starts_with("\u{feff}id,at,actor"), "{text}");
+    assert!(text.contains("\"clip_approve\""), "{text}");
+    assert_eq!(admin.get("/api/v1/audit?format=xml").status, 422);
     // Someone edits a row behind the hub's back: the chain shows where.
     let id = approve["id"].as_i64().unwrap();
     hub.sql(&format!(

@@ -20,6 +20,7 @@ mod walk;
 #[cfg(test)]
 mod tests;
 
+#[cfg(feature = "hub")]
 pub(crate) use diag::LineIndex;
 pub use diag::{Diagnostic, Severity};
 pub use error::ConfigError;

@@ -13,10 +13,12 @@
 //! error.rs      HubError: every refusal -> status + {"error","reason","reason_en"}
 //! auth/         password (argon2id), session (cookie, CurrentUser/SignedIn/ClientAddr
 //!               extractors), ratelimit (failed logins, 429), csrf (cross-site refusal)
-//! users.rs      accounts and roles (service)
+//! users.rs      accounts and roles (service; admins create accounts)
 //! areas.rs      administrative units, scope (`covers`), CSV import, bundled demo list
 //! audit.rs      the chained audit log: append, list, verify
-//! clips.rs      clip service: upload (upload.rs streams it), life cycle, scope rules
+//! scope.rs      role and area-scope rules every service applies (403 with a reason)
+//! upload.rs     multipart streamed to STATE/tmp, format sniffed, decoded and measured
+//! clips.rs      clip service: create from an upload, life cycle, visibility
 //! broadcasts.rs pushed broadcasts service (same life cycle)
 //! publish.rs    the feed: manifest of approved items, signed, in STATE/feed/
 //! api/          JSON handlers under /api/v1, one file per resource

@@ -1,12 +1,15 @@
 //! `GET /api/v1/audit?from=&to=` (admins only): the audit rows in the window
 //! (RFC 3339 or YYYY-MM-DD, default everything) and the verdict on the whole
-//! chain (`{"entries": [...], "chain": {"ok", "rows", "broken_at"}}`).
+//! chain (`{"entries": [...], "chain": {"ok", "rows", "broken_at"}}`), or
+//! with `format=csv` the rows as UTF-8 CSV with a BOM (for spreadsheets).
 
 use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::hub::app::AppState;
 use crate::hub::audit;
@@ -23,6 +26,44 @@ pub fn routes() -> Router<AppState> {
 struct Window {
     from: Option<String>,
     to: Option<String>,
+    format: Option<String>,
+}
+
+fn csv_field(s: &str) -> String {
+    // A leading =, +, - or @ would be a formula in a spreadsheet.
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+fn to_csv(entries: &[audit::Entry], tz: chrono_tz::Tz) -> String {
+    use chrono::TimeZone;
+    let mut out = String::from("\u{feff}id,at,actor,address,action,target,before,after,hash\r\n");
+    for e in entries {
+        let at = tz
+            .timestamp_opt(e.at, 0)
+            .single()
+            .map(|t| t.to_rfc3339())
+            .unwrap_or_default();
+        let row = [
+            e.id.to_string(),
+            at,
+            e.actor.clone(),
+            e.address.clone(),
+            e.action.clone(),
+            e.target.clone(),
+            e.before.clone(),
+            e.after.clone(),
+            e.hash.clone(),
+        ];
+        let fields: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&fields.join(","));
+        out.push_str("\r\n");
+    }
+    out
 }
 
 fn instant(s: &str, tz: chrono_tz::Tz) -> HubResult<i64> {
@@ -48,7 +89,7 @@ async fn read(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(w): Query<Window>,
-) -> HubResult<Json<Value>> {
+) -> HubResult<Response> {
     scope::require(&user, Role::Admin)?;
     let tz = state.cfg.timezone;
     let from = w
@@ -64,6 +105,25 @@ async fn read(
         None => i64::MAX,
     };
     let entries = audit::list(&state.db, from, to).await?;
-    let chain = audit::verify(&state.db).await?;
-    Ok(Json(json!({ "entries": entries, "chain": chain })))
+    match w.format.as_deref() {
+        Some("csv") => Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"nhat-ky-thao-tac.csv\"",
+                ),
+            ],
+            to_csv(&entries, tz),
+        )
+            .into_response()),
+        None | Some("json") => {
+            let chain = audit::verify(&state.db).await?;
+            Ok(Json(json!({ "entries": entries, "chain": chain })).into_response())
+        }
+        Some(f) => Err(HubError::invalid(
+            format!("định dạng `{f}` không có: json hoặc csv"),
+            format!("format `{f}` is not offered: json or csv"),
+        )),
+    }
 }
