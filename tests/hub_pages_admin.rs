@@ -55,6 +55,10 @@ fn admin_makes_an_account_with_a_one_time_password() {
     let r = a.get("/audit");
     assert_eq!(r.status, 200);
     assert!(r.text().contains("user_add") && r.text().contains("data-ok=\"true\""));
+    assert!(r.text().contains("href=\"/api/v1/audit?format=csv\""));
+    let csv = a.get("/api/v1/audit?format=csv");
+    assert_eq!(csv.status, 200);
+    assert!(csv.text().contains("xa-phuoc-dinh"));
     hub.sql("UPDATE audit SET actor = 'ke-gian' WHERE id = 2");
     let r = a.get("/audit");
     assert!(r.text().contains("data-ok=\"false\""), "{}", r.text());

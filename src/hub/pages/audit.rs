@@ -1,5 +1,6 @@
 //! Nhật ký thao tác (admins): the audit log, newest first, and the state of
-//! its SHA-256 chain (intact, or the first row that does not follow).
+//! its SHA-256 chain (intact, or the first row that does not follow), and a
+//! link to the core's CSV export (`GET /api/v1/audit?format=csv`).
 
 use axum::extract::State;
 use axum::response::Response;
@@ -34,6 +35,9 @@ pub async fn show(State(state): State<AppState>, s: Staff) -> Response {
                 (l.t(": có dòng đã bị sửa hoặc xóa.", ": a row was edited or deleted."))
             }
         }
+        p { a class="btn plain" id="export" href="/api/v1/audit?format=csv" download="nhat-ky-thao-tac.csv" {
+            (l.t("Tải xuống (CSV)", "Download (CSV)"))
+        } }
         div id="audit" {
             @for e in entries.iter().take(SHOWN) {
                 div class="card entry" data-id=(e.id) {
@@ -49,7 +53,7 @@ pub async fn show(State(state): State<AppState>, s: Staff) -> Response {
                 }
             }
             @if entries.len() > SHOWN {
-                p class="meta" { (l.t("Chỉ hiện 500 dòng mới nhất; toàn bộ: GET /api/v1/audit", "Only the newest 500 rows; all of them: GET /api/v1/audit")) }
+                p class="meta" { (l.t("Chỉ hiện 500 dòng mới nhất; toàn bộ: tải xuống CSV", "Only the newest 500 rows; all of them: the CSV download")) }
             }
         }
     };
