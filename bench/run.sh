@@ -6,7 +6,8 @@
 #                           # feed, stream relay CPU,
 #                           # loudness analysis speed, idle RSS/CPU, agenda speed,
 #                           # start-up and RSS over years of as-run history,
-#                           # start-up time, the hub's upload-to-feed time and idle RSS
+#                           # start-up time, the hub's upload-to-feed time and idle RSS,
+#                           # hub page render
 #
 # Needs what scripts/test.sh needs (PulseAudio for the real-path lateness).
 # Figures come from recordings of what went on air, never from loa's own log.
@@ -35,6 +36,8 @@ cargo test --release --quiet --test bench_feed -- --ignored --nocapture --test-t
 echo "== stream relay CPU (about 80 s) and loudness analysis speed" >&2
 cargo test --release --quiet --test bench_relay -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
 cargo test --release --quiet --test bench_loudness -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
+echo "== hub pages: clip list render with 5,000 clips" >&2
+cargo test --release --quiet --test bench_pages -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
 echo "== idle (60 s)" >&2
 bench/idle.sh 60 | tee -a "$tmp"
 echo "== agenda" >&2

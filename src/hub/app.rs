@@ -89,7 +89,7 @@ pub fn router(state: AppState) -> Router {
     let feed = ServeDir::new(state.cfg.feed_dir());
     Router::new()
         .nest("/api/v1", super::api::routes(&state))
-        .merge(super::pages::routes())
+        .merge(super::pages::routes(&state))
         .nest_service("/feed", feed)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -1,13 +1,85 @@
-//! The hub's web pages (server-rendered, Vietnamese first): reserved for the
-//! pages work. `routes()` is merged into the app by `hub::app::router`; pages
-//! call the same services as the JSON API (`hub::clips`, `hub::users`, …) and
-//! take the same extractors (`CurrentUser`, `ClientAddr`).
+//! The hub's web pages (HUB.md "Pages"): server-rendered with maud (compile-
+//! checked templates that escape every value), Vietnamese first with an
+//! English switch, usable on a 360 px phone, no asset from outside the hub
+//! (one embedded stylesheet, no script). Forms are normal HTML forms posting
+//! to the same origin, so the core's cross-site guard lets them through.
+//! Handlers call the same services as the JSON API (`hub::clips`,
+//! `hub::broadcasts`, `hub::users`, `hub::audit`), which check role and
+//! scope; a refusal becomes a readable page with the same status.
+//!
+//! ```text
+//! i18n.rs        Lang (?lang=, cookie, config), /lang switch, HUB.md's words
+//! layout.rs      the frame (head, top bar, navigation), badges, times
+//! style.css      the one stylesheet (embedded in every page)
+//! ctx.rs         Staff extractor (sign-in redirects), error pages
+//! service.rs     thin services the core lacks (password change, accounts)
+//! signin.rs      /login, /password (one-time password), /logout
+//! clips.rs       /clips, /clips/{id}, life-cycle actions
+//! upload.rs      /clips/new (tải lên)
+//! queue.rs       /queue (chờ duyệt)
+//! broadcasts.rs  /broadcasts (phát ngay: propose, decide)
+//! accounts.rs    /accounts (admins)
+//! audit.rs       /audit (admins)
+//! ```
 
+mod accounts;
+mod audit;
+mod broadcasts;
+mod clips;
+mod ctx;
+mod i18n;
+mod layout;
+mod queue;
+mod service;
+mod signin;
+mod upload;
+
+use axum::extract::{DefaultBodyLimit, FromRequestParts};
+use axum::http::request::Parts;
+use axum::response::Redirect;
+use axum::routing::{get, post};
 use axum::Router;
 
 use super::app::AppState;
+use super::auth::SignedIn;
 
-/// The pages' routes (none yet).
-pub fn routes() -> Router<AppState> {
+/// `GET /`: the clips for a signed-in user, else the sign-in page.
+async fn home(state: axum::extract::State<AppState>, mut parts: Parts) -> Redirect {
+    match SignedIn::from_request_parts(&mut parts, &state.0).await {
+        Ok(_) => Redirect::to("/clips"),
+        Err(_) => Redirect::to("/login"),
+    }
+}
+
+/// The pages' routes, merged into the app by `hub::app::router`.
+pub fn routes(state: &AppState) -> Router<AppState> {
+    // Room for the form's text fields on top of the file itself (as the API).
+    let limit =
+        usize::try_from(state.cfg.max_upload.saturating_add(1024 * 1024)).unwrap_or(usize::MAX);
     Router::new()
+        .route("/", get(home))
+        .route("/lang", get(i18n::switch))
+        .route("/login", get(signin::show).post(signin::submit))
+        .route(
+            "/password",
+            get(signin::password_form).post(signin::password_submit),
+        )
+        .route("/logout", post(signin::logout))
+        .route("/clips", get(clips::list))
+        .route(
+            "/clips/new",
+            get(upload::show)
+                .post(upload::submit)
+                .layer(DefaultBodyLimit::max(limit)),
+        )
+        .route("/clips/{id}", get(clips::one))
+        .route("/clips/{id}/{action}", post(clips::act))
+        .route("/queue", get(queue::show))
+        .route(
+            "/broadcasts",
+            get(broadcasts::list).post(broadcasts::propose),
+        )
+        .route("/broadcasts/{id}/{action}", post(broadcasts::act))
+        .route("/accounts", get(accounts::show).post(accounts::create))
+        .route("/audit", get(audit::show))
 }

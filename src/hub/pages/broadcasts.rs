@@ -1,0 +1,312 @@
+//! Phát ngay: pushed broadcasts — the list, the proposal form (title, clips
+//! to play, now or at a time in the hub's zone, normal or emergency level
+//! (khẩn cấp = priority 100), areas) and the life cycle buttons (phê duyệt,
+//! từ chối with a reason, thu hồi). The rules are `hub::broadcasts`'.
+
+use std::collections::HashMap;
+
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::TimeZone;
+use maud::{html, Markup};
+
+use super::clips::done_note;
+use super::ctx::Staff;
+use super::i18n::{safe_back, Lang};
+use super::layout::{areas_text, level_badge, state_badge, when, Note};
+use super::service;
+use crate::hub::app::AppState;
+use crate::hub::areas::AreaTree;
+use crate::hub::auth::ClientAddr;
+use crate::hub::broadcasts::{self, BroadcastInfo, Proposal, EMERGENCY};
+use crate::hub::clips::{self, ClipInfo};
+use crate::hub::error::HubError;
+use crate::hub::users::{Role, User};
+
+/// One broadcast as a card, with the buttons that fit (the service decides).
+pub fn card(
+    l: Lang,
+    tz: chrono_tz::Tz,
+    tree: &AreaTree,
+    names: &HashMap<i64, String>,
+    u: &User,
+    b: &BroadcastInfo,
+    back: &str,
+) -> Markup {
+    let level = if b.emergency { "emergency" } else { "normal" };
+    let base = format!("/broadcasts/{}", b.id);
+    let decide = b.state == "submitted" && u.has(Role::Approver) && b.created_by != u.id;
+    let withdraw = matches!(b.state.as_str(), "submitted" | "approved")
+        && (b.created_by == u.id || u.has(Role::Approver) || u.has(Role::Admin));
+    html! {
+        div class="card broadcast" data-id=(b.id) {
+            h3 class="title" { (b.title) }
+            div { (state_badge(l, &b.state)) " " (level_badge(l, level)) }
+            div class="meta" {
+                @match b.at {
+                    Some(at) => { (l.t("lúc", "at")) " " (when(tz, at)) }
+                    None => { (l.t("phát ngay khi được phê duyệt", "now, once approved")) }
+                }
+                " · " (l.t("độ ưu tiên", "priority")) " " (b.priority)
+            }
+            div class="meta" { (l.t("phát", "plays")) ": " (b.play.join(", ")) }
+            div class="meta" { (l.t("địa bàn", "areas")) ": " (areas_text(tree, l, &b.areas)) }
+            div class="meta" { (names.get(&b.created_by).map(String::as_str).unwrap_or("?")) " · " (when(tz, b.created_at)) }
+            @if let Some(r) = &b.reason { div class="meta" { (l.t("lý do", "reason")) ": " (r) } }
+            div class="actions" {
+                @if decide {
+                    form method="post" action={(base) "/approve"} {
+                        input type="hidden" name="back" value=(back);
+                        button type="submit" class="ok approve" { (l.t("Phê duyệt", "Approve")) }
+                    }
+                    form method="post" action={(base) "/reject"} class="reject" {
+                        input type="hidden" name="back" value=(back);
+                        input type="text" name="reason" required
+                            placeholder=(l.t("Lý do từ chối", "Reason for rejecting")) aria-label=(l.t("Lý do từ chối", "Reason for rejecting"));
+                        button type="submit" class="no" { (l.t("Từ chối", "Reject")) }
+                    }
+                }
+                @if withdraw {
+                    form method="post" action={(base) "/withdraw"} {
+                        input type="hidden" name="back" value=(back);
+                        button type="submit" class="no withdraw" { (l.t("Thu hồi", "Withdraw")) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn proposal_form(
+    l: Lang,
+    playable: &[ClipInfo],
+    areas: &[(String, String)],
+    v: &[(String, String)],
+) -> Markup {
+    let get = |k: &str| {
+        v.iter()
+            .find(|(a, _)| a == k)
+            .map(|(_, b)| b.as_str())
+            .unwrap_or("")
+    };
+    let has = |k: &str, val: &str| v.iter().any(|(a, b)| a == k && b == val);
+    let mode = if get("mode").is_empty() {
+        "now"
+    } else {
+        get("mode")
+    };
+    let level = if get("level").is_empty() {
+        "normal"
+    } else {
+        get("level")
+    };
+    html! {
+        form method="post" action="/broadcasts" class="card" id="propose" {
+            h2 { (l.t("Đề xuất phát", "Propose a broadcast")) }
+            label for="b-title" { (l.t("Tiêu đề", "Title")) }
+            input type="text" id="b-title" name="title" value=(get("title")) maxlength="200" required;
+            fieldset {
+                legend { (l.t("Bản tin phát", "Clips to play")) }
+                @if playable.is_empty() { p class="hint" { (l.t("Chưa có bản tin nào để phát.", "No clip to play yet.")) } }
+                @for c in playable {
+                    label class="check" {
+                        input type="checkbox" name="play" value=(c.id) checked[has("play", &c.id)];
+                        (c.title) " " span class="hint" { "(" (l.state(&c.state)) ")" }
+                    }
+                }
+            }
+            fieldset {
+                legend { (l.t("Thời điểm", "When")) }
+                label class="check" { input type="radio" name="mode" value="now" checked[mode == "now"]; (l.t("Phát ngay khi được phê duyệt", "Now, once approved")) }
+                label class="check" { input type="radio" name="mode" value="at" checked[mode == "at"]; (l.t("Hẹn giờ", "At a time")) }
+                input type="datetime-local" name="at" value=(get("at")) aria-label=(l.t("Thời điểm phát", "Time"));
+            }
+            fieldset {
+                legend { (l.t("Mức", "Level")) }
+                label class="check" { input type="radio" name="level" value="normal" checked[level == "normal"]; (l.t("thông thường", "normal")) }
+                label class="check" { input type="radio" name="level" value="emergency" checked[level == "emergency"]; (l.t("khẩn cấp", "emergency")) }
+            }
+            fieldset {
+                legend { (l.t("Địa bàn", "Areas")) " " span class="hint" { (l.t("(không chọn: toàn bộ địa bàn của tài khoản)", "(none: all of this account's areas)")) } }
+                @for (code, name) in areas {
+                    label class="check" { input type="checkbox" name="areas" value=(code) checked[has("areas", code)]; (name) " (" (code) ")" }
+                }
+            }
+            div class="actions" { button type="submit" id="propose-btn" { (l.t("Đề xuất", "Propose")) } }
+        }
+    }
+}
+
+/// The form's fields → the service's proposal (`at` is local time in the hub's zone).
+fn proposal(tz: chrono_tz::Tz, v: &[(String, String)]) -> Result<Proposal, HubError> {
+    let get = |k: &str| {
+        v.iter()
+            .find(|(a, _)| a == k)
+            .map(|(_, b)| b.trim().to_string())
+            .unwrap_or_default()
+    };
+    let all = |k: &str| {
+        v.iter()
+            .filter(|(a, _)| a == k)
+            .map(|(_, b)| b.clone())
+            .collect::<Vec<_>>()
+    };
+    let now = get("mode") != "at";
+    let at = if now {
+        None
+    } else {
+        let s = get("at");
+        let local = chrono::NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M")
+            .or_else(|_| chrono::NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S"))
+            .map_err(|_| {
+                HubError::invalid("hãy chọn ngày và giờ phát", "choose the date and time")
+            })?;
+        let t = tz.from_local_datetime(&local).earliest().ok_or_else(|| {
+            HubError::invalid(
+                format!("{s} không có trong múi giờ của hệ thống"),
+                format!("{s} does not exist in the hub's timezone"),
+            )
+        })?;
+        Some(t.to_rfc3339())
+    };
+    let priority = if get("level") == "emergency" {
+        EMERGENCY
+    } else {
+        i64::from(crate::config::DEFAULT_PRIORITY)
+    };
+    Ok(Proposal {
+        id: None,
+        title: get("title"),
+        at,
+        now,
+        play: all("play"),
+        priority,
+        areas: all("areas"),
+    })
+}
+
+async fn page(
+    state: &AppState,
+    s: &Staff,
+    v: &[(String, String)],
+    note: Option<Note>,
+    status: StatusCode,
+) -> Response {
+    let l = s.lang;
+    let loaded = async {
+        let list = broadcasts::list(state).await?;
+        let mut playable = clips::list(state, &s.user, Some("approved")).await?;
+        playable.extend(clips::list(state, &s.user, Some("submitted")).await?);
+        playable.truncate(200);
+        Ok::<_, HubError>((
+            list,
+            playable,
+            service::areas_for(state, &s.user).await?,
+            state.area_tree(&[]).await?,
+            service::names(state).await?,
+        ))
+    }
+    .await;
+    let (list, playable, areas, tree, names) = match loaded {
+        Ok(x) => x,
+        Err(e) => return s.fail("broadcasts", e),
+    };
+    let tz = state.cfg.timezone;
+    let body = html! {
+        h1 { (l.t("Phát ngay", "Pushed broadcasts")) }
+        @if let Some(n) = &note { div id="error" { (n.show()) } }
+        @if s.user.has(Role::Editor) { (proposal_form(l, &playable, &areas, v)) }
+        h2 { (l.t("Các lượt phát", "Broadcasts")) }
+        @if list.is_empty() { p class="meta" { (l.t("Chưa có lượt phát nào.", "No broadcasts yet.")) } }
+        @for b in &list { (card(l, tz, &tree, &names, &s.user, b, "/broadcasts")) }
+    };
+    (
+        status,
+        s.render("broadcasts", l.t("Phát ngay", "Pushed broadcasts"), body),
+    )
+        .into_response()
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct Done {
+    done: Option<String>,
+}
+
+/// `GET /broadcasts`.
+pub async fn list(State(state): State<AppState>, s: Staff, Query(q): Query<Done>) -> Response {
+    page(
+        &state,
+        &s,
+        &[],
+        done_note(s.lang, q.done.as_deref()),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `POST /broadcasts`: propose.
+pub async fn propose(
+    State(state): State<AppState>,
+    s: Staff,
+    addr: ClientAddr,
+    Form(v): Form<Vec<(String, String)>>,
+) -> Response {
+    let r = match proposal(state.cfg.timezone, &v) {
+        Ok(p) => broadcasts::propose(&state, &s.user, &addr, p).await,
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(_) => Redirect::to("/broadcasts?done=propose").into_response(),
+        Err(
+            e @ (HubError::Invalid(_)
+            | HubError::Conflict(_)
+            | HubError::Forbidden(_)
+            | HubError::NotFound(_)),
+        ) => {
+            let note = Note::Err(s.lang.reason(&e.reason()));
+            page(&state, &s, &v, Some(note), e.status()).await
+        }
+        Err(e) => s.fail("broadcasts", e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ActionForm {
+    #[serde(default)]
+    back: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /broadcasts/{id}/{approve|reject|withdraw}`.
+pub async fn act(
+    State(state): State<AppState>,
+    s: Staff,
+    addr: ClientAddr,
+    Path((id, what)): Path<(String, String)>,
+    Form(f): Form<ActionForm>,
+) -> Response {
+    let r = match what.as_str() {
+        "approve" => broadcasts::approve(&state, &s.user, &addr, &id).await,
+        "reject" => broadcasts::reject(&state, &s.user, &addr, &id, &f.reason).await,
+        "withdraw" => broadcasts::withdraw(&state, &s.user, &addr, &id).await,
+        _ => Err(HubError::not_found(
+            format!("không có thao tác `{what}`"),
+            format!("no action `{what}`"),
+        )),
+    };
+    match r {
+        Ok(_) => {
+            let back = safe_back(&f.back);
+            let back = match back.find("done=") {
+                Some(i) => &back[..i - 1],
+                None => back,
+            };
+            let back = if back == "/" { "/broadcasts" } else { back };
+            let sep = if back.contains('?') { '&' } else { '?' };
+            Redirect::to(&format!("{back}{sep}done={what}")).into_response()
+        }
+        Err(e) => s.fail("broadcasts", e),
+    }
+}

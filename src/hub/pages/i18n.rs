@@ -1,0 +1,184 @@
+//! The pages' two languages: Vietnamese first, English on request. `Lang`
+//! is an extractor: `?lang=en|vi` on the URL, else the `loa_lang` cookie set by
+//! `/lang`, else the hub's configured `lang`. Also the labels of states,
+//! levels and roles, in HUB.md's words, so every page says them the same way.
+
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::header::{COOKIE, LOCATION, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::hub::app::AppState;
+use crate::hub::users::Role;
+
+pub const LANG_COOKIE: &str = "loa_lang";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Vi,
+    En,
+}
+
+impl Lang {
+    fn parse(s: &str) -> Option<Lang> {
+        match s.trim() {
+            "vi" => Some(Lang::Vi),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+
+    /// Pick the text for this language.
+    pub fn t<'a>(self, vi: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
+    }
+
+    /// A clip's or broadcast's state.
+    pub fn state(self, s: &str) -> String {
+        let (vi, en) = match s {
+            "draft" => ("bản nháp", "draft"),
+            "submitted" => ("chờ duyệt", "awaiting approval"),
+            "approved" => ("đã phê duyệt", "approved"),
+            "rejected" => ("bị từ chối", "rejected"),
+            "withdrawn" => ("đã thu hồi", "withdrawn"),
+            other => (other, other),
+        };
+        self.t(vi, en).to_string()
+    }
+
+    /// A level (Circular 39): normal, priority, emergency.
+    pub fn level(self, l: &str) -> String {
+        let (vi, en) = match l {
+            "normal" => ("thông thường", "normal"),
+            "priority" => ("ưu tiên", "priority"),
+            "emergency" => ("khẩn cấp", "emergency"),
+            other => (other, other),
+        };
+        self.t(vi, en).to_string()
+    }
+
+    pub fn role(self, r: Role) -> &'static str {
+        match self {
+            Lang::Vi => r.label_vi(),
+            Lang::En => r.as_str(),
+        }
+    }
+
+    /// A hub refusal's reason in this language.
+    pub fn reason(self, r: &crate::hub::error::Reason) -> String {
+        match self {
+            Lang::Vi => r.vi.clone(),
+            Lang::En => r.en.clone(),
+        }
+    }
+}
+
+fn from_query(parts: &Parts) -> Option<Lang> {
+    parts
+        .uri
+        .query()?
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == "lang")
+        .and_then(|(_, v)| Lang::parse(v))
+}
+
+fn from_cookie(parts: &Parts) -> Option<Lang> {
+    parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == LANG_COOKIE)
+        .and_then(|(_, v)| Lang::parse(v))
+}
+
+impl FromRequestParts<AppState> for Lang {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Lang, Self::Rejection> {
+        Ok(from_query(parts)
+            .or_else(|| from_cookie(parts))
+            .or_else(|| Lang::parse(&state.cfg.lang))
+            .unwrap_or(Lang::Vi))
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Switch {
+    to: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// A local path to go back to (never another site: `//host` and `\` refused).
+pub fn safe_back(back: &str) -> &str {
+    let ok = back.starts_with('/')
+        && !back.starts_with("//")
+        && !back.contains('\\')
+        && !back.chars().any(char::is_control);
+    if ok {
+        back
+    } else {
+        "/"
+    }
+}
+
+/// `GET /lang?to=en&back=/clips`: remember the language in a cookie, go back.
+pub async fn switch(State(_state): State<AppState>, Query(q): Query<Switch>) -> Response {
+    let lang = Lang::parse(&q.to).unwrap_or(Lang::Vi);
+    let back = safe_back(&q.back);
+    let mut r = StatusCode::SEE_OTHER.into_response();
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
+        lang.code()
+    );
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        r.headers_mut().insert(SET_COOKIE, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(back) {
+        r.headers_mut().insert(LOCATION, v);
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn back_stays_on_the_hub() {
+        assert_eq!(
+            safe_back("/clips?state=submitted"),
+            "/clips?state=submitted"
+        );
+        assert_eq!(safe_back("//evil.example/x"), "/");
+        assert_eq!(safe_back("https://evil.example/"), "/");
+        assert_eq!(safe_back("/\\evil.example"), "/");
+        assert_eq!(safe_back(""), "/");
+    }
+
+    #[test]
+    fn words_are_hub_md_words() {
+        assert_eq!(Lang::Vi.state("submitted"), "chờ duyệt");
+        assert_eq!(Lang::Vi.level("emergency"), "khẩn cấp");
+        assert_eq!(Lang::En.level("priority"), "priority");
+        assert_eq!(Lang::Vi.t("bản tin", "clips"), "bản tin");
+    }
+}

@@ -1,0 +1,132 @@
+//! What the pages ask of the core, in one place: changing one's password
+//! (the core offers it only as the `POST /api/v1/session/password` handler, so
+//! its steps are here as a function: check the old one, refuse an unchanged
+//! one, set it, end the other sessions, audit), accounts and the audit log for
+//! admins, the areas a user may pick, the feed's current sequence. Role checks
+//! happen here or in the core, never in the page handlers.
+
+use crate::hub::app::AppState;
+use crate::hub::auth::session::{self, audit_event, SignedIn};
+use crate::hub::auth::{password, ClientAddr};
+use crate::hub::error::{HubError, HubResult};
+use crate::hub::scope;
+use crate::hub::users::{self, NewUser, Role, User};
+
+/// Replace the signed-in user's password (also a one-time one).
+pub async fn change_password(
+    state: &AppState,
+    s: &SignedIn,
+    addr: &ClientAddr,
+    old: &str,
+    new: &str,
+) -> HubResult<()> {
+    let (_, hash) = users::by_name_with_hash(&state.db, &s.user.name)
+        .await?
+        .ok_or_else(|| HubError::unauthorized("chưa đăng nhập", "not signed in"))?;
+    let old_owned = old.to_string();
+    let ok = tokio::task::spawn_blocking(move || password::verify(&old_owned, &hash))
+        .await
+        .map_err(HubError::internal)?;
+    if !ok {
+        return Err(HubError::forbidden(
+            "mật khẩu hiện tại không đúng",
+            "the current password is wrong",
+        ));
+    }
+    if new == old {
+        return Err(HubError::invalid(
+            "mật khẩu mới phải khác mật khẩu cũ",
+            "the new password must differ from the old one",
+        ));
+    }
+    users::set_password(&state.db, s.user.id, new).await?;
+    session::end_others(state, s.user.id, &s.token).await?;
+    state
+        .audit(audit_event(
+            &s.user,
+            addr,
+            "password_change",
+            format!("user:{}", s.user.name),
+        ))
+        .await
+}
+
+/// An admin makes an account with a one-time password (the core's
+/// `users::create_by_admin`: role, known areas inside the admin's, audited).
+pub async fn add_account(
+    state: &AppState,
+    admin: &User,
+    addr: &ClientAddr,
+    name: &str,
+    roles: Vec<Role>,
+    area_codes: Vec<String>,
+) -> HubResult<(User, String)> {
+    users::create_by_admin(
+        state,
+        admin,
+        addr,
+        NewUser {
+            name: name.trim().to_string(),
+            roles,
+            areas: area_codes,
+            stations: vec![],
+            password: None,
+        },
+    )
+    .await
+}
+
+/// Every account, for admins.
+pub async fn accounts(state: &AppState, admin: &User) -> HubResult<Vec<User>> {
+    scope::require(admin, Role::Admin)?;
+    users::list(&state.db).await
+}
+
+/// The audit log and the chain's verdict, for admins (newest first).
+pub async fn audit_log(
+    state: &AppState,
+    admin: &User,
+) -> HubResult<(Vec<crate::hub::audit::Entry>, crate::hub::audit::Verdict)> {
+    scope::require(admin, Role::Admin)?;
+    let mut entries = crate::hub::audit::list(&state.db, i64::MIN, i64::MAX).await?;
+    let verdict = crate::hub::audit::verify(&state.db).await?;
+    entries.reverse();
+    Ok((entries, verdict))
+}
+
+/// The sequence of the feed as published now (0 before the first).
+pub async fn feed_sequence(state: &AppState) -> u64 {
+    let p = state.cfg.feed_dir().join("manifest.json");
+    match tokio::fs::read(&p).await {
+        Ok(b) => serde_json::from_slice::<serde_json::Value>(&b)
+            .ok()
+            .and_then(|v| v["sequence"].as_u64())
+            .unwrap_or(0),
+        Err(_) => 0,
+    }
+}
+
+/// The administrative units a user may target (`code`, `name`): every unit
+/// for an admin without areas, else those under its areas; province, then
+/// district, then commune codes (official codes grow longer down the tree).
+pub async fn areas_for(state: &AppState, user: &User) -> HubResult<Vec<(String, String)>> {
+    let tree = state.area_tree(&[]).await?;
+    let everywhere = user.has(Role::Admin) && user.areas.is_empty();
+    let mut out: Vec<(String, String)> = tree
+        .list()
+        .into_iter()
+        .filter(|a| everywhere || tree.in_scope(&user.areas, &a.code))
+        .map(|a| (a.code, a.name))
+        .collect();
+    out.sort_by(|a, b| (a.0.len(), &a.0).cmp(&(b.0.len(), &b.0)));
+    Ok(out)
+}
+
+/// Account names by id (for "who proposed it").
+pub async fn names(state: &AppState) -> HubResult<std::collections::HashMap<i64, String>> {
+    Ok(users::list(&state.db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect())
+}

@@ -1,0 +1,72 @@
+//! Page render benchmark (`#[ignore]`; bench/run.sh runs it in release):
+//! the clip list (`GET /clips`, the bản tin page) of a real `loa hub run`
+//! holding 5,000 clips, timed over HTTP as a signed-in editor sees it.
+//! Prints one `BENCH` line for BENCHMARKS.md.
+//!
+//! cargo test --release --test bench_pages -- --ignored --nocapture
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::hub::{Backend, Hub};
+
+const CLIPS: usize = 5_000;
+const GETS: usize = 500;
+
+/// 5,000 clips straight into the hub's database, in every state and level.
+fn seed(hub: &Hub) {
+    hub.sql(&format!(
+        "INSERT INTO clips (id, title, category, lang, areas, valid_from, valid_until, level, state, \
+         reason, ext, sha256, bytes, duration_ms, lufs, created_by, created_at, decided_by, updated_at) \
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {CLIPS}) \
+         SELECT 'ban-tin-' || i, 'Bản tin số ' || i || ': thông báo của xã về lịch tiêm chủng <và> họp dân', \
+         'tin-tuc', 'vi', CASE i % 3 WHEN 0 THEN '22936' WHEN 1 THEN '22939' ELSE '589' END, NULL, NULL, \
+         CASE WHEN i % 10 = 0 THEN 'priority' ELSE 'normal' END, \
+         CASE i % 4 WHEN 0 THEN 'submitted' WHEN 1 THEN 'approved' WHEN 2 THEN 'rejected' ELSE 'draft' END, \
+         CASE i % 4 WHEN 2 THEN 'chưa rõ nguồn' ELSE NULL END, 'wav', printf('%064d', i), 1000000, 60000, -16.0, \
+         (SELECT id FROM users WHERE name = 'bientap'), 1700000000 + i, NULL, 1700000000 + i FROM n;"
+    ));
+}
+
+fn pct(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+#[test]
+#[ignore]
+fn clip_list_render_with_5000_clips() {
+    let hub = Hub::start(Backend::Sqlite);
+    hub.add_user("bientap", "editor", "58", "mat-khau-bien-tap");
+    seed(&hub);
+    let mut c = hub.login("bientap", "mat-khau-bien-tap");
+    let first = c.get("/clips");
+    assert_eq!(first.status, 200);
+    assert!(first.text().contains("Bản tin số 5000"), "newest first");
+    assert!(first.text().contains("&lt;và&gt;"));
+    for _ in 0..20 {
+        c.get("/clips");
+    }
+    for (label, path) in [
+        ("first page", "/clips"),
+        ("filtered, page 7", "/clips?state=submitted&page=7"),
+    ] {
+        let mut times = Vec::with_capacity(GETS);
+        for _ in 0..GETS {
+            let t = Instant::now();
+            let r = c.get(path);
+            times.push(t.elapsed());
+            assert_eq!(r.status, 200);
+        }
+        times.sort();
+        println!(
+            "BENCH pages: clip list with {CLIPS} clips ({label}: GET {path}, 50 cards), {GETS} GETs over HTTP as an editor: \
+             p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; first page {} KiB",
+            pct(&times, 0.5),
+            pct(&times, 0.99),
+            pct(&times, 1.0),
+            first.body.len() / 1024
+        );
+    }
+}
