@@ -9,6 +9,7 @@ pub mod control;
 pub mod daemon;
 pub mod feed;
 pub mod loudness;
+pub mod net;
 pub mod playout;
 pub mod record;
 pub mod relay;
