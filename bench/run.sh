@@ -30,6 +30,8 @@ cargo test --release --quiet --test bench_feed -- --ignored --nocapture --test-t
 echo "== stream relay CPU (about 80 s) and loudness analysis speed" >&2
 cargo test --release --quiet --test bench_relay -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
 cargo test --release --quiet --test bench_loudness -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
+echo "== relay continuity from Icecast through a bursty link (about 11 minutes)" >&2
+cargo test --release --quiet --test relay_icecast -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
 echo "== idle (60 s)" >&2
 bench/idle.sh 60 | tee -a "$tmp"
 echo "== agenda" >&2

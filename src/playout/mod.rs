@@ -12,6 +12,7 @@ mod prepare;
 mod probe;
 mod program;
 mod sequence;
+mod window;
 mod spec;
 mod wavfile;
 

@@ -4,6 +4,8 @@
 #![allow(dead_code)]
 
 pub mod audio;
+pub mod bad_link;
+pub mod icecast;
 pub mod feedkit;
 pub mod nginx;
 pub mod pulse;
