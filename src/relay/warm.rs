@@ -49,7 +49,7 @@ pub fn warm_up(url: &str, connect_timeout: Duration) {
                     let mut p = parked();
                     p.retain(|x| x.at.elapsed() < KEEP);
                     p.push(Parked {
-                        url,
+                        url: url.clone(),
                         at: Instant::now(),
                         opened,
                     });
