@@ -79,11 +79,27 @@ fn relay(
     window_s: u32,
     during: impl FnOnce(DateTime<Utc>),
 ) -> (Stereo, DateTime<Utc>, serde_json::Value) {
+    relay_after(url, window_s, 0, during)
+}
+
+/// [`relay`] with `lead_s` of silence before the stream (`a` is still the program's
+/// start).
+fn relay_after(
+    url: &str,
+    window_s: u32,
+    lead_s: u32,
+    during: impl FnOnce(DateTime<Utc>),
+) -> (Stereo, DateTime<Utc>, serde_json::Value) {
+    let lead = if lead_s > 0 {
+        format!("{{ silence = \"{lead_s}s\" }}, ")
+    } else {
+        String::new()
+    };
     let st = Station::new();
     st.tone("fb.wav", FALLBACK_HZ, 60.0);
     let a = whole_second_in(6);
     st.write_config(&format!(
-        "[[program]]\nid = \"relay\"\nat = [\"{}\"]\nplay = [{{ stream = \"{url}\", duration = \"{window_s}s\", fallback = [\"fb.wav\"] }}]\n",
+        "[[program]]\nid = \"relay\"\nat = [\"{}\"]\nplay = [{lead}{{ stream = \"{url}\", duration = \"{window_s}s\", fallback = [\"fb.wav\"] }}]\n",
         st.local_hms(a)
     ));
     let mut d = st.spawn();
@@ -164,19 +180,28 @@ fn icecast_source_killed_falls_back_at_once_and_the_stream_returns_when_restarte
         std::mem::forget(ice_ref.source("/vov1", STREAM_HZ, false));
     });
     let c = classes(&rec, a, a + ms(26_000));
-    let first_fb = c.iter().position(|x| *x == Class::Fallback).expect("fallback aired");
+    let first_fb = c
+        .iter()
+        .position(|x| *x == Class::Fallback)
+        .expect("fallback aired");
     let last_stream_before = c[..first_fb]
         .iter()
         .rposition(|x| *x == Class::Stream)
         .expect("stream before the loss");
     let hole = (first_fb - last_stream_before - 1) as f64 * 0.02;
-    assert!(hole <= 0.1, "{hole:.2} s of silence before the fallback: {c:?}");
+    assert!(
+        hole <= 0.1,
+        "{hole:.2} s of silence before the fallback: {c:?}"
+    );
     let back = c[first_fb..]
         .iter()
         .position(|x| *x == Class::Stream)
         .map(|i| (first_fb + i) as f64 * 0.02)
         .expect("the stream came back before the window ended");
-    eprintln!("loss at ~{:.2} s, fallback, back at {back:.2} s", last_stream_before as f64 * 0.02);
+    eprintln!(
+        "loss at ~{:.2} s, fallback, back at {back:.2} s",
+        last_stream_before as f64 * 0.02
+    );
     // Silence by the recording and by the as-run, and each kind's seconds.
     let stream = item_secs(&out, "stream ");
     let fallback = item_secs(&out, "fallback ");
@@ -192,7 +217,10 @@ fn icecast_source_killed_falls_back_at_once_and_the_stream_returns_when_restarte
         );
     }
     let why = out["items"][0]["error"].as_str().unwrap_or("");
-    assert!(why.contains("lost at +") && why.contains("back at +"), "{why}");
+    assert!(
+        why.contains("lost at +") && why.contains("back at +"),
+        "{why}"
+    );
 }
 
 #[test]
@@ -211,7 +239,10 @@ fn a_slow_bursty_stalling_link_connects_and_drops_out_only_in_the_stall() {
             stall_for: Duration::from_secs(3),
         },
     );
-    let (rec, a, out) = relay(&link.url("/vov1"), 24, |_| {});
+    // The program opens with 2 s of silence: the relay connects as it is armed,
+    // and the link's 2 s first byte lands before the stream is due.
+    let (rec, p, out) = relay_after(&link.url("/vov1"), 24, 2, |_| {});
+    let a = p + ms(2000);
     let c = classes(&rec, a, a + ms(24_000));
     let stalls = link.stalls.lock().unwrap().clone();
     assert_eq!(stalls.len(), 1, "the link stalled once");
@@ -219,7 +250,9 @@ fn a_slow_bursty_stalling_link_connects_and_drops_out_only_in_the_stall() {
     // Audio airs up to a buffer's length after it crossed the link.
     let lo = (s0 - a).num_milliseconds() as f64 / 1000.0;
     let hi = (s1 - a).num_milliseconds() as f64 / 1000.0 + 10.0;
-    for (at, len) in gaps(&rec, a, a + ms(24_000), 0.020) {
+    let g = gaps(&rec, a, a + ms(24_000), 0.020);
+    eprintln!("gaps: {g:?}; stall {lo:.1}..{:.1} s", hi - 10.0);
+    for (at, len) in g {
         assert!(
             at >= lo && at + len <= hi && len <= 3.0,
             "gap of {len:.2} s at +{at:.2} s outside the stall ({lo:.1}..{hi:.1} s): {c:?}"

@@ -319,10 +319,9 @@ impl Station {
         if lead <= self.cfg.output.warmup + ARM_LEAD
             && self.output.is_none()
             && self.may_retry_open()
+            && self.open_output().is_ok()
         {
-            if self.open_output().is_ok() {
-                self.warm_opening_stream(next);
-            }
+            self.warm_opening_stream(next);
         }
         if lead <= ARM_LEAD && self.on_air.is_none() && self.output.is_some() {
             let at = self.clock.instant_of(next.start.with_timezone(&Utc));
@@ -342,7 +341,10 @@ impl Station {
             .filter(|p| p.id == next.program)
             .and_then(|p| p.play.first());
         if let Some(crate::config::Item::Stream { url, .. }) = first {
-            crate::relay::warm_up(url, crate::relay::RelayOptions::new(2, 48_000).connect_timeout);
+            crate::relay::warm_up(
+                url,
+                crate::relay::RelayOptions::new(2, 48_000).connect_timeout,
+            );
         }
     }
 

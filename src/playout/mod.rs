@@ -12,9 +12,9 @@ mod prepare;
 mod probe;
 mod program;
 mod sequence;
-mod window;
 mod spec;
 mod wavfile;
+mod window;
 
 #[cfg(test)]
 mod leveling_tests;

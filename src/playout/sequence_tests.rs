@@ -86,7 +86,12 @@ fn failed_stream_airs_its_fallback_until_the_window_ends() {
     assert!(why.ends_with("; fallback aired"), "{why}");
     // The fallback fills the rest of the window: it is cut at 1.5 s overall.
     assert_eq!(s[1].0, "fallback fb");
-    let window: f64 = r.items.iter().filter(|i| i.name != "after").map(|i| i.seconds).sum();
+    let window: f64 = r
+        .items
+        .iter()
+        .filter(|i| i.name != "after")
+        .map(|i| i.seconds)
+        .sum();
     assert!((window - 1.5).abs() < 0.011, "{:?}", r.items);
     assert!(s[0].1 < 0.5, "the unreachable stream held the window {s:?}");
     assert_eq!(s[1].2, None);
@@ -202,7 +207,11 @@ fn a_backup_stream_in_a_fallback_connects_only_if_it_airs() {
     assert_eq!(s.len(), 2, "{s:?}");
     assert_eq!(s[1].0, format!("fallback stream {}", server.url("/backup")));
     let all: f64 = r.items.iter().map(|i| i.seconds).sum();
-    assert!((all - 1.5).abs() < 0.011, "the window adds up: {:?}", r.items);
+    assert!(
+        (all - 1.5).abs() < 0.011,
+        "the window adds up: {:?}",
+        r.items
+    );
     assert!(s[1].1 > 1.0, "{s:?}");
     assert_eq!(server.requests("/backup"), 1);
 }

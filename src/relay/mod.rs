@@ -28,8 +28,8 @@ use std::sync::{Arc, TryLockError};
 use std::time::{Duration, Instant};
 
 pub use error::RelayError;
-pub use warm::warm_up;
 use shared::Shared;
+pub use warm::warm_up;
 
 /// Optional processing on the worker thread: input interleaved samples at the output
 /// format; append the processed samples to the `Vec`.

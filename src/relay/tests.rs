@@ -187,7 +187,10 @@ fn a_persistent_feed_reads_lost_when_down_and_dry_and_ready_when_back() {
     assert_eq!(f.read_frame(&mut fr), LiveRead::Audio);
     assert_eq!(f.read_frame(&mut fr), LiveRead::Lost);
     assert_eq!(f.stats().underruns, 0, "a loss is not an underrun");
-    assert_eq!(f.down_reason().as_deref(), Some("the server closed the stream"));
+    assert_eq!(
+        f.down_reason().as_deref(),
+        Some("the server closed the stream")
+    );
     f.shared.push(&[0.25; 2]);
     f.shared.link_up();
     assert!(!f.ready(), "one frame is not enough to go back on air");

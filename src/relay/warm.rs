@@ -43,7 +43,13 @@ pub fn warm_up(url: &str, connect_timeout: Duration) {
         .name("loa-relay-warm".into())
         .spawn(move || {
             let never = AtomicBool::new(false);
-            match http::open(&url, connect_timeout, connect_timeout, connect_timeout, &never) {
+            match http::open(
+                &url,
+                connect_timeout,
+                connect_timeout,
+                connect_timeout,
+                &never,
+            ) {
                 Ok(opened) => {
                     tracing::debug!("relay {url}: connection warmed ahead of the start");
                     let mut p = parked();

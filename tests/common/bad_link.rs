@@ -23,10 +23,13 @@ pub struct Behaviour {
     pub stall_for: Duration,
 }
 
+/// Stall start and end, wall clock.
+pub type Stalls = Arc<Mutex<Vec<(DateTime<Utc>, DateTime<Utc>)>>>;
+
 pub struct BadLink {
     pub port: u16,
     /// Each stall's start and end, wall clock.
-    pub stalls: Arc<Mutex<Vec<(DateTime<Utc>, DateTime<Utc>)>>>,
+    pub stalls: Stalls,
 }
 
 impl BadLink {
@@ -58,7 +61,7 @@ fn serve(
     mut client: TcpStream,
     upstream: &str,
     b: Behaviour,
-    stalls: &Mutex<Vec<(DateTime<Utc>, DateTime<Utc>)>>,
+    stalls: &Stalls,
 ) -> std::io::Result<()> {
     let start = Instant::now();
     let mut up = TcpStream::connect(upstream)?;

@@ -39,7 +39,10 @@ fn free_port() -> u16 {
 fn wait_port(port: u16, what: &str) {
     let t = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(t.elapsed() < Duration::from_secs(10), "{what} did not listen");
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "{what} did not listen"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -107,9 +110,26 @@ impl Icecast {
             ("libmp3lame", "mp3", "audio/mpeg")
         };
         let child = Command::new("ffmpeg")
-            .args(["-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i"])
+            .args([
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-re",
+                "-f",
+                "lavfi",
+                "-i",
+            ])
             .arg(format!("sine=frequency={hz}:sample_rate=44100"))
-            .args(["-af", "volume=0.3", "-ac", "2", "-c:a", codec, "-b:a", "128k"])
+            .args([
+                "-af",
+                "volume=0.3",
+                "-ac",
+                "2",
+                "-c:a",
+                codec,
+                "-b:a",
+                "128k",
+            ])
             .args(["-content_type", ctype, "-f", fmt])
             .arg(format!(
                 "icecast://source:{PW}@127.0.0.1:{}{mount}",
@@ -124,13 +144,26 @@ impl Icecast {
         let t = Instant::now();
         loop {
             let st = Command::new("curl")
-                .args(["-s", "-o", "/dev/null", "-m", "1", "-w", "%{http_code}", "-r", "0-0"])
+                .args([
+                    "-s",
+                    "-o",
+                    "/dev/null",
+                    "-m",
+                    "1",
+                    "-w",
+                    "%{http_code}",
+                    "-r",
+                    "0-0",
+                ])
                 .arg(self.url(mount))
                 .output();
             if st.is_ok_and(|o| o.stdout.starts_with(b"200")) {
                 break;
             }
-            assert!(t.elapsed() < Duration::from_secs(10), "mount {mount} never came up");
+            assert!(
+                t.elapsed() < Duration::from_secs(10),
+                "mount {mount} never came up"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
         src

@@ -5,8 +5,8 @@
 
 pub mod audio;
 pub mod bad_link;
-pub mod icecast;
 pub mod feedkit;
+pub mod icecast;
 pub mod nginx;
 pub mod pulse;
 pub mod stream_server;
