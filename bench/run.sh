@@ -3,7 +3,8 @@
 #
 #   bench/run.sh            # all: on-air lateness (wav: and PulseAudio vs a
 #                           # sleep+paplay baseline), feed, stream relay CPU,
-#                           # loudness analysis speed, idle RSS/CPU, agenda speed
+#                           # loudness analysis speed, relay continuity through a
+#                           # bursty link, idle RSS/CPU, agenda speed
 #
 # Needs what scripts/test.sh needs (PulseAudio for the real-path lateness).
 # Figures come from recordings of what went on air, never from loa's own log.
@@ -34,6 +35,7 @@ echo "== relay continuity from Icecast through a bursty link (about 11 minutes)"
 cargo test --release --quiet --test relay_icecast -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
 echo "== idle (60 s)" >&2
 bench/idle.sh 60 | tee -a "$tmp"
+bench/idle.sh 60 feed | tee -a "$tmp"
 echo "== agenda" >&2
 bench/agenda.sh | tee -a "$tmp"
 

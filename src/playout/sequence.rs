@@ -341,29 +341,13 @@ impl Sequence {
         let Some(w) = self.windows.pop() else {
             return;
         };
-        let secs = |f: u64| f as f64 / f64::from(self.rate);
-        let stream = ItemReport {
-            name: w.name.clone(),
-            sha256: None,
-            seconds: secs(w.stream_frames),
-            error: w.error(),
-        };
         if let Ok(mut st) = self.shared.state.lock() {
             if st.current.as_ref().is_some_and(|(n, _)| *n == w.name) {
                 st.current = None;
             }
             let at = w.slot.min(st.reports.len());
-            st.reports.insert(at, stream);
-            if w.silence_frames > 0 {
-                st.reports.insert(
-                    at + 1,
-                    ItemReport {
-                        name: format!("silence ({})", w.name),
-                        sha256: None,
-                        seconds: secs(w.silence_frames),
-                        error: None,
-                    },
-                );
+            for (i, r) in w.reports().into_iter().enumerate() {
+                st.reports.insert(at + i, r);
             }
         }
     }

@@ -12,6 +12,7 @@
 use std::collections::VecDeque;
 use std::sync::mpsc::Receiver;
 
+use super::broadcast::ItemReport;
 use super::prepare::Prepared;
 use crate::relay::LiveFeed;
 
@@ -96,6 +97,26 @@ impl Window {
             "; no fallback"
         });
         Some(why)
+    }
+
+    /// The stream's report, and its silence's when there was any.
+    pub fn reports(&self) -> Vec<ItemReport> {
+        let secs = |f: u64| f as f64 / f64::from(self.rate);
+        let mut out = vec![ItemReport {
+            name: self.name.clone(),
+            sha256: None,
+            seconds: secs(self.stream_frames),
+            error: self.error(),
+        }];
+        if self.silence_frames > 0 {
+            out.push(ItemReport {
+                name: format!("silence ({})", self.name),
+                sha256: None,
+                seconds: secs(self.silence_frames),
+                error: None,
+            });
+        }
+        out
     }
 
     /// Gain of the stream in the crossfade (0 → 1), stepping it on.
