@@ -322,10 +322,24 @@ fn bench_relay_continuity_through_a_bursty_link() {
     let end = a + ms(i64::from(secs) * 1000);
     let c = classes(&rec, a, end);
     let g = gaps(&rec, a, end, 0.020);
-    let longest = g.iter().map(|x| x.1).fold(0.0, f64::max);
     let pct = 100.0 * secs_of(&c, Class::Stream) / f64::from(secs);
+    let at: Vec<String> = g
+        .iter()
+        .map(|(t, len)| format!("{len:.2} s at +{t:.1} s"))
+        .collect();
+    let cuts = st
+        .outcomes("relay")
+        .first()
+        .map(|o| {
+            o["items"][0]["error"]
+                .as_str()
+                .unwrap_or("none")
+                .to_string()
+        })
+        .unwrap_or_default();
     println!(
-        "BENCH relay continuity: {secs} s from Icecast through a bursty link (2 s first byte, 1.5 s bursts, one 3 s stall): stream audio {pct:.2} % of the window, {} gaps > 20 ms (longest {longest:.2} s), daemon CPU {cpu:.1} % of one core",
-        g.len()
+        "BENCH relay continuity: {secs} s from Icecast through a bursty link (2 s first byte, 1.5 s bursts, one 3 s stall at 60 s; 1 s warm-up): stream audio {pct:.2} % of the window, {} gaps > 20 ms [{}], losses: {cuts}, daemon CPU {cpu:.1} % of one core",
+        g.len(),
+        at.join(", ")
     );
 }
