@@ -338,7 +338,9 @@ fn bench_relay_continuity_through_a_bursty_link() {
         })
         .unwrap_or_default();
     println!(
-        "BENCH relay continuity: {secs} s from Icecast through a bursty link (2 s first byte, 1.5 s bursts, one 3 s stall at 60 s; 1 s warm-up): stream audio {pct:.2} % of the window, {} gaps > 20 ms [{}], losses: {cuts}, daemon CPU {cpu:.1} % of one core",
+        "BENCH relay continuity: {secs} s from Icecast through a bursty link (2 s first byte, 1.5 s bursts, one 3 s stall at 60 s; 1 s warm-up): stream audio {pct:.2} % of the window (20 ms steps at another pitch: {:.1} s, silent: {:.1} s), {} gaps > 20 ms [{}], losses: {cuts}, daemon CPU {cpu:.1} % of one core",
+        secs_of(&c, Class::Other),
+        secs_of(&c, Class::Silence),
         g.len(),
         at.join(", ")
     );
