@@ -7,7 +7,8 @@
 #                           # loudness analysis speed, idle RSS/CPU, agenda speed,
 #                           # start-up and RSS over years of as-run history,
 #                           # start-up time, the hub's upload-to-feed time and idle RSS,
-#                           # hub page render
+#                           # hub page render,
+#                           # relay continuity through a bursty link
 #
 # Needs what scripts/test.sh needs (PulseAudio for the real-path lateness).
 # Figures come from recordings of what went on air, never from loa's own log.
@@ -38,8 +39,11 @@ cargo test --release --quiet --test bench_relay -- --ignored --nocapture --test-
 cargo test --release --quiet --test bench_loudness -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
 echo "== hub pages: clip list render with 5,000 clips" >&2
 cargo test --release --quiet --test bench_pages -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
+echo "== relay continuity from Icecast through a bursty link (about 11 minutes)" >&2
+cargo test --release --quiet --test relay_icecast -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
 echo "== idle (60 s)" >&2
 bench/idle.sh 60 | tee -a "$tmp"
+bench/idle.sh 60 feed | tee -a "$tmp"
 echo "== agenda" >&2
 bench/agenda.sh | tee -a "$tmp"
 echo "== as-run history: READY and RSS with 0, 1, 5, 10 years (about 3 minutes)" >&2

@@ -105,7 +105,8 @@ fn try_streams(cfg: &crate::config::Config) -> bool {
                 LiveRead::Failed => {
                     *result = Some(Err(feed.failure().unwrap_or_else(|| "failed".into())))
                 }
-                LiveRead::Buffering => {}
+                // Not persistent: a loss reads as Failed; Lost cannot come.
+                LiveRead::Buffering | LiveRead::Lost => {}
             }
         }
         std::thread::sleep(std::time::Duration::from_millis(10));

@@ -323,14 +323,32 @@ impl Station {
         if lead <= self.cfg.output.warmup + ARM_LEAD
             && self.output.is_none()
             && self.may_retry_open()
+            && self.open_output().is_ok()
         {
-            let _ = self.open_output();
+            self.warm_opening_stream(next);
         }
         if lead <= ARM_LEAD && self.on_air.is_none() && self.output.is_some() {
             let at = self.clock.instant_of(next.start.with_timezone(&Utc));
             if let Some(job) = self.job_for(next.clone()) {
                 self.start(job, at, now);
             }
+        }
+    }
+
+    /// A program that opens with a stream: connect it now, during the warm-up, so
+    /// its first sample airs at the instant (the relay takes this connection).
+    fn warm_opening_stream(&self, next: &Occurrence) {
+        let first = self
+            .sched
+            .programs
+            .get(next.index)
+            .filter(|p| p.id == next.program)
+            .and_then(|p| p.play.first());
+        if let Some(crate::config::Item::Stream { url, .. }) = first {
+            crate::relay::warm_up(
+                url,
+                crate::relay::RelayOptions::new(2, 48_000).connect_timeout,
+            );
         }
     }
 

@@ -13,6 +13,7 @@ mod program;
 mod sequence;
 mod spec;
 mod wavfile;
+mod window;
 
 #[cfg(test)]
 mod leveling_tests;

@@ -154,6 +154,8 @@ fn prepare(
             fallback,
         } => {
             let mut opts = RelayOptions::new(channels, rate);
+            // The window decides: fallback while the link is down, back when it is up.
+            opts.persist = true;
             opts.connect_at = if setup.lazy_streams {
                 Some(Instant::now() + WHEN_REACHED)
             } else {

@@ -1,7 +1,7 @@
 //! The item sequence of one broadcast, on the audio thread: takes prepared items in
-//! order, plays each to its end, opens stream windows (a live relay, or its fallback
-//! once the relay fails or goes silent, until the window's time is up), skips an item
-//! that stays below the dead-air level too long, and reports every item reached.
+//! order, plays each to its end, runs stream windows ([`super::window`]: the relay,
+//! its fallback while the link is down, the relay again once it is back), skips an
+//! item that stays below the dead-air level too long, and reports every item reached.
 //! Never blocks, never opens files, never logs (the watcher logs what ended early);
 //! program-wide gain, fades and cuts are `program`'s.
 
@@ -12,18 +12,8 @@ use std::sync::Arc;
 
 use super::broadcast::{ItemReport, Shared, DEAD_AIR_DBFS};
 use super::prepare::{Body, Prepared};
+use super::window::{Window, CROSSFADE_FRAMES};
 use crate::relay::LiveRead;
-
-/// A stream item's window: its time left, and where its fallback comes from.
-struct Window {
-    /// Frames left before the window closes (whatever is on air is then cut).
-    left: u64,
-    /// The stream is still the item on air (false once it failed: fallback mode).
-    live: bool,
-    has_fallback: bool,
-    fallback: Receiver<Vec<Prepared>>,
-    pending: VecDeque<Prepared>,
-}
 
 struct Current {
     body: Body,
@@ -39,14 +29,14 @@ struct Current {
 enum Read {
     Sound,
     End,
-    /// A live stream gave up for good (reason from the relay).
-    Lost(String),
 }
 
 pub(crate) struct Sequence {
     items: Receiver<Vec<Prepared>>,
     pending: VecDeque<Prepared>,
     current: Option<Current>,
+    /// A fallback item fading out under the returning stream, frames left.
+    outgoing: Option<(Current, u32)>,
     windows: Vec<Window>,
     /// Dead-air limit in frames (None = no watch) and the quiet run so far.
     dead_air: Option<u64>,
@@ -67,6 +57,7 @@ impl Sequence {
             items,
             pending: VecDeque::new(),
             current: None,
+            outgoing: None,
             windows: Vec::new(),
             dead_air,
             quiet: 0,
@@ -83,7 +74,19 @@ impl Sequence {
                 // The window's time is up: cut what is on air, close it (and any
                 // window opened inside it).
                 self.close_item(None);
-                self.windows.truncate(i);
+                while self.windows.len() > i {
+                    self.finish_window();
+                }
+                continue;
+            }
+            if self.windows.last().is_some_and(|w| w.on_stream) {
+                match self.stream_frame(frame) {
+                    Some(more) => return more,
+                    None => continue,
+                }
+            }
+            if self.windows.last().is_some_and(Window::ready) {
+                self.return_to_stream();
                 continue;
             }
             if let Some(cur) = self.current.as_mut() {
@@ -91,17 +94,19 @@ impl Sequence {
                     Read::Sound => {
                         cur.frames += 1;
                         self.shared.item_frames.store(cur.frames, Ordering::Relaxed);
+                        if let Some(w) = self.windows.last_mut() {
+                            w.fallback_frames += 1;
+                        }
                         self.tick_windows();
                         if self.dead_air_reached(frame) {
                             let secs = self.quiet as f64 / f64::from(self.rate);
-                            self.fail_current(format!(
+                            self.close_item(Some(format!(
                                 "dead air: {secs:.1} s below {DEAD_AIR_DBFS} dBFS"
-                            ));
+                            )));
                         }
                         return true;
                     }
                     Read::End => self.close_item(None),
-                    Read::Lost(why) => self.fail_current(why),
                 }
                 continue;
             }
@@ -110,21 +115,126 @@ impl Sequence {
                 Next::Late => {
                     // The preparer is late: air silence rather than block.
                     frame.fill(0.0);
+                    if let Some(w) = self.windows.last_mut() {
+                        w.silence_frames += 1;
+                    }
                     self.tick_windows();
                     return true;
                 }
                 Next::WindowDone => {
-                    // The fallback ran out before the window did: move on.
-                    self.windows.pop();
+                    // No fallback left while the stream is down: the program goes on.
+                    self.finish_window();
                 }
                 Next::Done => return false,
             }
         }
     }
 
+    /// One frame from the innermost window's stream. `None`: it is lost (or given
+    /// up) and the fallback takes this very frame.
+    fn stream_frame(&mut self, frame: &mut [f32]) -> Option<bool> {
+        let w = self.windows.last_mut()?;
+        let got = match w.feed.as_mut() {
+            Some(f) => f.read_frame(frame),
+            None => LiveRead::Failed,
+        };
+        match got {
+            LiveRead::Audio => {
+                let g = w.fade_gain();
+                let mix = g < 1.0 || self.outgoing.is_some();
+                w.stream_frames += 1;
+                self.shared
+                    .item_frames
+                    .store(w.stream_frames, Ordering::Relaxed);
+                if mix {
+                    self.crossfade(frame, g);
+                }
+                self.tick_windows();
+                if self.dead_air_reached(frame) {
+                    let secs = self.quiet as f64 / f64::from(self.rate);
+                    if let Some(w) = self.windows.last_mut() {
+                        let at = w.at();
+                        w.events.push(format!(
+                            "dead air: {secs:.1} s below {DEAD_AIR_DBFS} dBFS at {at}"
+                        ));
+                        w.on_stream = false;
+                        w.feed = None;
+                    }
+                    self.quiet = 0;
+                }
+                Some(true)
+            }
+            LiveRead::Buffering => {
+                frame.fill(0.0);
+                w.silence_frames += 1;
+                self.tick_windows();
+                Some(true)
+            }
+            LiveRead::Lost | LiveRead::Failed => {
+                w.lost();
+                if matches!(got, LiveRead::Failed) {
+                    w.feed = None;
+                }
+                self.quiet = 0;
+                self.set_on_air(None);
+                None
+            }
+        }
+    }
+
+    /// Mix the outgoing fallback item under the stream frame (stream gain `g`).
+    fn crossfade(&mut self, frame: &mut [f32], g: f32) {
+        for s in frame.iter_mut() {
+            *s *= g;
+        }
+        let Some((cur, left)) = self.outgoing.as_mut() else {
+            return;
+        };
+        let mut tmp = [0f32; 8];
+        let n = frame.len().min(tmp.len());
+        let ended = matches!(read(cur, &mut tmp[..n]), Read::End);
+        if !ended {
+            // The crossfade's frames count as the stream's, so the window adds up.
+            for (s, o) in frame.iter_mut().zip(&tmp[..n]) {
+                *s += o * (1.0 - g);
+            }
+        }
+        *left = left.saturating_sub(1);
+        if ended || *left == 0 {
+            self.close_outgoing();
+        }
+    }
+
+    fn close_outgoing(&mut self) {
+        if let Some((cur, _)) = self.outgoing.take() {
+            self.report_of(cur, Some("cut: the stream came back".into()));
+        }
+    }
+
+    /// The stream is back and buffered: the fallback item on air fades out under it.
+    fn return_to_stream(&mut self) {
+        self.close_outgoing();
+        let crossfade = self.current.is_some();
+        if let Some(cur) = self.current.take() {
+            self.outgoing = Some((cur, CROSSFADE_FRAMES));
+        }
+        self.quiet = 0;
+        if let Some(w) = self.windows.last_mut() {
+            w.back(crossfade);
+            let name = w.name.clone();
+            self.set_on_air(Some((name, None)));
+        }
+    }
+
+    fn set_on_air(&self, item: Option<(String, Option<String>)>) {
+        if let Ok(mut st) = self.shared.state.lock() {
+            st.current = item;
+        }
+    }
+
     fn tick_windows(&mut self) {
         for w in &mut self.windows {
-            w.left = w.left.saturating_sub(1);
+            w.tick();
         }
     }
 
@@ -147,19 +257,9 @@ impl Sequence {
         self.quiet >= limit
     }
 
-    /// End the current item early with `why`; a live stream hands over to its fallback.
-    fn fail_current(&mut self, why: String) {
-        let live = matches!(self.current.as_ref().map(|c| &c.body), Some(Body::Live(_)));
-        let why = match self.windows.last() {
-            Some(w) if live && w.has_fallback => format!("{why}; fallback aired"),
-            Some(_) if live => format!("{why}; no fallback"),
-            _ => why,
-        };
-        self.close_item(Some(why));
-    }
-
     fn next_prepared(&mut self) -> Next {
         let (rx, pending) = match self.windows.last_mut() {
+            Some(w) if w.on_stream => return Next::Late,
             Some(w) => (&w.fallback, &mut w.pending),
             None => (&self.items, &mut self.pending),
         };
@@ -189,18 +289,32 @@ impl Sequence {
             }
         }
         match p.body {
-            Ok(mut body) => {
-                if let Body::Live(live) = &mut body {
-                    if let Some(fallback) = live.fallback.take() {
-                        self.windows.push(Window {
-                            left: live.window,
-                            live: true,
-                            has_fallback: live.has_fallback,
-                            fallback,
-                            pending: VecDeque::new(),
-                        });
-                    }
-                }
+            Ok(Body::Live(live)) => {
+                let live = *live;
+                let Some(fallback) = live.fallback else {
+                    return;
+                };
+                let slot = self.shared.state.lock().map_or(0, |st| st.reports.len());
+                self.windows.push(Window {
+                    left: live.window,
+                    elapsed: 0,
+                    feed: Some(live.feed),
+                    name: p.name,
+                    slot,
+                    on_stream: true,
+                    stream_frames: 0,
+                    silence_frames: 0,
+                    fallback_frames: 0,
+                    has_fallback: live.has_fallback,
+                    fallback,
+                    pending: VecDeque::new(),
+                    events: Vec::new(),
+                    fade: 0,
+                    fade_len: 0,
+                    rate: self.rate,
+                });
+            }
+            Ok(body) => {
                 self.current = Some(Current {
                     body,
                     pos: 0,
@@ -220,20 +334,34 @@ impl Sequence {
         }
     }
 
-    /// Report the current item (if any) as aired for its frames, with `error` if it
-    /// ended early, and leave nothing on air.
-    fn close_item(&mut self, error: Option<String>) {
-        let Some(cur) = self.current.take() else {
+    /// Close the innermost window: its stream's report goes where the stream stood
+    /// in the program, followed by its silence, if any.
+    fn finish_window(&mut self) {
+        self.close_outgoing();
+        let Some(w) = self.windows.pop() else {
             return;
         };
         if let Ok(mut st) = self.shared.state.lock() {
-            st.current = None;
-        }
-        if matches!(cur.body, Body::Live(_)) {
-            if let Some(w) = self.windows.last_mut() {
-                w.live = false;
+            if st.current.as_ref().is_some_and(|(n, _)| *n == w.name) {
+                st.current = None;
+            }
+            let at = w.slot.min(st.reports.len());
+            for (i, r) in w.reports().into_iter().enumerate() {
+                st.reports.insert(at + i, r);
             }
         }
+    }
+
+    /// Report the current item (if any) as aired for its frames, with `error` if it
+    /// ended early, and leave nothing on air.
+    fn close_item(&mut self, error: Option<String>) {
+        if let Some(cur) = self.current.take() {
+            self.set_on_air(None);
+            self.report_of(cur, error);
+        }
+    }
+
+    fn report_of(&self, cur: Current, error: Option<String>) {
         self.report(ItemReport {
             name: cur.name,
             sha256: cur.sha256,
@@ -293,13 +421,7 @@ fn read(cur: &mut Current, frame: &mut [f32]) -> Read {
                 Read::End
             }
         }
-        Body::Live(live) => match live.feed.read_frame(frame) {
-            LiveRead::Audio | LiveRead::Buffering => Read::Sound,
-            LiveRead::Failed => Read::Lost(
-                live.feed
-                    .failure()
-                    .unwrap_or_else(|| "the stream failed".into()),
-            ),
-        },
+        // Streams open as windows, never as the current item.
+        Body::Live(_) => Read::End,
     }
 }

@@ -44,9 +44,11 @@ fn run(items: Vec<PlanItem>, dead_air: Option<Duration>) -> (BroadcastReport, Ve
     (r, rs)
 }
 
+/// The items, without the silence entries of stream windows (connecting: a few ms).
 fn summary(r: &BroadcastReport) -> Vec<(String, f64, Option<String>)> {
     r.items
         .iter()
+        .filter(|i| !i.name.starts_with("silence ("))
         .map(|i| {
             (
                 i.name.clone(),
@@ -84,7 +86,13 @@ fn failed_stream_airs_its_fallback_until_the_window_ends() {
     assert!(why.ends_with("; fallback aired"), "{why}");
     // The fallback fills the rest of the window: it is cut at 1.5 s overall.
     assert_eq!(s[1].0, "fallback fb");
-    assert!((s[0].1 + s[1].1 - 1.5).abs() < 0.011, "{s:?}");
+    let window: f64 = r
+        .items
+        .iter()
+        .filter(|i| i.name != "after")
+        .map(|i| i.seconds)
+        .sum();
+    assert!((window - 1.5).abs() < 0.011, "{:?}", r.items);
     assert!(s[0].1 < 0.5, "the unreachable stream held the window {s:?}");
     assert_eq!(s[1].2, None);
     assert_eq!((s[2].0.as_str(), s[2].1), ("after", 0.3));
@@ -198,6 +206,56 @@ fn a_backup_stream_in_a_fallback_connects_only_if_it_airs() {
     let s = summary(&r);
     assert_eq!(s.len(), 2, "{s:?}");
     assert_eq!(s[1].0, format!("fallback stream {}", server.url("/backup")));
-    assert!((s[0].1 + s[1].1 - 1.5).abs() < 0.011, "{s:?}");
+    let all: f64 = r.items.iter().map(|i| i.seconds).sum();
+    assert!(
+        (all - 1.5).abs() < 0.011,
+        "the window adds up: {:?}",
+        r.items
+    );
+    assert!(s[1].1 > 1.0, "{s:?}");
     assert_eq!(server.requests("/backup"), 1);
+}
+
+#[test]
+fn a_stream_lost_and_back_again_and_again_alternates_with_its_fallback_without_a_hole() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let Some(mp3) = stream_server::sox_stream(dir.path(), "tone.mp3", 20, &["vol", "0.3"]) else {
+        eprintln!("SKIPPED: sox cannot make MP3 here");
+        return;
+    };
+    // Every connection is cut 1.5 s after it was accepted (1 s burst + real time),
+    // and the server then refuses for 3 s: longer than what is buffered.
+    let mut route = stream_server::Route::new("/flaky", mp3, "audio/mpeg", 16_000);
+    route.cut_after_secs = Some(1.5);
+    route.refuse_for_secs = Some(3.0);
+    let server = stream_server::StreamServer::start(vec![route]);
+    let fb = dir.path().join("fb.wav");
+    tone(&fb, 20.0, 880.0, 0.5);
+    let url = server.url("/flaky");
+    let (r, rs) = run(
+        vec![PlanItem::Stream {
+            url: url.clone(),
+            window: Duration::from_secs(14),
+            fallback: vec![file(&fb, "fb"), file(&fb, "fb2"), file(&fb, "fb3")],
+        }],
+        None,
+    );
+    let why = r.items[0].error.clone().unwrap_or_default();
+    assert!(why.matches("lost at +").count() >= 2, "{:?}", r.items);
+    assert!(why.matches("back at +").count() >= 2, "{:?}", r.items);
+    assert!(why.ends_with("; fallback aired"), "{why}");
+    // Stream, fallback items and silence add up to the window.
+    let total: f64 = r.items.iter().map(|i| i.seconds).sum();
+    assert!((total - 14.0).abs() < 0.011, "{:?}", r.items);
+    let silence: f64 = r
+        .items
+        .iter()
+        .filter(|i| i.name.starts_with("silence ("))
+        .map(|i| i.seconds)
+        .sum();
+    assert!(silence < 0.1, "{:?}", r.items);
+    assert!(r.items[0].seconds > 2.0, "{:?}", r.items);
+    // On air: one run of sound for the whole window (gaps under 5 ms bridged).
+    assert_eq!(rs.len(), 1, "holes on air: {rs:?}");
+    assert!((rs[0].1 - rs[0].0 - 14.0).abs() < 0.05, "{rs:?}");
 }

@@ -13,6 +13,7 @@ mod http;
 mod id3;
 mod ogg_guard;
 mod shared;
+mod warm;
 mod worker;
 
 /// The integration tests' streaming server, shared with the unit tests.
@@ -28,6 +29,7 @@ use std::time::{Duration, Instant};
 
 pub use error::RelayError;
 use shared::Shared;
+pub use warm::warm_up;
 
 /// Optional processing on the worker thread: input interleaved samples at the output
 /// format; append the processed samples to the `Vec`.
@@ -44,11 +46,19 @@ pub struct RelayOptions {
     pub connect_timeout: Duration,
     /// No body bytes this long = connection lost (default 5 s).
     pub no_data_timeout: Duration,
-    /// After a loss mid-stream, keep reconnecting this long before failing (default 8 s).
+    /// After a loss mid-stream, keep reconnecting this long before failing (default
+    /// 8 s). Ignored with `persist`.
     pub retry_for: Duration,
+    /// Never give up: after a loss (or a failed first connection) report the link
+    /// down ([`LiveRead::Lost`] once the buffer is dry) and keep reconnecting with
+    /// growing pauses for as long as the feed lives. For broadcast windows.
+    pub persist: bool,
     /// Audio buffered before (re)starting to play (default 0.5 s).
     pub prebuffer: Duration,
-    /// Beyond this the oldest audio is dropped (default 3 s).
+    /// Kept before the first read, and what a latency cut goes back to (default 3 s).
+    pub cushion: Duration,
+    /// The latency bound: more buffered than this is cut back to `cushion`, once,
+    /// with a short fade (default 10 s: a congested link's bursts fit whole).
     pub max_buffer: Duration,
     /// Connect no sooner than this, unless the consumer reads before (None: at
     /// once). Lets a relay late in a long program leave the link alone meanwhile.
@@ -63,8 +73,10 @@ impl RelayOptions {
             connect_timeout: Duration::from_secs(5),
             no_data_timeout: Duration::from_secs(5),
             retry_for: Duration::from_secs(8),
+            persist: false,
             prebuffer: Duration::from_millis(500),
-            max_buffer: Duration::from_secs(3),
+            cushion: Duration::from_secs(3),
+            max_buffer: Duration::from_secs(10),
             connect_at: None,
         }
     }
@@ -75,8 +87,12 @@ impl RelayOptions {
 pub enum LiveRead {
     /// Real samples.
     Audio,
-    /// Silence: connecting, prebuffering, underrun or reconnecting.
+    /// Silence: connecting, prebuffering, or an underrun while connected (or, without
+    /// `persist`, reconnecting).
     Buffering,
+    /// Silence: with `persist`, the link is down and the buffer is dry (the fallback's
+    /// moment); reconnects go on (see [`LiveFeed::down_reason`], [`LiveFeed::ready`]).
+    Lost,
     /// Silence: the worker gave up for good (see [`LiveFeed::failure`]).
     Failed,
 }
@@ -95,8 +111,10 @@ pub struct RelayStats {
     /// Frames dropped to bound the buffer (including, before the first read, all but
     /// the newest `prebuffer`).
     pub frames_dropped: u64,
-    /// Times the buffer ran dry while playing.
+    /// Times the buffer ran dry while playing and connected.
     pub underruns: u32,
+    /// Latency cuts (the buffer went over `max_buffer`).
+    pub cuts: u32,
 }
 
 /// Start relaying `url` on a worker thread; returns at once.
@@ -109,7 +127,12 @@ pub fn connect_with(url: &str, opts: RelayOptions, process: Option<Process>) -> 
     let ch = usize::from(opts.channels.max(1));
     let samples = |d: Duration| (d.as_secs_f64() * f64::from(opts.rate)) as usize * ch;
     let max = samples(opts.max_buffer).max(ch);
-    let shared = Arc::new(Shared::new(ch, samples(opts.prebuffer), max));
+    let shared = Arc::new(Shared::new(
+        ch,
+        samples(opts.prebuffer),
+        samples(opts.cushion),
+        max,
+    ));
     let feed = LiveFeed {
         shared: shared.clone(),
         local: Vec::with_capacity(LOCAL_FRAMES * ch),
@@ -156,12 +179,15 @@ impl LiveFeed {
         if !self.playing {
             let level = self.left() + self.shared.available.load(Ordering::Acquire);
             let failed = self.shared.failed.load(Ordering::Acquire);
-            if level >= self.shared.prebuffer.max(ch) || (failed && level >= ch) {
+            let down = self.down();
+            if level >= self.shared.prebuffer.max(ch) || ((failed || down) && level >= ch) {
                 self.playing = true;
             } else {
                 frame.fill(0.0);
                 return if failed && level < ch {
                     LiveRead::Failed
+                } else if down && level < ch {
+                    LiveRead::Lost
                 } else {
                     LiveRead::Buffering
                 };
@@ -187,8 +213,28 @@ impl LiveFeed {
         if self.shared.failed.load(Ordering::Acquire) {
             return LiveRead::Failed;
         }
+        if self.down() {
+            return LiveRead::Lost;
+        }
         self.underruns += 1;
         LiveRead::Buffering
+    }
+
+    fn down(&self) -> bool {
+        self.shared.link.load(Ordering::Acquire) == shared::DOWN
+    }
+
+    /// The link is up and enough is buffered to go (back) on air without a hole.
+    /// Lock-free.
+    pub fn ready(&self) -> bool {
+        self.shared.link.load(Ordering::Acquire) == shared::UP
+            && self.left() + self.shared.available.load(Ordering::Acquire)
+                >= self.shared.prebuffer.max(self.channels)
+    }
+
+    /// Why the link went down last (with `persist`), if it did.
+    pub fn down_reason(&self) -> Option<String> {
+        self.shared.down_reason()
     }
 
     fn left(&self) -> usize {

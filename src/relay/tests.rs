@@ -82,7 +82,7 @@ impl Read for Script {
 }
 
 fn timed_out() -> io::Result<Vec<u8>> {
-    Err(io::Error::new(io::ErrorKind::TimedOut, "slice"))
+    Err(io::Error::new(io::ErrorKind::WouldBlock, "slice"))
 }
 
 fn link(no_data: Duration) -> (Arc<Link>, Arc<AtomicBool>, Arc<AtomicU64>) {
@@ -147,24 +147,60 @@ fn body_gives_up_when_bytes_never_decode() {
 }
 
 #[test]
-fn buffer_keeps_newest_prebuffer_until_first_read_then_max() {
-    // 2 channels, prebuffer 4 frames, max 10 frames.
-    let sh = Shared::new(2, 8, 20);
-    sh.push(&[1.0; 12]); // 6 frames
+fn buffer_keeps_the_cushion_until_first_read_then_absorbs_up_to_max_and_cuts_once() {
+    // 2 channels, prebuffer 2 frames, cushion 4 frames, max 10 frames.
+    let sh = Shared::new(2, 4, 8, 20);
+    sh.push(&[1.0; 12]); // 6 frames before the first read: the newest 4 are kept
     assert_eq!(sh.available.load(Ordering::SeqCst), 8);
     assert_eq!(sh.frames_dropped.load(Ordering::SeqCst), 2);
     sh.started.store(true, Ordering::SeqCst);
-    sh.push(&[2.0; 16]); // 8 + 16 = 24 > 20
+    sh.push(&[2.0; 12]); // 10 frames: a burst up to max is absorbed whole
     assert_eq!(sh.available.load(Ordering::SeqCst), 20);
-    assert_eq!(sh.frames_dropped.load(Ordering::SeqCst), 4);
-    assert_eq!(sh.frames_decoded.load(Ordering::SeqCst), 14);
+    assert_eq!(sh.frames_dropped.load(Ordering::SeqCst), 2);
+    assert_eq!(sh.cuts.load(Ordering::SeqCst), 0);
+    sh.push(&[3.0; 2]); // 11 > 10 frames: cut back to the cushion, once
+    assert_eq!(sh.cuts.load(Ordering::SeqCst), 1);
     let q = sh.queue.lock().unwrap();
-    assert_eq!(q.front(), Some(&1.0));
-    assert_eq!(q.iter().filter(|s| **s == 1.0).count(), 4);
+    // The cushion's 4 newest frames, after 2 faded-out frames of the oldest.
+    assert_eq!(q.len(), 12, "{q:?}");
+    assert!(q[0] > 0.0 && q[2] == 0.0, "faded out: {q:?}");
+    assert_eq!(q[4], 0.0, "faded in from 0: {q:?}");
+    assert_eq!(*q.back().unwrap(), 3.0);
+    drop(q);
+    sh.push(&[3.0; 2]); // back under max: nothing more is dropped
+    assert_eq!(sh.cuts.load(Ordering::SeqCst), 1);
+    assert_eq!(sh.frames_decoded.load(Ordering::SeqCst), 14);
+}
+
+#[test]
+fn a_persistent_feed_reads_lost_when_down_and_dry_and_ready_when_back() {
+    let mut f = bare_feed(2);
+    let mut fr = [0f32; 2];
+    f.shared.push(&[0.5; 6]);
+    f.shared.link_up();
+    assert!(f.ready());
+    assert_eq!(f.read_frame(&mut fr), LiveRead::Audio);
+    f.shared.link_down("the server closed the stream".into());
+    assert!(!f.ready());
+    // What is buffered still airs, then the link is reported lost.
+    assert_eq!(f.read_frame(&mut fr), LiveRead::Audio);
+    assert_eq!(f.read_frame(&mut fr), LiveRead::Audio);
+    assert_eq!(f.read_frame(&mut fr), LiveRead::Lost);
+    assert_eq!(f.stats().underruns, 0, "a loss is not an underrun");
+    assert_eq!(
+        f.down_reason().as_deref(),
+        Some("the server closed the stream")
+    );
+    f.shared.push(&[0.25; 2]);
+    f.shared.link_up();
+    assert!(!f.ready(), "one frame is not enough to go back on air");
+    f.shared.push(&[0.25; 2]);
+    assert!(f.ready());
+    assert_eq!(f.read_frame(&mut fr), LiveRead::Audio);
 }
 
 fn bare_feed(prebuffer_frames: usize) -> LiveFeed {
-    let shared = Arc::new(Shared::new(2, prebuffer_frames * 2, 1000));
+    let shared = Arc::new(Shared::new(2, prebuffer_frames * 2, 1000, 1000));
     LiveFeed {
         shared,
         local: Vec::with_capacity(LOCAL_FRAMES * 2),
@@ -253,7 +289,7 @@ fn play(f: &mut LiveFeed, secs: f64) -> Tally {
                     n += 1;
                     t.peak = t.peak.max(fr[0].abs()).max(fr[1].abs());
                 }
-                LiveRead::Buffering => {}
+                LiveRead::Buffering | LiveRead::Lost => {}
                 LiveRead::Failed => {
                     t.failed_at.get_or_insert(start.elapsed());
                 }
@@ -276,7 +312,7 @@ fn first_audio(f: &mut LiveFeed, limit: Duration) -> (Option<Duration>, LiveRead
         match f.read_frame(&mut fr) {
             LiveRead::Audio => return (Some(start.elapsed()), LiveRead::Audio),
             LiveRead::Failed => return (Some(start.elapsed()), LiveRead::Failed),
-            LiveRead::Buffering => std::thread::sleep(Duration::from_millis(1)),
+            LiveRead::Buffering | LiveRead::Lost => std::thread::sleep(Duration::from_millis(1)),
         }
     }
     (None, LiveRead::Buffering)

@@ -1,6 +1,9 @@
 //! The relay worker thread: connect, decode, convert, process, push into the shared
 //! queue; after a loss, reconnect with growing pauses for `retry_for`; give up with a
 //! reason. The first connection failing before any audio is a failure at once.
+//! With `persist` (broadcast windows) it never gives up: each loss or failed attempt
+//! marks the link down and reconnects go on, with growing pauses, until the
+//! consumer goes away.
 //!
 //! Never touches the consumer's state beyond [`Shared`]; never blocks the consumer.
 
@@ -19,6 +22,8 @@ use super::{Process, RelayOptions};
 /// Pauses before reconnect attempts: 0.5 s, 1 s, then 2 s.
 const FIRST_PAUSE: Duration = Duration::from_millis(500);
 const MAX_PAUSE: Duration = Duration::from_secs(2);
+/// With `persist`, failed attempts in a row back off further, to this (with jitter).
+const PERSIST_MAX_PAUSE: Duration = Duration::from_secs(4);
 
 /// Start the worker thread (detached: it ends on its own once `shared.stop` is set).
 pub(crate) fn spawn(
@@ -66,7 +71,6 @@ struct Worker {
     opts: RelayOptions,
     process: Option<Process>,
     shared: Arc<Shared>,
-    agent: ureq::Agent,
     chunk: Vec<f32>,
     out: Vec<f32>,
     carry: Vec<f32>,
@@ -84,7 +88,6 @@ impl Worker {
         // 20 ms of output per push.
         let chunk_len = (opts.rate as usize / 50).max(1) * ch;
         Worker {
-            agent: http::agent(opts.connect_timeout),
             url,
             opts,
             process,
@@ -122,6 +125,9 @@ impl Worker {
         let url = self.url.clone();
         if !self.wait_for_connect_time() {
             return;
+        }
+        if self.opts.persist {
+            return self.run_persistent();
         }
         let mut reason = match self.session(None) {
             Session::Stopped => return,
@@ -181,6 +187,43 @@ impl Worker {
         }
     }
 
+    /// `persist`: connect, and after every end reconnect, until stopped.
+    fn run_persistent(&mut self) {
+        let url = self.url.clone();
+        let mut pause = FIRST_PAUSE;
+        let mut attempt = 0u32;
+        loop {
+            if attempt > 0 {
+                self.shared.reconnects.fetch_add(1, Ordering::Relaxed);
+                tracing::info!("relay {url}: reconnect attempt {attempt}");
+            }
+            let (why, had_audio) = match self.session(None) {
+                Session::Stopped => return,
+                Session::Failed(e) => (e, false),
+                Session::Lost(e) => (e, true),
+            };
+            if had_audio {
+                tracing::warn!("relay {url}: stream lost ({why}); reconnecting");
+                pause = FIRST_PAUSE;
+            } else {
+                tracing::info!("relay {url}: cannot connect: {why}");
+            }
+            self.shared.link_down(why.to_string());
+            attempt += 1;
+            // Up to a quarter more, so stations do not knock on a server in step.
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.subsec_nanos());
+            let jitter = pause.mul_f64(f64::from(nanos % 1000) / 4000.0);
+            if !self.sleep_until(Instant::now() + pause + jitter) {
+                return;
+            }
+            if !had_audio {
+                pause = (pause * 2).min(PERSIST_MAX_PAUSE);
+            }
+        }
+    }
+
     /// Sleep until `t` in short steps; false if stopped meanwhile.
     fn sleep_until(&self, t: Instant) -> bool {
         loop {
@@ -209,7 +252,20 @@ impl Worker {
         if budget.is_zero() {
             return Session::Failed(RelayError::GaveUp);
         }
-        let opened = match http::open(&self.agent, &url, budget, &self.shared.stop) {
+        let warm = if self.shared.connects.load(Ordering::Relaxed) == 0 {
+            super::warm::take(&url, &self.shared.stop)
+        } else {
+            None
+        };
+        let opened = match warm.map(Ok).unwrap_or_else(|| {
+            http::open(
+                &url,
+                self.opts.connect_timeout,
+                budget,
+                self.opts.no_data_timeout,
+                &self.shared.stop,
+            )
+        }) {
             Ok(o) => o,
             Err(_) if self.stopped() => return Session::Stopped,
             Err(e) => return Session::Failed(e),
@@ -254,6 +310,9 @@ impl Worker {
             if !self.chunk.is_empty() {
                 if !got_audio && deadline.is_some() {
                     tracing::info!("relay {url}: audio is back");
+                }
+                if !got_audio {
+                    self.shared.link_up();
                 }
                 got_audio = true;
                 link.audio();

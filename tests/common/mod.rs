@@ -4,11 +4,13 @@
 #![allow(dead_code)]
 
 pub mod audio;
+pub mod bad_link;
 pub mod browser;
 pub mod feedkit;
 pub mod history;
 pub mod hub;
 pub mod hub_pg;
+pub mod icecast;
 pub mod nginx;
 pub mod pages;
 pub mod pulse;

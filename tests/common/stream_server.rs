@@ -38,6 +38,8 @@ pub struct Route {
     pub cut_after_secs: Option<f64>,
     /// Once a connection to this path was cut, later requests get 503.
     pub refuse_after_cut: bool,
+    /// After each cut, requests get 503 for this long (then are served again).
+    pub refuse_for_secs: Option<f64>,
 }
 
 impl Route {
@@ -53,6 +55,7 @@ impl Route {
             loop_body: true,
             cut_after_secs: None,
             refuse_after_cut: false,
+            refuse_for_secs: None,
         }
     }
 }
@@ -62,6 +65,8 @@ struct PathState {
     requests: AtomicUsize,
     open: AtomicUsize,
     cut: AtomicBool,
+    /// When the last cut happened.
+    cut_at: std::sync::Mutex<Option<Instant>>,
 }
 
 struct Shared {
@@ -176,7 +181,13 @@ fn serve(mut stream: TcpStream, sh: &Shared) -> io::Result<()> {
         stream.write_all(b"HTTP/1.0 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: 10\r\n\r\nnot found\n")?;
         return Ok(());
     };
-    if route.refuse_after_cut && st.cut.load(Ordering::SeqCst) {
+    let refusing = route.refuse_for_secs.is_some_and(|f| {
+        st.cut_at
+            .lock()
+            .unwrap()
+            .is_some_and(|t| t.elapsed().as_secs_f64() < f)
+    });
+    if refusing || (route.refuse_after_cut && st.cut.load(Ordering::SeqCst)) {
         stream.write_all(b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nbusy\n")?;
         return Ok(());
     }
@@ -212,6 +223,7 @@ fn serve(mut stream: TcpStream, sh: &Shared) -> io::Result<()> {
         if let Some(cut) = route.cut_after_secs {
             if accepted.elapsed().as_secs_f64() >= cut {
                 st.cut.store(true, Ordering::SeqCst);
+                *st.cut_at.lock().unwrap() = Some(Instant::now());
                 let _ = sender.stream.shutdown(Shutdown::Both);
                 return Ok(());
             }
