@@ -11,6 +11,7 @@ pub mod feed;
 #[cfg(feature = "hub")]
 pub mod hub;
 pub mod loudness;
+pub mod net;
 pub mod playout;
 pub mod record;
 pub mod relay;

@@ -189,12 +189,21 @@ fn check_stream_url(s: &str) -> Result<(), String> {
     if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err("is not a valid URL: it contains spaces or control characters".into());
     }
-    let uri: ureq::http::Uri = s.parse().map_err(|e| format!("is not a valid URL ({e})"))?;
-    match uri.host() {
+    // `http:///x` would parse with `x` as the host: the authority must be there.
+    let after = &s[s.find("://").map_or(0, |i| i + 3)..];
+    if after.starts_with(['/', '?', '#']) || after.is_empty() {
+        return Err("has no host name".into());
+    }
+    let uri = match url::Url::parse(s) {
+        Ok(u) => u,
+        Err(url::ParseError::EmptyHost) => return Err("has no host name".into()),
+        Err(e) => return Err(format!("is not a valid URL ({e})")),
+    };
+    match uri.host_str() {
         Some(h) if !h.is_empty() => {}
         _ => return Err("has no host name".into()),
     }
-    if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
+    if !uri.username().is_empty() || uri.password().is_some() {
         return Err("must not carry a user name or password".into());
     }
     Ok(())

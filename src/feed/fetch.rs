@@ -1,4 +1,5 @@
-//! Getting bytes of a feed: `http://`, `https://` (ureq, blocking) or `file://`
+//! Getting bytes of a feed: `http://`, `https://` (reqwest on the network runtime,
+//! through [`crate::net`]'s blocking front door) or `file://`
 //! (read directly), with the same caps and checks for both. Small documents
 //! (manifest, signature) are read under a hard cap; clips are streamed into a
 //! partial file, resumed with `Range`, and never written past their declared size.
@@ -12,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::manifest::check_path;
+use crate::net::{self, NetError};
 
 /// Timeouts and proxy use for a sync.
 #[derive(Debug, Clone)]
@@ -135,10 +137,9 @@ impl FeedUrl {
         if !(lower.starts_with("http://") || lower.starts_with("https://")) {
             return bad("use http://, https:// or file://");
         }
-        let uri: ureq::http::Uri = url
-            .parse()
-            .map_err(|e| FetchError::BadUrl(url.into(), format!("{e}")))?;
-        if uri.host().is_none_or(str::is_empty) {
+        let uri =
+            reqwest::Url::parse(url).map_err(|e| FetchError::BadUrl(url.into(), format!("{e}")))?;
+        if uri.host_str().is_none_or(str::is_empty) {
             return bad("no host");
         }
         let path = uri.path();
@@ -233,7 +234,6 @@ pub enum Small {
 
 /// Does the requests of one sync and counts them.
 pub struct Fetcher {
-    agent: ureq::Agent,
     opts: FetchOptions,
     /// Requests made (HTTP requests and file opens).
     pub requests: u32,
@@ -243,55 +243,48 @@ pub struct Fetcher {
 
 impl Fetcher {
     pub fn new(opts: &FetchOptions) -> Fetcher {
-        let proxy = if opts.env_proxy {
-            ureq::Proxy::try_from_env()
-        } else {
-            None
-        };
-        let config = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_resolve(Some(opts.connect_timeout))
-            .timeout_connect(Some(opts.connect_timeout))
-            .timeout_per_read(Some(opts.stall_timeout))
-            .timeout_per_write(Some(opts.stall_timeout))
-            .user_agent(concat!("loa/", env!("CARGO_PKG_VERSION")))
-            .proxy(proxy)
-            .build();
         Fetcher {
-            agent: ureq::Agent::new_with_config(config),
             opts: opts.clone(),
             requests: 0,
             bytes: 0,
         }
     }
 
-    fn get(
-        &mut self,
-        url: &str,
-        headers: &[(&str, &str)],
-    ) -> Result<ureq::http::Response<ureq::Body>, FetchError> {
+    /// One GET on the network runtime: connect within `connect_timeout`, the head
+    /// and then each body read within `stall_timeout`.
+    fn get(&mut self, url: &str, headers: &[(&str, &str)]) -> Result<net::Response, FetchError> {
         self.requests += 1;
-        let mut req = self.agent.get(url);
-        for (k, v) in headers {
-            req = req.header(*k, *v);
-        }
-        req.call().map_err(|e| self.classify(&e, url, 0))
+        let req = net::Request {
+            url: url.to_string(),
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            client: net::ClientKey {
+                connect_timeout: self.opts.connect_timeout,
+                env_proxy: self.opts.env_proxy,
+            },
+            head_timeout: self.opts.connect_timeout + self.opts.stall_timeout,
+            read_timeout: self.opts.stall_timeout,
+        };
+        net::get(req, &|| false).map_err(|e| self.classify(e, url, 0))
     }
 
-    fn classify(&self, e: &ureq::Error, url: &str, got: u64) -> FetchError {
-        use ureq::Timeout as T;
+    fn classify(&self, e: NetError, url: &str, got: u64) -> FetchError {
         let url = url.to_string();
         match e {
-            ureq::Error::Timeout(T::Connect | T::Resolve) => FetchError::ConnectTimeout {
+            NetError::ConnectTimeout(_) => FetchError::ConnectTimeout {
                 url,
                 secs: secs(self.opts.connect_timeout),
             },
-            ureq::Error::Timeout(_) => FetchError::Stalled {
+            NetError::HeadTimeout(_) | NetError::Stalled(_) => FetchError::Stalled {
                 url,
                 secs: secs(self.opts.stall_timeout),
             },
-            ureq::Error::HostNotFound => FetchError::HostNotFound(url),
-            ureq::Error::Io(io) => self.classify_io(io, &url, got),
+            NetError::HostNotFound(_) => FetchError::HostNotFound(url),
+            NetError::Refused(_) => FetchError::Refused(url),
+            NetError::Cut { .. } => FetchError::Closed { url, got },
+            NetError::BadUrl { msg, .. } => FetchError::BadUrl(url, msg),
             other => FetchError::Net {
                 url,
                 msg: other.to_string(),
@@ -300,8 +293,8 @@ impl Fetcher {
     }
 
     fn classify_io(&self, e: &io::Error, url: &str, got: u64) -> FetchError {
-        if let Some(inner) = e.get_ref().and_then(|x| x.downcast_ref::<ureq::Error>()) {
-            return self.classify(inner, url, got);
+        if let Some(inner) = e.get_ref().and_then(|x| x.downcast_ref::<NetError>()) {
+            return self.classify(inner.clone(), url, got);
         }
         let url = url.to_string();
         match e.kind() {
@@ -351,7 +344,7 @@ impl Fetcher {
                     h.push(("If-Modified-Since", m));
                 }
                 let resp = self.get(url, &h)?;
-                match resp.status().as_u16() {
+                match resp.status {
                     304 => return Ok(Small::NotModified),
                     200 => {}
                     code => {
@@ -367,14 +360,9 @@ impl Fetcher {
                         cap,
                     });
                 }
-                let etag = header(&resp, "etag");
-                let lm = header(&resp, "last-modified");
-                (
-                    Box::new(resp.into_body().into_reader()),
-                    etag,
-                    lm,
-                    url.clone(),
-                )
+                let etag = resp.header("etag");
+                let lm = resp.header("last-modified");
+                (Box::new(resp.body), etag, lm, url.clone())
             }
         };
         let mut data = Vec::new();
@@ -433,7 +421,7 @@ impl Fetcher {
                     vec![]
                 };
                 let resp = self.get(u, &h)?;
-                let start = match resp.status().as_u16() {
+                let start = match resp.status {
                     200 => {
                         if let Some(n) = content_length(&resp) {
                             check_len(&url, n, total)?;
@@ -441,7 +429,7 @@ impl Fetcher {
                         0
                     }
                     206 if have > 0 => {
-                        let cr = header(&resp, "content-range").unwrap_or_default();
+                        let cr = resp.header("content-range").unwrap_or_default();
                         if let Err(detail) = check_content_range(&cr, have, total) {
                             let _ = fs::remove_file(part);
                             return Err(FetchError::BadRange { url, detail });
@@ -457,7 +445,7 @@ impl Fetcher {
                     }
                     code => return Err(FetchError::Status { code, url }),
                 };
-                (Box::new(resp.into_body().into_reader()), start)
+                (Box::new(resp.body), start)
             }
         };
         let mut file = OpenOptions::new()
@@ -544,15 +532,9 @@ fn check_len(url: &str, actual: u64, declared: u64) -> Result<(), FetchError> {
     }
 }
 
-fn header<B>(resp: &ureq::http::Response<B>, name: &str) -> Option<String> {
-    resp.headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-}
-
-fn content_length<B>(resp: &ureq::http::Response<B>) -> Option<u64> {
-    header(resp, "content-length").and_then(|v| v.trim().parse().ok())
+fn content_length(resp: &net::Response) -> Option<u64> {
+    resp.header("content-length")
+        .and_then(|v| v.trim().parse().ok())
 }
 
 /// `bytes START-END/TOTAL` must continue exactly at `have` to the end of `total`.

@@ -1,4 +1,5 @@
-//! The network side of a relay: one GET of the stream URL with ureq (status and
+//! The network side of a relay: one GET of the stream URL on the network runtime
+//! ([`crate::net`], reqwest; status and
 //! content-type checked), and [`Body`], the response body as the decoder's
 //! `Read + Seek` source. `Body` waits in short read slices so a stop is noticed
 //! within ~1 s, and turns silence on the wire, a close, an I/O error or bytes that
@@ -12,6 +13,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use super::error::{secs, RelayError};
+use crate::net::{self, NetError};
 
 /// Longest single wait for bytes: bounds how long a stop takes to be noticed.
 pub(crate) const READ_SLICE: Duration = Duration::from_millis(1000);
@@ -86,122 +88,84 @@ pub(crate) fn classify_type(ctype: Option<&str>) -> Result<Kind, RelayError> {
 
 /// `host:port` of a URL, for messages.
 pub(crate) fn addr_of(url: &str) -> String {
-    match url.parse::<ureq::http::Uri>() {
+    match url::Url::parse(url) {
         Ok(u) => {
-            let host = u.host().unwrap_or("?");
-            let port = u.port_u16().unwrap_or(match u.scheme_str() {
-                Some("https") => 443,
-                _ => 80,
-            });
+            let host = u.host_str().unwrap_or("?");
+            let port = u.port_or_known_default().unwrap_or(80);
             format!("{host}:{port}")
         }
         Err(_) => url.to_string(),
     }
 }
 
-/// The agent for one relay: per-read waits of [`READ_SLICE`], no status-as-error.
-pub(crate) fn agent(connect_timeout: Duration) -> ureq::Agent {
-    let config = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_resolve(Some(connect_timeout))
-        .timeout_connect(Some(connect_timeout))
-        .timeout_per_read(Some(READ_SLICE.min(connect_timeout)))
-        .timeout_per_write(Some(connect_timeout))
-        .user_agent(concat!("loa/", env!("CARGO_PKG_VERSION")))
-        .proxy(ureq::Proxy::try_from_env())
-        .build();
-    ureq::Agent::new_with_config(config)
-}
-
 /// A stream that answered 200 with an acceptable content-type.
 pub(crate) struct Opened {
-    pub reader: ureq::BodyReader<'static>,
+    pub reader: net::Body,
     pub ctype: String,
     pub kind: Kind,
 }
 
-/// GET `url` (no `Icy-MetaData`, so no metadata is interleaved), within `budget`
-/// for resolve + connect + response head. A head slower than one read slice is
-/// asked for again while the budget lasts.
+/// GET `url` (no `Icy-MetaData`, so no metadata is interleaved): resolve, connect
+/// and the response head all within `budget`, one request however slowly the head
+/// comes (a congested link may take seconds). `connect_timeout` picks the client.
+/// The body then fails a read only after `no_data` without bytes; meanwhile reads
+/// return every [`READ_SLICE`] so a stop is noticed.
 pub(crate) fn open(
-    agent: &ureq::Agent,
     url: &str,
+    connect_timeout: Duration,
     budget: Duration,
+    no_data: Duration,
     stop: &AtomicBool,
 ) -> Result<Opened, RelayError> {
-    let started = Instant::now();
-    let resp = loop {
-        let left = budget.saturating_sub(started.elapsed());
-        let req = agent
-            .get(url)
-            .config()
-            .timeout_resolve(Some(left.max(Duration::from_millis(100))))
-            .timeout_connect(Some(left.max(Duration::from_millis(100))))
-            .build();
-        match req.call() {
-            Ok(r) => break r,
-            Err(ureq::Error::Timeout(ureq::Timeout::PerRead))
-                if started.elapsed() < budget && !stop.load(Ordering::Acquire) =>
-            {
-                tracing::debug!("relay {url}: slow response head, asking again");
-            }
-            Err(e) => return Err(classify(&e, url, budget)),
-        }
+    let req = net::Request {
+        url: url.to_string(),
+        headers: Vec::new(),
+        client: net::ClientKey {
+            connect_timeout,
+            env_proxy: true,
+        },
+        head_timeout: budget,
+        read_timeout: no_data,
     };
-    let status = resp.status();
-    if status.as_u16() != 200 {
+    let resp =
+        net::get(req, &|| stop.load(Ordering::Acquire)).map_err(|e| classify(e, url, budget))?;
+    if resp.status != 200 {
+        let reason = reqwest::StatusCode::from_u16(resp.status)
+            .ok()
+            .and_then(|c| c.canonical_reason())
+            .unwrap_or("");
         return Err(RelayError::Status {
-            code: status.as_u16(),
-            reason: status.canonical_reason().unwrap_or("").to_string(),
+            code: resp.status,
+            reason: reason.to_string(),
         });
     }
-    let ctype = resp
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    let ctype = resp.header("content-type");
     let kind = classify_type(ctype.as_deref())?;
+    let mut reader = resp.body;
+    reader.set_slice(Some(READ_SLICE));
     Ok(Opened {
-        reader: resp.into_body().into_reader(),
+        reader,
         ctype: ctype.unwrap_or_else(|| "none".into()),
         kind,
     })
 }
 
-fn classify(e: &ureq::Error, url: &str, budget: Duration) -> RelayError {
-    use ureq::Timeout as T;
+fn classify(e: NetError, url: &str, budget: Duration) -> RelayError {
     let addr = addr_of(url);
     match e {
-        ureq::Error::Timeout(T::Resolve | T::Connect | T::PerRead | T::RecvResponse) => {
-            RelayError::ConnectTimeout {
-                addr,
-                secs: secs(budget),
-            }
-        }
-        ureq::Error::HostNotFound => RelayError::HostNotFound { addr },
-        ureq::Error::BadUri(m) => RelayError::BadUrl {
-            url: url.to_string(),
-            msg: m.clone(),
+        NetError::ConnectTimeout(_) | NetError::HeadTimeout(_) => RelayError::ConnectTimeout {
+            addr,
+            secs: secs(budget),
         },
-        ureq::Error::Http(h) => RelayError::BadUrl {
+        NetError::HostNotFound(_) => RelayError::HostNotFound { addr },
+        NetError::Refused(_) => RelayError::Refused { addr },
+        NetError::BadUrl { msg, .. } => RelayError::BadUrl {
             url: url.to_string(),
-            msg: h.to_string(),
+            msg,
         },
-        ureq::Error::Io(io) => {
-            if let Some(inner) = io.get_ref().and_then(|x| x.downcast_ref::<ureq::Error>()) {
-                return classify(inner, url, budget);
-            }
-            match io.kind() {
-                io::ErrorKind::ConnectionRefused => RelayError::Refused { addr },
-                io::ErrorKind::TimedOut => RelayError::ConnectTimeout {
-                    addr,
-                    secs: secs(budget),
-                },
-                _ => RelayError::Connect {
-                    addr,
-                    msg: io.to_string(),
-                },
-            }
+        NetError::Cancelled(_) => RelayError::Stopped,
+        NetError::Connect { msg, .. } | NetError::Cut { msg, .. } => {
+            RelayError::Connect { addr, msg }
         }
         other => RelayError::Connect {
             addr,
@@ -310,17 +274,20 @@ impl<R: Read + Send> Body<R> {
     }
 }
 
-fn is_timeout(e: &io::Error) -> bool {
-    if matches!(
-        e.kind(),
-        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
-    ) {
-        return true;
+/// A read slice passed with no data: the connection is untouched, ask again.
+fn is_slice(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::WouldBlock
+}
+
+/// The network side's verdict on a body, as the relay's reason.
+fn body_error(e: &io::Error, no_data: Duration) -> RelayError {
+    match e.get_ref().and_then(|x| x.downcast_ref::<NetError>()) {
+        Some(NetError::Stalled(_)) => RelayError::NoData(secs(no_data)),
+        Some(NetError::Cut { msg, .. }) => RelayError::Io(msg.clone()),
+        Some(other) => RelayError::Io(other.to_string()),
+        None if e.kind() == io::ErrorKind::TimedOut => RelayError::NoData(secs(no_data)),
+        None => RelayError::Io(e.to_string()),
     }
-    matches!(
-        e.get_ref().and_then(|x| x.downcast_ref::<ureq::Error>()),
-        Some(ureq::Error::Timeout(_))
-    )
 }
 
 impl<R: Read + Send> Read for Body<R> {
@@ -349,8 +316,8 @@ impl<R: Read + Send> Read for Body<R> {
                     return Ok(n);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) if is_timeout(&e) => {}
-                Err(e) => return Err(self.link.fail(RelayError::Io(e.to_string()))),
+                Err(e) if is_slice(&e) => {}
+                Err(e) => return Err(self.link.fail(body_error(&e, no_data))),
             }
         }
     }

@@ -82,7 +82,7 @@ impl Read for Script {
 }
 
 fn timed_out() -> io::Result<Vec<u8>> {
-    Err(io::Error::new(io::ErrorKind::TimedOut, "slice"))
+    Err(io::Error::new(io::ErrorKind::WouldBlock, "slice"))
 }
 
 fn link(no_data: Duration) -> (Arc<Link>, Arc<AtomicBool>, Arc<AtomicU64>) {

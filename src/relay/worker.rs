@@ -66,7 +66,6 @@ struct Worker {
     opts: RelayOptions,
     process: Option<Process>,
     shared: Arc<Shared>,
-    agent: ureq::Agent,
     chunk: Vec<f32>,
     out: Vec<f32>,
     carry: Vec<f32>,
@@ -84,7 +83,6 @@ impl Worker {
         // 20 ms of output per push.
         let chunk_len = (opts.rate as usize / 50).max(1) * ch;
         Worker {
-            agent: http::agent(opts.connect_timeout),
             url,
             opts,
             process,
@@ -209,7 +207,13 @@ impl Worker {
         if budget.is_zero() {
             return Session::Failed(RelayError::GaveUp);
         }
-        let opened = match http::open(&self.agent, &url, budget, &self.shared.stop) {
+        let opened = match http::open(
+            &url,
+            self.opts.connect_timeout,
+            budget,
+            self.opts.no_data_timeout,
+            &self.shared.stop,
+        ) {
             Ok(o) => o,
             Err(_) if self.stopped() => return Session::Stopped,
             Err(e) => return Session::Failed(e),
