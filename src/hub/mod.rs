@@ -19,6 +19,10 @@
 //! clips.rs      clip service: upload (upload.rs streams it), life cycle, scope rules
 //! broadcasts.rs pushed broadcasts service (same life cycle)
 //! publish.rs    the feed: manifest of approved items, signed, in STATE/feed/
+//! stations.rs   stations: `station add` (enrolment code), enrol (token), StationAuth
+//! heartbeat.rs  station heartbeats (shape check, online by the hub's clock), stations list
+//! asrun.rs      stations' as-run lines: chain checked across uploads, breaks flagged
+//! nudge.rs      new feed sequence -> every events stream (LISTEN/NOTIFY across processes)
 //! api/          JSON handlers under /api/v1, one file per resource
 //! pages/        server-rendered pages (`pages::routes()`, merged by app::router)
 //! ```
@@ -59,6 +63,7 @@
 pub mod api;
 pub mod app;
 pub mod areas;
+pub mod asrun;
 pub mod audit;
 pub mod auth;
 pub mod broadcasts;
@@ -67,9 +72,12 @@ pub mod clips;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod heartbeat;
+pub mod nudge;
 pub mod pages;
 pub mod publish;
 pub mod scope;
+pub mod stations;
 pub mod upload;
 pub mod users;
 

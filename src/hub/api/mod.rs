@@ -7,6 +7,7 @@ mod audit;
 mod broadcasts;
 mod clips;
 mod session;
+mod stations;
 
 use axum::Router;
 
@@ -18,4 +19,5 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(clips::routes(state))
         .merge(broadcasts::routes())
         .merge(audit::routes())
+        .merge(stations::routes())
 }
