@@ -10,6 +10,7 @@ pub mod daemon;
 pub mod feed;
 #[cfg(feature = "hub")]
 pub mod hub;
+pub mod link;
 pub mod loudness;
 pub mod net;
 pub mod playout;

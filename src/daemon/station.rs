@@ -82,6 +82,8 @@ pub struct Station {
     /// Clip loudness, measured once per content hash (STATE/loudness.json).
     pub(super) loudness: crate::loudness::Cache,
     analyzer: Option<analyze::Analyzer>,
+    /// The link to the hub the station is enrolled with (`crate::link`).
+    pub link: Option<crate::link::Link>,
 }
 
 impl Station {
@@ -122,6 +124,7 @@ impl Station {
             last_status: String::new(),
             loudness: crate::loudness::Cache::open(&cfg_state),
             analyzer: None,
+            link: None,
         }
     }
 
@@ -158,6 +161,10 @@ impl Station {
         let scheduled = rec.scheduled.with_timezone(&Utc);
         if let Err(e) = self.asrun.append(rec) {
             tracing::error!("cannot write the as-run log: {e}");
+        }
+        // A broadcast started or ended: heartbeat and upload now.
+        if let Some(l) = &self.link {
+            l.kick();
         }
         self.facts.done.insert(id);
         self.facts.anchor = self.facts.anchor.max(Some(scheduled));
@@ -498,6 +505,11 @@ impl Station {
             Event::Control(call) => self.answer(call),
             // Statuses change on every attempt, the index only on updates.
             Event::FeedSynced => self.refresh_feeds(),
+            Event::HubNudge => {
+                if let Some(w) = &self.worker {
+                    w.sync_now();
+                }
+            }
             Event::Shutdown => {}
         }
     }

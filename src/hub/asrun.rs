@@ -64,7 +64,8 @@ fn bad_line(i: usize, what: &str) -> HubError {
 
 /// Parse one raw line (400 naming the line and the field).
 pub fn parse(i: usize, line: &str) -> HubResult<Parsed> {
-    let v: Value = serde_json::from_str(line).map_err(|e| bad_line(i, &format!("not JSON ({e})")))?;
+    let v: Value =
+        serde_json::from_str(line).map_err(|e| bad_line(i, &format!("not JSON ({e})")))?;
     let s = |k: &str| -> HubResult<String> {
         v.get(k)
             .and_then(Value::as_str)

@@ -68,7 +68,12 @@ pub fn check(body: &Value) -> HubResult<Beat> {
         None => super::stations::DEFAULT_HEARTBEAT_S,
         Some(v) => match v.as_i64() {
             Some(n) if (1..=86_400).contains(&n) => n,
-            _ => return Err(field_error("heartbeat_s", "a number of seconds from 1 to 86400")),
+            _ => {
+                return Err(field_error(
+                    "heartbeat_s",
+                    "a number of seconds from 1 to 86400",
+                ))
+            }
         },
     };
     Ok(Beat {

@@ -25,7 +25,9 @@ pub const DEFAULT_HEARTBEAT_S: i64 = 60;
 
 /// SHA-256 (hex) of a secret (codes and tokens are random, so no slow hash is needed).
 pub fn secret_hash(secret: &str) -> String {
-    hex::encode(Sha256::digest(secret.trim().to_ascii_lowercase().as_bytes()))
+    hex::encode(Sha256::digest(
+        secret.trim().to_ascii_lowercase().as_bytes(),
+    ))
 }
 
 /// Refuse an id that is not `[a-z0-9-]+` (it is used in URLs and paths).
@@ -40,7 +42,9 @@ pub fn check_id(id: &str) -> HubResult<()> {
     } else {
         Err(HubError::invalid(
             format!("mã trạm \"{id}\" chỉ được gồm chữ thường, số và dấu '-' (tối đa 64 ký tự)"),
-            format!("station id \"{id}\" must be [a-z0-9-]+ (at most 64 characters), e.g. phuoc-dinh"),
+            format!(
+                "station id \"{id}\" must be [a-z0-9-]+ (at most 64 characters), e.g. phuoc-dinh"
+            ),
         ))
     }
 }

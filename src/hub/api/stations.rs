@@ -71,7 +71,10 @@ async fn enroll(
     Ok(Json(stations::enroll(&state, &addr.0, code).await?))
 }
 
-async fn list(State(state): State<AppState>, user: CurrentUser) -> HubResult<Json<Vec<StationInfo>>> {
+async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> HubResult<Json<Vec<StationInfo>>> {
     Ok(Json(heartbeat::list(&state, &user).await?))
 }
 
