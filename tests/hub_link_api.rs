@@ -284,6 +284,49 @@ fn station_api_refusals_change_nothing(backend: Backend) {
     assert_eq!(s["asrun_lines"], 5);
     assert!(hub.sql("SELECT action FROM audit").contains("asrun_break"));
 
+    // The report: one row per occurrence held, inside the reader's scope.
+    let q = "/api/v1/reports/asrun?from=2026-11-01&to=2026-11-30";
+    let r = admin.get(&format!("{q}&format=json"));
+    assert_eq!(r.status, 200, "{}", r.text());
+    let rep = r.json();
+    assert_eq!(rep["rows"].as_array().unwrap().len(), 5, "{rep}");
+    assert_eq!(rep["rows"][0]["title"], "Bản tin 0");
+    assert_eq!(rep["rows"][0]["chain_break"], true);
+    let all = rep["summary"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["category"] == "*")
+        .unwrap()
+        .clone();
+    assert_eq!(all["aired"], 5);
+    assert_eq!(all["minutes_aired"], 5.0);
+    assert_eq!(all["compliance_pct"], 100.0);
+    let r = admin.get(&format!("{q}&format=csv"));
+    assert_eq!(r.status, 200);
+    assert!(r.body.starts_with("\u{feff}".as_bytes()));
+    assert!(r.text().contains("Bản tin 4"));
+    let r = admin.get(&format!("{q}&format=svg"));
+    assert_eq!(
+        r.header("content-type"),
+        Some("image/svg+xml; charset=utf-8")
+    );
+    assert!(r.text().starts_with("<svg") && r.text().contains("<rect"));
+    assert_eq!(admin.get(&format!("{q}&format=pdf")).status, 400);
+    assert_eq!(admin.get("/api/v1/reports/asrun?from=tomorrow").status, 400);
+    assert_eq!(hub.client().get(q).status, 401);
+    hub.add_user("xem", "viewer", "22939", "mk-xem-22939");
+    let mut viewer = hub.login("xem", "mk-xem-22939");
+    let rep = viewer.get(q).json();
+    assert_eq!(
+        rep["rows"].as_array().unwrap().len(),
+        0,
+        "outside its areas: {rep}"
+    );
+    let listed = viewer.get("/api/v1/stations").json();
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    assert_eq!(listed[0]["id"], "tram-b");
+
     // The events stream: 403 for another station; its first event carries the sequence.
     let mut s = std::net::TcpStream::connect(hub.addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
@@ -315,4 +358,101 @@ fn station_api_refusals_change_nothing_sqlite() {
 #[test]
 fn station_api_refusals_change_nothing_postgres() {
     station_api_refusals_change_nothing(Backend::Postgres);
+}
+
+/// Read one SSE event's data line from an open stream (skipping keep-alives).
+fn next_sequence(s: &mut std::net::TcpStream, seen: &mut String) -> u64 {
+    let mut buf = vec![0u8; 4096];
+    loop {
+        if let Some(i) = seen.find("data: ") {
+            if let Some(j) = seen[i..].find('\n') {
+                let data = seen[i + 6..i + j].to_string();
+                seen.replace_range(..i + j, "");
+                let v: Value = serde_json::from_str(data.trim()).unwrap();
+                return v["sequence"].as_u64().unwrap();
+            }
+        }
+        let n = s.read(&mut buf).expect("an event in time");
+        assert!(n > 0, "the stream ended: {seen}");
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+}
+
+#[test]
+fn a_nudge_raised_on_one_hub_process_reaches_streams_on_another() {
+    let hub = Hub::start(Backend::Postgres);
+    hub.add_user("bt", "editor", "589", "mk-bien-tap-589");
+    hub.add_user("duyet", "approver", "58", "mk-phe-duyet-58");
+    let code = station_add(&hub, "tram-a", "22936");
+    let token = enroll(&mut hub.client(), &code)["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // A second `loa hub run` on the same database and state folder.
+    let port = common::hub::free_port();
+    let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let toml = std::fs::read_to_string(hub.config())
+        .unwrap()
+        .replace(&hub.addr.to_string(), &addr.to_string());
+    let second = hub.dir.path().join("hub2.toml");
+    std::fs::write(&second, toml).unwrap();
+    let log = std::fs::File::create(hub.dir.path().join("hub2.log")).unwrap();
+    let mut b = common::loa()
+        .arg("--config")
+        .arg(&second)
+        .args(["hub", "run"])
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let t = std::time::Instant::now();
+    while std::net::TcpStream::connect(addr).is_err() {
+        assert!(
+            t.elapsed() < Duration::from_secs(30),
+            "the second hub did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    // The station's stream is on the first process.
+    let mut s = std::net::TcpStream::connect(hub.addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(s, "GET /api/v1/stations/tram-a/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\r\n").unwrap();
+    let mut seen = String::new();
+    let first = next_sequence(&mut s, &mut seen);
+    // The approval is made on the second.
+    let login = |c: &mut Client, u: &str, p: &str| {
+        let r = c.post_json("/api/v1/session", &json!({"user": u, "password": p}));
+        assert_eq!(r.status, 200, "{}", r.text());
+    };
+    let mut ed = Client::new(addr);
+    login(&mut ed, "bt", "mk-bien-tap-589");
+    let mut ap = Client::new(addr);
+    login(&mut ap, "duyet", "mk-phe-duyet-58");
+    let dir = tempfile::tempdir().unwrap();
+    common::write_tone(&dir.path().join("a.wav"), 440.0, 1.0, 0.5);
+    let data = std::fs::read(dir.path().join("a.wav")).unwrap();
+    let r = ed.post_form(
+        "/api/v1/clips",
+        &[
+            ("id", "tin"),
+            ("title", "Tin"),
+            ("category", "cchc"),
+            ("areas", "22936"),
+        ],
+        Some(("a.wav", &data)),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let t0 = std::time::Instant::now();
+    let r = ap.post_json("/api/v1/clips/tin/approve", &json!({}));
+    assert_eq!(r.status, 200, "{}", r.text());
+    let next = next_sequence(&mut s, &mut seen);
+    let took = t0.elapsed();
+    assert_eq!(next, first + 1);
+    assert!(took <= Duration::from_secs(1), "{took:?}");
+    eprintln!("nudge across hub processes: {took:?}");
+    unsafe {
+        libc::kill(b.id() as i32, libc::SIGTERM);
+    }
+    let _ = b.wait();
 }

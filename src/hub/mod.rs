@@ -22,6 +22,7 @@
 //! stations.rs   stations: `station add` (enrolment code), enrol (token), StationAuth
 //! heartbeat.rs  station heartbeats (shape check, online by the hub's clock), stations list
 //! asrun.rs      stations' as-run lines: chain checked across uploads, breaks flagged
+//! reports.rs    as-run report: rows, summary, CSV (BOM, formulas defused); chart.rs its SVG
 //! nudge.rs      new feed sequence -> every events stream (LISTEN/NOTIFY across processes)
 //! api/          JSON handlers under /api/v1, one file per resource
 //! pages/        server-rendered pages (`pages::routes()`, merged by app::router)
@@ -67,6 +68,7 @@ pub mod asrun;
 pub mod audit;
 pub mod auth;
 pub mod broadcasts;
+pub mod chart;
 pub mod cli;
 pub mod clips;
 pub mod config;
@@ -76,6 +78,7 @@ pub mod heartbeat;
 pub mod nudge;
 pub mod pages;
 pub mod publish;
+pub mod reports;
 pub mod scope;
 pub mod stations;
 pub mod upload;

@@ -6,6 +6,7 @@
 mod audit;
 mod broadcasts;
 mod clips;
+mod reports;
 mod session;
 mod stations;
 
@@ -20,4 +21,5 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(broadcasts::routes())
         .merge(audit::routes())
         .merge(stations::routes())
+        .merge(reports::routes())
 }
