@@ -247,7 +247,10 @@ fn an_approved_emergency_reaches_the_air_of_an_enrolled_station_in_seconds() {
     // `loa sync` follows the hub's feed too, with no [feed] in the config.
     let o = st.cmd(&["sync"]);
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(o.status.success() && !out.contains("nothing to sync"), "{out}");
+    assert!(
+        o.status.success() && !out.contains("nothing to sync"),
+        "{out}"
+    );
     let _d = st.spawn();
     wait_until(Duration::from_secs(15), "a heartbeat", || {
         station_of(&mut admin, "phuoc-dinh")["online"] == true
