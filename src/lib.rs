@@ -11,6 +11,7 @@ pub mod decode;
 pub mod feed;
 #[cfg(feature = "hub")]
 pub mod hub;
+pub mod link;
 pub mod loudness;
 pub mod net;
 pub mod playout;

@@ -110,10 +110,12 @@ pub fn run_publish(a: PublishArgs) -> anyhow::Result<ExitCode> {
 
 /// `loa sync`: every feed of the config, now, under the store lock.
 pub fn run_sync(config_path: &Path) -> anyhow::Result<ExitCode> {
-    let cfg = match super::load(config_path) {
+    let mut cfg = match super::load(config_path) {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
+    // An enrolled station syncs its hub's feed too (`loa enroll`).
+    crate::link::add_hub_feed(&mut cfg);
     if cfg.feeds.is_empty() {
         println!("no [feed] in {}: nothing to sync", config_path.display());
         return Ok(ExitCode::SUCCESS);

@@ -93,6 +93,14 @@ pub enum Command {
         #[arg(long)]
         unencrypted: bool,
     },
+    /// On the station box: trade a hub's one-time enrolment code for the station's
+    /// credentials and the hub's key (STATE/hub.json); `loa run` then follows the hub.
+    Enroll {
+        /// The hub's address, e.g. https://loa.example.vn
+        url: String,
+        /// The one-time code from `loa hub station add`.
+        code: String,
+    },
     /// The provincial hub: accounts, approval, the signed feed (see HUB.md).
     #[cfg(feature = "hub")]
     #[command(subcommand)]
@@ -215,6 +223,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stop => remote::stop(&cli.config),
         Command::Reload => remote::reload(&cli.config),
         Command::Sync => feed::run_sync(&cli.config),
+        Command::Enroll { url, code } => crate::link::run_enroll(&cli.config, &url, &code),
         Command::Keygen { out, unencrypted } => feed::run_keygen(&out, unencrypted),
         Command::Publish(p) => {
             let PublishArgs {

@@ -13,9 +13,11 @@ use toml::de::{DeTable, DeValue};
 use super::diag::{Diagnostic, Diags, Severity};
 use super::error::ConfigError;
 use super::items::{FileRef, ItemReader};
-use super::model::{Config, Station};
+use super::model::{Config, HubLink, Station};
 use super::program::read_program;
-use super::sections::{default_output, read_feeds, read_output, read_paths, read_station};
+use super::sections::{
+    default_output, read_feeds, read_hub, read_output, read_paths, read_station,
+};
 use super::walk::{a_type, TableRef};
 
 /// A decode test for one clip file: `Err` says why it cannot be played.
@@ -38,7 +40,7 @@ pub struct Loaded {
     pub warnings: Vec<Diagnostic>,
 }
 
-const TOP_KEYS: &[&str] = &["station", "output", "paths", "feed", "program"];
+const TOP_KEYS: &[&str] = &["station", "output", "paths", "feed", "hub", "program"];
 
 /// Read and validate the config file at `path`.
 ///
@@ -116,6 +118,10 @@ pub fn load_str(text: &str, path: &Path, opts: &LoadOptions) -> Result<Loaded, V
         .get("feed")
         .map(|f| read_feeds(&mut d, f))
         .unwrap_or_default();
+    let hub = match section(&mut d, &root, "hub") {
+        Some(t) => read_hub(&mut d, &t),
+        None => HubLink::default(),
+    };
 
     let mut items = ItemReader {
         clips: &paths.clips,
@@ -135,6 +141,7 @@ pub fn load_str(text: &str, path: &Path, opts: &LoadOptions) -> Result<Loaded, V
             output,
             paths,
             feeds,
+            hub,
             programs,
         },
         warnings: d.into_sorted(),

@@ -20,7 +20,24 @@ pub struct Config {
     pub paths: Paths,
     /// `[feed]` / `[[feed]]` tables.
     pub feeds: Vec<Feed>,
+    /// `[hub]`: how the station reports to the hub it is enrolled with (`loa enroll`).
+    pub hub: HubLink,
     pub programs: Vec<Program>,
+}
+
+/// The optional `[hub]` table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HubLink {
+    /// Heartbeat interval (default 1 min).
+    pub heartbeat: Duration,
+}
+
+impl Default for HubLink {
+    fn default() -> Self {
+        HubLink {
+            heartbeat: Duration::from_secs(60),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -12,7 +12,7 @@ use chrono_tz::Tz;
 use toml::de::DeValue;
 
 use super::diag::Diags;
-use super::model::{Feed, Output, Paths, QuietHours, Station};
+use super::model::{Feed, HubLink, Output, Paths, QuietHours, Station};
 use super::timezone::{parse_timezone, system_timezone};
 use super::values::{parse_quiet_window, parse_size, quiet_windows_overlap};
 use super::walk::{as_number, Field, TableRef, Value};
@@ -320,6 +320,18 @@ fn read_feed(d: &mut Diags, t: &TableRef<'_, '_>) -> Option<Feed> {
         every: every?,
         max_store: max_store.ok()?,
     })
+}
+
+/// The optional `[hub]` table: `heartbeat = "1m"`.
+pub(crate) fn read_hub(d: &mut Diags, t: &TableRef<'_, '_>) -> HubLink {
+    t.check_keys(d, &["heartbeat"]);
+    let mut hub = HubLink::default();
+    if let Some(f) = t.get("heartbeat") {
+        if let Some(v) = f.duration(d).filter(|v| positive(d, f, *v)) {
+            hub.heartbeat = v;
+        }
+    }
+    hub
 }
 
 /// Reports a zero duration; true when positive.

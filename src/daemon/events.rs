@@ -22,6 +22,8 @@ pub enum Event {
     FeedSynced,
     /// A request from the control socket, to answer.
     Control(Call),
+    /// The hub says its feed has a new sequence: sync now.
+    HubNudge,
 }
 
 /// Forward SIGHUP/SIGTERM/SIGINT to the loop.

@@ -23,8 +23,15 @@ pub type InUse = Arc<Mutex<HashSet<String>>>;
 
 /// Dropping it stops the worker (after a sync in progress).
 pub struct Worker {
-    _wake: Sender<()>,
+    wake: Sender<()>,
     pub feeds: Vec<Feed>,
+}
+
+impl Worker {
+    /// Sync every feed now (a hub's nudge), then go on with the usual pace.
+    pub fn sync_now(&self) {
+        let _ = self.wake.send(());
+    }
 }
 
 struct Followed {
@@ -74,7 +81,13 @@ pub fn spawn(cfg: &Config, tx: Sender<Event>, in_use: InUse) -> Option<Worker> {
                 .min()
                 .unwrap_or_else(Instant::now);
             match rx.recv_timeout(soonest.saturating_duration_since(Instant::now())) {
-                Ok(()) | Err(RecvTimeoutError::Timeout) => {}
+                Ok(()) => {
+                    let now = Instant::now();
+                    for f in feeds.iter_mut() {
+                        f.next = now;
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => return,
             }
             for f in feeds.iter_mut().filter(|f| f.next <= Instant::now()) {
@@ -85,7 +98,7 @@ pub fn spawn(cfg: &Config, tx: Sender<Event>, in_use: InUse) -> Option<Worker> {
         });
     match spawned {
         Ok(_) => Some(Worker {
-            _wake: wake,
+            wake,
             feeds: cfg.feeds.clone(),
         }),
         Err(e) => {

@@ -55,13 +55,17 @@ pub enum DaemonError {
     Signals(std::io::Error),
 }
 
-/// Load the config for the daemon: missing clips are warnings (skipped at air time).
+/// Load the config for the daemon: missing clips are warnings (skipped at air
+/// time); the feed of the hub the station is enrolled with is added.
 pub fn load_config(path: &std::path::Path) -> Result<Config, Vec<config::Diagnostic>> {
     let loaded = config::load(path, &LoadOptions { probe: None })?;
     for w in &loaded.warnings {
         tracing::warn!("{w}");
     }
-    Ok(loaded.config)
+    let mut cfg = loaded.config;
+    // Enrolled with a hub (`loa enroll`): follow its feed too, no config edit.
+    crate::link::add_hub_feed(&mut cfg);
+    Ok(cfg)
 }
 
 /// Run until SIGTERM/SIGINT.
@@ -85,7 +89,12 @@ pub fn run(opts: Options) -> Result<(), DaemonError> {
             None
         }
     };
-    let mut station = Station::new(cfg, opts, asrun, tx);
+    let clock = opts.clock;
+    let mut station = Station::new(cfg, opts, asrun, tx.clone());
+    let nudges = tx.clone();
+    station.link = crate::link::start(&station.cfg, clock, move || {
+        let _ = nudges.send(Event::HubNudge);
+    });
     station.analyze();
     station.close_interrupted();
     station.notifier.ready("starting");

@@ -86,6 +86,8 @@ pub struct Station {
     /// Clip loudness, measured once per content hash (STATE/loudness.json).
     pub(super) loudness: crate::loudness::Cache,
     analyzer: Option<analyze::Analyzer>,
+    /// The link to the hub the station is enrolled with (`crate::link`).
+    pub link: Option<crate::link::Link>,
 }
 
 impl Station {
@@ -123,6 +125,7 @@ impl Station {
             last_status: String::new(),
             loudness: crate::loudness::Cache::open(&cfg_state),
             analyzer: None,
+            link: None,
         }
     }
 
@@ -163,6 +166,10 @@ impl Station {
         let scheduled = rec.scheduled.with_timezone(&Utc);
         if let Err(e) = self.asrun.append(rec) {
             tracing::error!("cannot write the as-run log: {e}");
+        }
+        // A broadcast started or ended: heartbeat and upload now.
+        if let Some(l) = &self.link {
+            l.kick();
         }
         // Even when the write failed: what was decided is never decided again.
         self.facts.note(&id, scheduled, instants);
@@ -524,6 +531,11 @@ impl Station {
             Event::Control(call) => self.answer(call),
             // Statuses change on every attempt, the index only on updates.
             Event::FeedSynced => self.refresh_feeds(),
+            Event::HubNudge => {
+                if let Some(w) = &self.worker {
+                    w.sync_now();
+                }
+            }
             Event::Shutdown => {}
         }
     }

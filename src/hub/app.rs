@@ -30,6 +30,8 @@ pub struct AppState {
     pub audit_lock: Arc<Mutex<()>>,
     /// Serialises feed publishing in this process.
     pub publish_lock: Arc<Mutex<()>>,
+    /// Station nudges and the shutdown of their streams (`nudge.rs`).
+    pub link: Arc<super::nudge::LinkHub>,
 }
 
 impl AppState {
@@ -44,7 +46,13 @@ impl AppState {
         .map_err(HubError::internal)?
         .map_err(HubError::internal)?;
         let tree = areas::load(&db).await?;
+        let seq = std::fs::read(cfg.feed_dir().join(crate::feed::publish::MANIFEST_FILE))
+            .ok()
+            .and_then(|b| crate::feed::manifest::Manifest::parse(&b).ok())
+            .map(|m| m.sequence)
+            .unwrap_or(0);
         Ok(AppState {
+            link: super::nudge::LinkHub::new(seq),
             cfg: Arc::new(cfg),
             db,
             areas: Arc::new(RwLock::new(tree)),
@@ -109,6 +117,12 @@ pub async fn serve(state: AppState) -> HubResult<()> {
     let local = listener.local_addr()?;
     super::publish::ensure_fresh(&state).await?;
     let refresher = tokio::spawn(super::publish::refresh_loop(state.clone()));
+    let listener_task = (state.db.dialect == super::db::Dialect::Postgres).then(|| {
+        tokio::spawn(super::nudge::listen(
+            state.cfg.database.clone(),
+            state.link.clone(),
+        ))
+    });
     let app = router(state.clone());
     tracing::info!("loa hub: listening on {local} ({})", state.cfg.public_url);
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
@@ -116,10 +130,20 @@ pub async fn serve(state: AppState) -> HubResult<()> {
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown())
+    .with_graceful_shutdown({
+        let link = state.link.clone();
+        async move {
+            shutdown().await;
+            // Open event streams would hold the shutdown forever (axum#2673).
+            link.stop();
+        }
+    })
     .await
     .map_err(HubError::internal)?;
     refresher.abort();
+    if let Some(t) = listener_task {
+        t.abort();
+    }
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
     tracing::info!("loa hub: stopped");
     Ok(())

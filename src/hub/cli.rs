@@ -33,6 +33,27 @@ pub enum HubCommand {
     /// Administrative units (code, name, parent) for scopes and names.
     #[command(subcommand)]
     Areas(AreasCommand),
+    /// Loudspeaker stations.
+    #[command(subcommand)]
+    Station(StationCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StationCommand {
+    /// Register a station; prints a one-time enrolment code (valid 7 days) for `loa enroll`.
+    Add {
+        /// The station's id, [a-z0-9-]+.
+        id: String,
+        /// Its name, e.g. "Đài truyền thanh xã Phước Dinh".
+        #[arg(long)]
+        name: String,
+        /// Administrative codes it answers to, comma-separated.
+        #[arg(long, value_delimiter = ',', required = true)]
+        areas: Vec<String>,
+        /// Print {"station", "code"} as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -111,6 +132,12 @@ pub fn dispatch(config_file: &Path, cmd: HubCommand) -> anyhow::Result<ExitCode>
                 json,
             }) => user_add(cfg, name, role, areas, stations, password_stdin, json).await,
             HubCommand::Areas(AreasCommand::Import { file }) => areas_import(cfg, &file).await,
+            HubCommand::Station(StationCommand::Add {
+                id,
+                name,
+                areas,
+                json,
+            }) => station_add(cfg, id, name, areas, json).await,
         }
     });
     match result {
@@ -325,5 +352,36 @@ async fn areas_import(cfg: HubConfig, file: &Path) -> Result<ExitCode, CliError>
     )
     .await?;
     println!("đã nạp / imported {n} đơn vị hành chính / administrative units");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn station_add(
+    cfg: HubConfig,
+    id: String,
+    name: String,
+    areas_list: Vec<String>,
+    as_json: bool,
+) -> Result<ExitCode, CliError> {
+    let db = Db::open(&cfg.database).await?;
+    let tree = areas::load(&db).await?;
+    areas::check_known(&tree, &areas_list)?;
+    let code = super::stations::add(&db, &id, &name, &areas_list).await?;
+    let ev = cli_event("station_add", String::new(), String::new());
+    let lock = Mutex::new(());
+    audit::append(
+        &db,
+        &lock,
+        super::stations::cli_added(&id, &name, &areas_list, ev.actor),
+    )
+    .await?;
+    if as_json {
+        println!("{}", json!({"station": id, "code": code}));
+    } else {
+        println!("trạm / station {id}: mã đăng ký dùng một lần / one-time enrolment code {code}");
+        println!(
+            "  có hạn 7 ngày / valid 7 days; trên máy trạm / on the station box: loa enroll {} {code}",
+            cfg.public_url
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

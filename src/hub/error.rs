@@ -48,6 +48,9 @@ pub enum HubError {
     Invalid(Reason),
     #[error("too large: {0}")]
     TooLarge(Reason),
+    /// The request's shape is wrong (a station's heartbeat or as-run body): 400 naming the field.
+    #[error("bad request: {0}")]
+    BadRequest(Reason),
     #[error("too many attempts: {reason}")]
     TooMany { reason: Reason, retry_after_s: u64 },
     /// A bug or an outage: logged, never shown.
@@ -73,6 +76,9 @@ impl HubError {
     pub fn unauthorized(vi: impl Into<String>, en: impl Into<String>) -> HubError {
         HubError::Unauthorized(Reason::new(vi, en))
     }
+    pub fn bad_request(vi: impl Into<String>, en: impl Into<String>) -> HubError {
+        HubError::BadRequest(Reason::new(vi, en))
+    }
     pub fn internal(what: impl std::fmt::Display) -> HubError {
         HubError::Internal(what.to_string())
     }
@@ -85,6 +91,7 @@ impl HubError {
             HubError::Conflict(_) => StatusCode::CONFLICT,
             HubError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             HubError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            HubError::BadRequest(_) => StatusCode::BAD_REQUEST,
             HubError::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
             HubError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -99,6 +106,7 @@ impl HubError {
             HubError::Conflict(_) => "conflict",
             HubError::Invalid(_) => "invalid",
             HubError::TooLarge(_) => "too_large",
+            HubError::BadRequest(_) => "bad_request",
             HubError::TooMany { .. } => "too_many_requests",
             HubError::Internal(_) => "internal",
         }
@@ -113,6 +121,7 @@ impl HubError {
             | HubError::Conflict(r)
             | HubError::Invalid(r)
             | HubError::TooLarge(r)
+            | HubError::BadRequest(r)
             | HubError::TooMany { reason: r, .. } => r.clone(),
             HubError::Internal(_) => Reason::new(
                 "lỗi nội bộ; đã ghi vào nhật ký của máy chủ",

@@ -21,6 +21,11 @@
 //! clips.rs      clip service: create from an upload, life cycle, visibility
 //! broadcasts.rs pushed broadcasts service (same life cycle)
 //! publish.rs    the feed: manifest of approved items, signed, in STATE/feed/
+//! stations.rs   stations: `station add` (enrolment code), enrol (token), StationAuth
+//! heartbeat.rs  station heartbeats (shape check, online by the hub's clock), stations list
+//! asrun.rs      stations' as-run lines: chain checked across uploads, breaks flagged
+//! reports.rs    as-run report: rows, summary, CSV (BOM, formulas defused); chart.rs its SVG
+//! nudge.rs      new feed sequence -> every events stream (LISTEN/NOTIFY across processes)
 //! api/          JSON handlers under /api/v1, one file per resource
 //! pages/        server-rendered pages (`pages::routes()`, merged by app::router)
 //! ```
@@ -61,17 +66,23 @@
 pub mod api;
 pub mod app;
 pub mod areas;
+pub mod asrun;
 pub mod audit;
 pub mod auth;
 pub mod broadcasts;
+pub mod chart;
 pub mod cli;
 pub mod clips;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod heartbeat;
+pub mod nudge;
 pub mod pages;
 pub mod publish;
+pub mod reports;
 pub mod scope;
+pub mod stations;
 pub mod upload;
 pub mod users;
 

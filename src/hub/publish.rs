@@ -153,6 +153,7 @@ pub async fn publish_now(state: &AppState) -> HubResult<u64> {
     .await
     .map_err(HubError::internal)??;
     tracing::info!("hub: feed published, sequence {published}");
+    super::nudge::raise(&state.db, &state.link, published).await?;
     Ok(published)
 }
 

@@ -45,6 +45,7 @@ pub fn config(tz: Tz, programs: Vec<Program>) -> Config {
             state: PathBuf::from("/state"),
         },
         feeds: vec![],
+        hub: Default::default(),
         programs,
     }
 }

@@ -79,7 +79,7 @@ fn unknown_top_level_keys() {
     assert_eq!(
         errors(&text),
         vec![
-            "/etc/loa/loa.toml:1:1: unknown key `colour` in the top level; valid keys here: station, output, paths, feed, program",
+            "/etc/loa/loa.toml:1:1: unknown key `colour` in the top level; valid keys here: station, output, paths, feed, hub, program",
             "/etc/loa/loa.toml:11:2: unknown key `programs` in the top level: did you mean `program`?",
         ]
     );
@@ -400,4 +400,21 @@ fn byte_order_mark_is_ignored() {
         errs[0].starts_with("/etc/loa/loa.toml:3:12: `timezone`"),
         "{errs:?}"
     );
+}
+
+#[test]
+fn hub_table_heartbeat_default_value_and_diagnostics() {
+    assert_eq!(loaded(MIN).config.hub.heartbeat, Duration::from_secs(60));
+    let c = loaded(&format!("{MIN}\n[hub]\nheartbeat = \"30s\"\n")).config;
+    assert_eq!(c.hub.heartbeat, Duration::from_secs(30));
+    let e = errors(&format!("{MIN}\n[hub]\nheartbeet = \"30s\"\n"));
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].contains("unknown key `heartbeet` in [hub]: did you mean `heartbeat`?"),
+        "{e:?}"
+    );
+    let e = errors(&format!("{MIN}\n[hub]\nheartbeat = \"0s\"\n"));
+    assert!(e[0].contains("`heartbeat` must be longer than 0s"), "{e:?}");
+    let e = errors(&format!("hub = 3\n{MIN}"));
+    assert!(e[0].contains("`hub` must be a table"), "{e:?}");
 }

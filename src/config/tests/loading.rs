@@ -410,7 +410,7 @@ fn config_error_wraps_diagnostics() {
     let e = ConfigError::from(errs);
     assert_eq!(
         e.to_string(),
-        "a.toml:1:1: unknown key `x` in the top level; valid keys here: station, output, paths, feed, program\na.toml:1:1: the config has no [station] table: add one with at least its name, e.g. [station] name = \"Đài truyền thanh xã Phước Dinh\"\na.toml:1:1: warning: the config has no [[program]]: nothing will air"
+        "a.toml:1:1: unknown key `x` in the top level; valid keys here: station, output, paths, feed, hub, program\na.toml:1:1: the config has no [station] table: add one with at least its name, e.g. [station] name = \"Đài truyền thanh xã Phước Dinh\"\na.toml:1:1: warning: the config has no [[program]]: nothing will air"
     );
 }
 

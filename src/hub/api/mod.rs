@@ -6,7 +6,9 @@
 mod audit;
 mod broadcasts;
 mod clips;
+mod reports;
 mod session;
+mod stations;
 mod users;
 
 use axum::Router;
@@ -20,4 +22,6 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(broadcasts::routes())
         .merge(audit::routes())
         .merge(users::routes())
+        .merge(stations::routes())
+        .merge(reports::routes())
 }

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Idle cost of `loa run` with the hub link up: a real `loa hub run` (SQLite),
+# a station enrolled with `loa enroll`, heartbeats every 10 s, the events
+# stream held; RSS and CPU of the station over SECONDS, next broadcast hours away.
+# Usage: bench/link_idle.sh [SECONDS]   (needs target/release/loa: cargo build --release)
+set -euo pipefail
+secs=${1:-60}
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin="${LOA_BIN:-$root/target/release/loa}"
+dir=$(mktemp -d)
+hub_pid=""
+pid=""
+trap 'kill $pid $hub_pid 2>/dev/null || true; sleep 0.5; rm -rf "$dir"' EXIT
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat > "$dir/hub.toml" <<TOML
+[hub]
+listen = "127.0.0.1:$port"
+public_url = "http://127.0.0.1:$port"
+state = "hubstate"
+database = "sqlite:hub.db"
+key = "minisign.key"
+timezone = "Asia/Ho_Chi_Minh"
+TOML
+"$bin" --config "$dir/hub.toml" hub init --json > /dev/null
+LOA_LOG=warn "$bin" --config "$dir/hub.toml" hub run 2> "$dir/hub.log" &
+hub_pid=$!
+for _ in $(seq 100); do curl -s "http://127.0.0.1:$port/feed/manifest.json" > /dev/null && break; sleep 0.1; done
+code=$("$bin" --config "$dir/hub.toml" hub station add bench --name "Đài đo" --areas 22936 --json | sed 's/.*"code":"\([^"]*\)".*/\1/')
+mkdir -p "$dir/audio"
+cp "$root/audio/chime.ogg" "$dir/audio/"
+later=$(date -d '+3 hours' +%H:%M)
+cat > "$dir/loa.toml" <<TOML
+[station]
+name = "link idle bench"
+areas = ["22936"]
+timezone = "UTC"
+[output]
+device = "null"
+[paths]
+clips = "audio"
+state = "state"
+[hub]
+heartbeat = "10s"
+[[program]]
+id = "later"
+at = ["$later"]
+play = ["chime.ogg"]
+TOML
+"$bin" --config "$dir/loa.toml" enroll "http://127.0.0.1:$port" "$code" > /dev/null
+LOA_LOG=warn "$bin" --config "$dir/loa.toml" run 2> "$dir/loa.log" &
+pid=$!
+sleep 5
+tick=$(getconf CLK_TCK)
+read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$pid/stat")
+sleep "$secs"
+read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$pid/stat")
+rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+hwm=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+cpu=$(awk -v a=$((u1 + s1 - u0 - s0)) -v t="$tick" -v s="$secs" 'BEGIN { printf "%.3f", 100 * a / t / s }')
+beats=$(sqlite3 "$dir/hubstate/hub.db" "SELECT last_seen IS NOT NULL FROM stations WHERE id='bench'")
+echo "BENCH link idle: ${secs}s, RSS ${rss} kB (peak ${hwm} kB), CPU ${cpu}% of one core ($((u1 + s1 - u0 - s0)) ticks); heartbeat seen by the hub: $beats"

@@ -1,0 +1,52 @@
+//! `GET /api/v1/reports/asrun?from=&to=&area=&station=&category=&format=json|csv|svg`:
+//! the as-run report (rules in `hub::reports`, the chart in `hub::chart`),
+//! for any signed-in account, inside its scope.
+
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+
+use crate::hub::app::AppState;
+use crate::hub::auth::CurrentUser;
+use crate::hub::error::{HubError, HubResult};
+use crate::hub::reports::{self, Query as ReportQuery};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/reports/asrun", get(asrun))
+}
+
+async fn asrun(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<ReportQuery>,
+) -> HubResult<Response> {
+    let rep = reports::build(&state, &user, &q).await?;
+    let name = format!("bao-cao-phat-song-{}-{}", rep.from, rep.to);
+    Ok(match q.format.as_deref().unwrap_or("json") {
+        "json" => Json(rep).into_response(),
+        "csv" => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}.csv\""),
+                ),
+            ],
+            reports::csv(&rep),
+        )
+            .into_response(),
+        "svg" => (
+            [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
+            crate::hub::chart::svg(&rep),
+        )
+            .into_response(),
+        other => {
+            return Err(HubError::bad_request(
+                format!("định dạng `{other}` không hỗ trợ: json, csv hoặc svg"),
+                format!("format `{other}` is not offered: json, csv or svg"),
+            ))
+        }
+    })
+}

@@ -1,0 +1,163 @@
+//! The station API of HUB.md under `/api/v1`: `POST /enroll`, a station's
+//! `heartbeat`, `asrun` and `events` (bearer token, its own id only), and the
+//! staff's `GET /stations`. Bodies are read as bytes under a cap per route
+//! (over it: 413) and checked here for shape (400 naming the field); the rules
+//! are in `hub::stations`, `hub::heartbeat`, `hub::asrun`, `hub::nudge`.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::StatusCode;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use futures_util::{Stream, StreamExt};
+use serde_json::{json, Value};
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::hub::app::AppState;
+use crate::hub::asrun::{self, Answer};
+use crate::hub::auth::{ClientAddr, CurrentUser};
+use crate::hub::error::{HubError, HubResult};
+use crate::hub::heartbeat::{self, StationInfo};
+use crate::hub::stations::{self, Enrolled, StationAuth};
+
+/// Keep-alive comments on an events stream this often.
+pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/enroll",
+            post(enroll).layer(DefaultBodyLimit::max(4 * 1024)),
+        )
+        .route("/stations", get(list))
+        .route(
+            "/stations/{id}/heartbeat",
+            post(beat).layer(DefaultBodyLimit::max(heartbeat::MAX_BODY)),
+        )
+        .route(
+            "/stations/{id}/asrun",
+            post(upload).layer(DefaultBodyLimit::max(asrun::MAX_BODY)),
+        )
+        .route("/stations/{id}/events", get(events))
+}
+
+/// Parse a JSON body, or 400 saying why.
+fn json_body(body: &[u8]) -> HubResult<Value> {
+    serde_json::from_slice(body).map_err(|e| {
+        HubError::bad_request(
+            format!("nội dung gửi lên không phải JSON hợp lệ: {e}"),
+            format!("the body is not valid JSON: {e}"),
+        )
+    })
+}
+
+async fn enroll(
+    State(state): State<AppState>,
+    addr: ClientAddr,
+    body: Bytes,
+) -> HubResult<Json<Enrolled>> {
+    let v = json_body(&body)?;
+    let Some(code) = v.get("code").and_then(Value::as_str) else {
+        return Err(HubError::bad_request(
+            "thiếu trường `code` (mã đăng ký)",
+            "field `code` (the enrolment code) must be a string",
+        ));
+    };
+    Ok(Json(stations::enroll(&state, &addr.0, code).await?))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> HubResult<Json<Vec<StationInfo>>> {
+    Ok(Json(heartbeat::list(&state, &user).await?))
+}
+
+async fn beat(
+    State(state): State<AppState>,
+    auth: StationAuth,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> HubResult<Json<Value>> {
+    auth.require(&id)?;
+    let v = json_body(&body)?;
+    Ok(Json(heartbeat::record(&state, &id, &v).await?))
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    auth: StationAuth,
+    addr: ClientAddr,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> HubResult<Response> {
+    auth.require(&id)?;
+    let v = json_body(&body)?;
+    let lines: Vec<String> = match v.get("lines").and_then(Value::as_array) {
+        Some(a) if a.iter().all(Value::is_string) => a
+            .iter()
+            .filter_map(|l| l.as_str().map(String::from))
+            .collect(),
+        _ => {
+            return Err(HubError::bad_request(
+                "trường `lines` phải là danh sách các dòng nhật ký",
+                "field `lines` must be a list of raw as-run lines (strings)",
+            ))
+        }
+    };
+    Ok(match asrun::upload(&state, &id, &addr.0, &lines).await? {
+        Answer::Accepted { accepted, last } => {
+            Json(json!({ "accepted": accepted, "last": last })).into_response()
+        }
+        Answer::Break {
+            last,
+            index,
+            reason,
+        } => (
+            StatusCode::CONFLICT,
+            Json(json!({
+                "error": "chain_break",
+                "reason": format!("chuỗi nhật ký phát sóng bị đứt ở dòng {index}: nhật ký trên trạm đã bị sửa, xóa hoặc gửi sai thứ tự"),
+                "reason_en": reason,
+                "index": index,
+                "last": last,
+            })),
+        )
+            .into_response(),
+    })
+}
+
+async fn events(
+    State(state): State<AppState>,
+    auth: StationAuth,
+    Path(id): Path<String>,
+) -> HubResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    auth.require(&id)?;
+    let link = state.link.clone();
+    let rx = link.subscribe();
+    // The current sequence first: a station that missed a nudge while
+    // disconnected catches up on connecting.
+    let first = futures_util::stream::once(std::future::ready(link.feed_sequence()));
+    let next = futures_util::stream::unfold((rx, link.clone()), |(mut rx, link)| async move {
+        match rx.recv().await {
+            Ok(seq) => Some((seq, (rx, link))),
+            // Too slow to keep up: the newest is all that matters.
+            Err(RecvError::Lagged(_)) => Some((link.feed_sequence(), (rx, link))),
+            Err(RecvError::Closed) => None,
+        }
+    });
+    let stream = first
+        .chain(next)
+        .map(|seq| {
+            Ok(Event::default()
+                .event("feed")
+                .data(json!({ "sequence": seq }).to_string()))
+        })
+        .take_until(link.stopping());
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE)))
+}

@@ -1,0 +1,258 @@
+//! Stations' as-run logs on the hub (HUB.md `POST …/asrun`): raw lines, in
+//! order, each checked against the chain — its `prev` must be the SHA-256 of
+//! the line before it (the newest line the hub holds, `stations.asrun_last`).
+//! Lines held already are accepted again without duplicating; a line that
+//! does not follow is refused with 409 and `last`, nothing of the batch is
+//! stored, and the break is flagged on the station (`chain_break`), never
+//! merged. A batch is stored in one transaction, and only if the station's
+//! `asrun_last` is still what it read (two hub processes cannot interleave).
+//!
+//! Owns the `asrun` table and `stations.asrun_last|asrun_lines|chain_break`.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::app::AppState;
+use super::audit::Event;
+use super::db::{col, now_s};
+use super::error::{HubError, HubResult};
+
+/// SHA-256 (hex) of a line's bytes without its newline: the as-run chain's hash.
+pub fn hash(line: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(line))
+}
+
+/// Most lines in one upload.
+pub const MAX_LINES: usize = 1000;
+/// The biggest upload body.
+pub const MAX_BODY: usize = 2 * 1024 * 1024;
+
+/// What an upload got.
+#[derive(Debug, Serialize, PartialEq)]
+pub enum Answer {
+    /// `{"accepted", "last"}`.
+    Accepted { accepted: usize, last: String },
+    /// 409: line `index` (0-based in the batch) does not follow `last`.
+    Break {
+        last: String,
+        index: usize,
+        reason: String,
+    },
+}
+
+/// The fields the hub keeps beside the raw line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    pub hash: String,
+    pub prev: String,
+    pub event: String,
+    pub occurrence: String,
+    pub program: String,
+    pub title: String,
+    pub scheduled: i64,
+    pub outcome: Option<String>,
+    pub seconds: f64,
+}
+
+fn bad_line(i: usize, what: &str) -> HubError {
+    HubError::bad_request(
+        format!("dòng nhật ký phát sóng số {i} không hợp lệ: {what}"),
+        format!("as-run line {i} (0-based) is not valid: {what}"),
+    )
+}
+
+/// Parse one raw line (400 naming the line and the field).
+pub fn parse(i: usize, line: &str) -> HubResult<Parsed> {
+    let v: Value =
+        serde_json::from_str(line).map_err(|e| bad_line(i, &format!("not JSON ({e})")))?;
+    let s = |k: &str| -> HubResult<String> {
+        v.get(k)
+            .and_then(Value::as_str)
+            .map(String::from)
+            .ok_or_else(|| bad_line(i, &format!("field `{k}` must be a string")))
+    };
+    let prev = s("prev")?;
+    if prev.len() != 64 || !prev.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(bad_line(i, "field `prev` must be 64 hex digits"));
+    }
+    let scheduled = chrono::DateTime::parse_from_rfc3339(&s("scheduled")?)
+        .map_err(|_| bad_line(i, "field `scheduled` must be an RFC 3339 time"))?
+        .timestamp();
+    let event = s("event")?;
+    if event != "on_air" && event != "outcome" {
+        return Err(bad_line(i, "field `event` must be on_air or outcome"));
+    }
+    let seconds = v
+        .get("items")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|it| it.get("seconds").and_then(Value::as_f64))
+                .filter(|x| x.is_finite() && *x >= 0.0)
+                .sum()
+        })
+        .unwrap_or(0.0);
+    Ok(Parsed {
+        hash: hash(line.as_bytes()),
+        prev,
+        event,
+        occurrence: s("occurrence")?,
+        program: s("program")?,
+        title: s("title")?,
+        scheduled,
+        outcome: v.get("outcome").and_then(Value::as_str).map(String::from),
+        seconds,
+    })
+}
+
+/// Take a batch of `station`'s raw lines.
+pub async fn upload(
+    state: &AppState,
+    station: &str,
+    address: &str,
+    lines: &[String],
+) -> HubResult<Answer> {
+    if lines.len() > MAX_LINES {
+        return Err(HubError::TooLarge(super::error::Reason::new(
+            format!("tối đa {MAX_LINES} dòng mỗi lần gửi"),
+            format!("at most {MAX_LINES} lines per upload: send the rest in the next batch"),
+        )));
+    }
+    let parsed: Vec<Parsed> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| parse(i, l))
+        .collect::<HubResult<_>>()?;
+    let mut tx = state.db.pool.begin().await?;
+    let row = sqlx::query("SELECT asrun_last FROM stations WHERE id = $1")
+        .bind(station)
+        .fetch_one(&mut *tx)
+        .await?;
+    let start: String = col(&row, "asrun_last")?;
+    let mut last = start.clone();
+    let mut fresh = 0usize;
+    let now = now_s();
+    for (i, (p, line)) in parsed.iter().zip(lines).enumerate() {
+        let held = sqlx::query("SELECT id FROM asrun WHERE station = $1 AND hash = $2")
+            .bind(station)
+            .bind(&p.hash)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if held.is_some() {
+            continue;
+        }
+        if p.prev != last {
+            drop(tx);
+            let reason = format!(
+                "line {} of an upload ({}) has prev {} but the newest line the hub holds is {}: the station's log was edited, cut or sent out of order",
+                i, p.occurrence, p.prev, last
+            );
+            flag(state, station, address, &reason).await?;
+            return Ok(Answer::Break {
+                last: start,
+                index: i,
+                reason,
+            });
+        }
+        sqlx::query(
+            "INSERT INTO asrun (station, hash, prev, line, event, occurrence, program, title, scheduled, outcome, seconds, received_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(station)
+        .bind(&p.hash)
+        .bind(&p.prev)
+        .bind(line)
+        .bind(&p.event)
+        .bind(&p.occurrence)
+        .bind(&p.program)
+        .bind(&p.title)
+        .bind(p.scheduled)
+        .bind(p.outcome.clone())
+        .bind(p.seconds)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        last = p.hash.clone();
+        fresh += 1;
+    }
+    if fresh > 0 {
+        let moved = sqlx::query(
+            "UPDATE stations SET asrun_last = $1, asrun_lines = asrun_lines + $2 WHERE id = $3 AND asrun_last = $4",
+        )
+        .bind(&last)
+        .bind(fresh as i64)
+        .bind(station)
+        .bind(&start)
+        .execute(&mut *tx)
+        .await?;
+        if moved.rows_affected() != 1 {
+            return Err(HubError::conflict(
+                "một lần gửi khác của trạm đang được ghi; gửi lại",
+                "another upload of this station was stored meanwhile: send again",
+            ));
+        }
+    }
+    tx.commit().await?;
+    Ok(Answer::Accepted {
+        accepted: lines.len(),
+        last,
+    })
+}
+
+async fn flag(state: &AppState, station: &str, address: &str, reason: &str) -> HubResult<()> {
+    let before = sqlx::query("SELECT chain_break FROM stations WHERE id = $1")
+        .bind(station)
+        .fetch_one(&state.db.pool)
+        .await?;
+    let before: Option<String> = col(&before, "chain_break")?;
+    if before.is_some() {
+        return Ok(());
+    }
+    sqlx::query("UPDATE stations SET chain_break = $1 WHERE id = $2")
+        .bind(reason)
+        .bind(station)
+        .execute(&state.db.pool)
+        .await?;
+    tracing::warn!("hub: station {station}: as-run chain break: {reason}");
+    state
+        .audit(Event {
+            actor: format!("station:{station}"),
+            address: address.into(),
+            action: "asrun_break".into(),
+            target: format!("station:{station}"),
+            before: String::new(),
+            after: serde_json::json!({ "chain_break": reason }).to_string(),
+        })
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_line_parses_and_sums_its_items() {
+        let l = r#"{"event":"outcome","occurrence":"sang@2026-11-27T05:00:00+07:00","program":"sang","title":"Bản tin","scheduled":"2026-11-27T05:00:00.000+07:00","outcome":"aired","items":[{"name":"a","seconds":1.5},{"name":"b","seconds":2.0}],"prev":"0000000000000000000000000000000000000000000000000000000000000000"}"#;
+        let p = parse(0, l).unwrap();
+        assert_eq!(p.seconds, 3.5);
+        assert_eq!(p.outcome.as_deref(), Some("aired"));
+        assert_eq!(p.hash, hash(l.as_bytes()));
+    }
+
+    #[test]
+    fn bad_lines_name_the_field() {
+        for (l, want) in [
+            ("nope", "not JSON"),
+            (r#"{"prev":"x"}"#, "`prev`"),
+            (
+                r#"{"prev":"0000000000000000000000000000000000000000000000000000000000000000","scheduled":"then"}"#,
+                "`scheduled`",
+            ),
+        ] {
+            let e = parse(3, l).unwrap_err();
+            assert!(e.reason().en.contains(want), "{l}: {e}");
+            assert!(e.reason().en.contains("line 3"));
+        }
+    }
+}

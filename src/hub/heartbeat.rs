@@ -1,0 +1,235 @@
+//! Station heartbeats and the stations list (HUB.md): a heartbeat is the
+//! station's `loa status --json` plus `version`, `uptime_s`, `clock`,
+//! `disk_free_bytes`, `errors` (and `heartbeat_s`, its interval). The hub
+//! checks its shape (400 naming the field), stores it with the hub's own time
+//! of arrival, and answers the sequences the station should hold.
+//!
+//! "Online" is judged by the hub's clock only (a heartbeat within 3 of the
+//! station's intervals); the station's clock is shown as an offset, never trusted.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::app::AppState;
+use super::db::{col, now_s, split};
+use super::error::{HubError, HubResult};
+use super::scope;
+use super::users::{Role, User};
+
+/// The biggest heartbeat body accepted.
+pub const MAX_BODY: usize = 64 * 1024;
+
+fn field_error(field: &str, want: &str) -> HubError {
+    HubError::bad_request(
+        format!("nhịp báo trạng thái sai: trường `{field}` phải là {want}"),
+        format!("bad heartbeat: field `{field}` must be {want}"),
+    )
+}
+
+/// A checked heartbeat: what the hub keeps apart from the whole body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Beat {
+    pub clock: i64,
+    pub interval_s: i64,
+}
+
+/// Check a heartbeat's shape; the first wrong field is named.
+pub fn check(body: &Value) -> HubResult<Beat> {
+    let Some(o) = body.as_object() else {
+        return Err(field_error("(body)", "a JSON object"));
+    };
+    let get = |k: &str| o.get(k).unwrap_or(&Value::Null);
+    if !get("version").is_string() {
+        return Err(field_error("version", "a string, e.g. \"0.1.0\""));
+    }
+    if !get("uptime_s").is_u64() {
+        return Err(field_error("uptime_s", "a whole number of seconds"));
+    }
+    let clock = get("clock")
+        .as_str()
+        .and_then(|c| chrono::DateTime::parse_from_rfc3339(c).ok())
+        .ok_or_else(|| field_error("clock", "an RFC 3339 time, e.g. 2026-11-29T08:00:00+07:00"))?;
+    if !get("disk_free_bytes").is_u64() {
+        return Err(field_error("disk_free_bytes", "a whole number of bytes"));
+    }
+    match get("errors") {
+        Value::Array(a) if a.iter().all(Value::is_string) => {}
+        _ => return Err(field_error("errors", "a list of strings")),
+    }
+    match get("on_air") {
+        Value::Null | Value::Object(_) => {}
+        _ => return Err(field_error("on_air", "null or an object")),
+    }
+    match get("feed") {
+        Value::Null | Value::Object(_) => {}
+        _ => return Err(field_error("feed", "null or an object")),
+    }
+    let interval_s = match o.get("heartbeat_s") {
+        None => super::stations::DEFAULT_HEARTBEAT_S,
+        Some(v) => match v.as_i64() {
+            Some(n) if (1..=86_400).contains(&n) => n,
+            _ => {
+                return Err(field_error(
+                    "heartbeat_s",
+                    "a number of seconds from 1 to 86400",
+                ))
+            }
+        },
+    };
+    Ok(Beat {
+        clock: clock.timestamp(),
+        interval_s,
+    })
+}
+
+/// Store a heartbeat of `station`; returns the sequences it should hold.
+pub async fn record(state: &AppState, station: &str, body: &Value) -> HubResult<Value> {
+    let beat = check(body)?;
+    let now = now_s();
+    sqlx::query(
+        "UPDATE stations SET last_seen = $1, status = $2, clock_offset_s = $3, heartbeat_s = $4 WHERE id = $5",
+    )
+    .bind(now)
+    .bind(body.to_string())
+    .bind(beat.clock - now)
+    .bind(beat.interval_s)
+    .bind(station)
+    .execute(&state.db.pool)
+    .await?;
+    Ok(serde_json::json!({
+        "feed_sequence": state.link.feed_sequence(),
+        "programs_sequence": 0,
+    }))
+}
+
+/// One station as the stations API shows it.
+#[derive(Debug, Serialize, Clone)]
+pub struct StationInfo {
+    pub id: String,
+    pub name: String,
+    pub areas: Vec<String>,
+    pub enrolled: bool,
+    pub online: bool,
+    /// Unix seconds, by the hub's clock.
+    pub last_seen: Option<i64>,
+    pub on_air: Value,
+    pub feed_sequence: Option<u64>,
+    /// The hub's own feed sequence, to compare.
+    pub hub_feed_sequence: u64,
+    pub programs_sequence: Option<u64>,
+    pub version: Option<String>,
+    pub errors: Vec<String>,
+    /// Station clock minus hub clock at the last heartbeat (shown, not trusted).
+    pub clock_offset_s: Option<i64>,
+    pub heartbeat_s: i64,
+    pub asrun_lines: i64,
+    /// Why the uploaded as-run chain is broken, when it is.
+    pub chain_break: Option<String>,
+}
+
+/// Whether `user` may see `station` (its areas, or an operator's stations).
+pub fn visible(tree: &super::areas::AreaTree, user: &User, id: &str, areas: &[String]) -> bool {
+    (user.has(Role::Operator) && user.stations.iter().any(|s| s == id))
+        || scope::covers(tree, user, areas)
+}
+
+/// Every station `user` may see, by id.
+pub async fn list(state: &AppState, user: &User) -> HubResult<Vec<StationInfo>> {
+    let rows = sqlx::query(
+        "SELECT id, name, areas, token_hash, last_seen, heartbeat_s, status, clock_offset_s, asrun_lines, chain_break \
+         FROM stations ORDER BY id",
+    )
+    .fetch_all(&state.db.pool)
+    .await?;
+    let all_areas: Vec<String> = rows
+        .iter()
+        .filter_map(|r| col::<String>(r, "areas").ok())
+        .flat_map(|a| split(&a))
+        .collect();
+    let tree = state.area_tree(&all_areas).await?;
+    let now = now_s();
+    let hub_seq = state.link.feed_sequence();
+    let mut out = vec![];
+    for r in &rows {
+        let id: String = col(r, "id")?;
+        let areas = split(&col::<String>(r, "areas")?);
+        if !visible(&tree, user, &id, &areas) {
+            continue;
+        }
+        let last_seen: Option<i64> = col(r, "last_seen")?;
+        let heartbeat_s: i64 = col(r, "heartbeat_s")?;
+        let token: Option<String> = col(r, "token_hash")?;
+        let status: Value = col::<Option<String>>(r, "status")?
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or(Value::Null);
+        out.push(StationInfo {
+            id,
+            name: col(r, "name")?,
+            areas,
+            enrolled: token.is_some(),
+            online: last_seen.is_some_and(|t| now - t <= 3 * heartbeat_s),
+            last_seen,
+            on_air: status.get("on_air").cloned().unwrap_or(Value::Null),
+            feed_sequence: status.pointer("/feed/sequence").and_then(Value::as_u64),
+            hub_feed_sequence: hub_seq,
+            programs_sequence: status.get("programs_sequence").and_then(Value::as_u64),
+            version: status
+                .get("version")
+                .and_then(Value::as_str)
+                .map(String::from),
+            errors: status
+                .get("errors")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|e| e.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            clock_offset_s: col(r, "clock_offset_s")?,
+            heartbeat_s,
+            asrun_lines: col(r, "asrun_lines")?,
+            chain_break: col(r, "chain_break")?,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn good() -> Value {
+        json!({"on_air": null, "next": [], "feed": null, "store": {"clips": 0, "bytes": 0},
+               "output": {"device": "null", "state": "closed"}, "version": "0.1.0", "uptime_s": 5,
+               "clock": "2026-11-29T08:00:00+07:00", "disk_free_bytes": 1000, "errors": [], "heartbeat_s": 60})
+    }
+
+    #[test]
+    fn a_good_heartbeat_passes() {
+        let b = check(&good()).unwrap();
+        assert_eq!(b.interval_s, 60);
+    }
+
+    #[test]
+    fn each_wrong_field_is_named() {
+        for (k, v) in [
+            ("version", json!(1)),
+            ("uptime_s", json!(-1)),
+            ("clock", json!("yesterday")),
+            ("disk_free_bytes", json!("lots")),
+            ("errors", json!([1])),
+            ("on_air", json!(3)),
+            ("feed", json!("x")),
+            ("heartbeat_s", json!(0)),
+        ] {
+            let mut b = good();
+            b[k] = v;
+            let e = check(&b).unwrap_err();
+            assert_eq!(e.status(), axum::http::StatusCode::BAD_REQUEST);
+            assert!(e.reason().en.contains(&format!("`{k}`")), "{k}: {e}");
+        }
+        assert!(check(&json!([1])).is_err());
+    }
+}

@@ -1,0 +1,332 @@
+//! The as-run report (HUB.md `GET /api/v1/reports/asrun`): one row per
+//! occurrence from the stations' uploaded logs (their outcome lines), for a
+//! date range (hub timezone), area, station and category, inside the reader's
+//! scope; a summary per station and category (minutes aired, occurrences
+//! scheduled / aired / missed / failed, compliance %); CSV (UTF-8 with BOM,
+//! spreadsheet formulas defused) and an SVG chart of minutes per station per
+//! week, drawn here with no outside asset.
+//!
+//! A category is the hub's category of each feed clip the occurrence aired
+//! (matched by the item's SHA-256); station clips have none. Reads only.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{NaiveDate, TimeZone};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::app::AppState;
+use super::db::{col, split};
+use super::error::{HubError, HubResult};
+use super::users::User;
+
+/// What a report is asked for.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct Query {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub area: Option<String>,
+    pub station: Option<String>,
+    pub category: Option<String>,
+    pub format: Option<String>,
+}
+
+#[derive(Debug, Serialize, Clone, PartialEq)]
+pub struct Row {
+    pub station: String,
+    pub station_name: String,
+    pub occurrence: String,
+    pub program: String,
+    pub title: String,
+    /// RFC 3339, hub timezone.
+    pub scheduled: String,
+    pub outcome: String,
+    pub minutes: f64,
+    pub categories: Vec<String>,
+    /// The station's uploaded chain is broken (see the stations API).
+    pub chain_break: bool,
+}
+
+#[derive(Debug, Serialize, Clone, PartialEq, Default)]
+pub struct Summary {
+    pub station: String,
+    pub category: String,
+    pub minutes_aired: f64,
+    pub scheduled: u64,
+    pub aired: u64,
+    pub missed: u64,
+    pub failed: u64,
+    pub compliance_pct: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub from: String,
+    pub to: String,
+    pub rows: Vec<Row>,
+    pub summary: Vec<Summary>,
+}
+
+fn date(s: &Option<String>, name: &str) -> HubResult<Option<NaiveDate>> {
+    s.as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+                HubError::bad_request(
+                    format!("`{name}` phải là ngày dạng YYYY-MM-DD"),
+                    format!("`{name}` must be a date YYYY-MM-DD, e.g. 2026-11-01"),
+                )
+            })
+        })
+        .transpose()
+}
+
+/// Build the report `user` may see.
+pub async fn build(state: &AppState, user: &User, q: &Query) -> HubResult<Report> {
+    let tz = state.cfg.timezone;
+    let today = chrono::Utc::now().with_timezone(&tz).date_naive();
+    let to = date(&q.to, "to")?.unwrap_or(today);
+    let from = date(&q.from, "from")?.unwrap_or(to - chrono::Days::new(30));
+    let start = |d: NaiveDate| {
+        tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
+            .earliest()
+            .map(|t| t.timestamp())
+            .unwrap_or(0)
+    };
+    let (lo, hi) = (start(from), start(to + chrono::Days::new(1)));
+    let stations = sqlx::query("SELECT id, name, areas, chain_break FROM stations")
+        .fetch_all(&state.db.pool)
+        .await?;
+    let mut all_areas: Vec<String> = stations
+        .iter()
+        .filter_map(|r| col::<String>(r, "areas").ok())
+        .flat_map(|a| split(&a))
+        .collect();
+    all_areas.extend(q.area.clone());
+    let tree = state.area_tree(&all_areas).await?;
+    let mut seen: HashMap<String, (String, bool)> = HashMap::new();
+    for r in &stations {
+        let id: String = col(r, "id")?;
+        let areas = split(&col::<String>(r, "areas")?);
+        if !super::heartbeat::visible(&tree, user, &id, &areas) {
+            continue;
+        }
+        if q.station
+            .as_deref()
+            .is_some_and(|s| !s.is_empty() && s != id)
+        {
+            continue;
+        }
+        if let Some(a) = q.area.as_deref().filter(|a| !a.is_empty()) {
+            if !areas.iter().any(|x| tree.covers(a, x)) {
+                continue;
+            }
+        }
+        let broken: Option<String> = col(r, "chain_break")?;
+        seen.insert(id, (col(r, "name")?, broken.is_some()));
+    }
+    let cats: HashMap<String, String> = sqlx::query("SELECT sha256, category FROM clips")
+        .fetch_all(&state.db.pool)
+        .await?
+        .iter()
+        .filter_map(|r| Some((col(r, "sha256").ok()?, col(r, "category").ok()?)))
+        .collect();
+    let lines = sqlx::query(
+        "SELECT station, line, scheduled FROM asrun WHERE event = 'outcome' AND scheduled >= $1 AND scheduled < $2 ORDER BY scheduled, station, id",
+    )
+    .bind(lo)
+    .bind(hi)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let mut rows = vec![];
+    for r in &lines {
+        let station: String = col(r, "station")?;
+        let Some((name, broken)) = seen.get(&station) else {
+            continue;
+        };
+        let v: Value = serde_json::from_str(&col::<String>(r, "line")?).unwrap_or(Value::Null);
+        let items = v
+            .get("items")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let mut categories: Vec<String> = items
+            .iter()
+            .filter_map(|i| i.get("sha256").and_then(Value::as_str))
+            .filter_map(|h| cats.get(h).cloned())
+            .collect();
+        categories.sort();
+        categories.dedup();
+        if let Some(c) = q.category.as_deref().filter(|c| !c.is_empty()) {
+            if !categories.iter().any(|x| x == c) {
+                continue;
+            }
+        }
+        let seconds: f64 = items
+            .iter()
+            .filter_map(|i| i.get("seconds").and_then(Value::as_f64))
+            .filter(|s| s.is_finite() && *s >= 0.0)
+            .sum();
+        let s = |k: &str| {
+            v.get(k)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let at: i64 = col(r, "scheduled")?;
+        rows.push(Row {
+            station: station.clone(),
+            station_name: name.clone(),
+            occurrence: s("occurrence"),
+            program: s("program"),
+            title: s("title"),
+            scheduled: tz
+                .timestamp_opt(at, 0)
+                .single()
+                .map(|t| t.to_rfc3339())
+                .unwrap_or_default(),
+            outcome: s("outcome"),
+            minutes: (seconds / 60.0 * 100.0).round() / 100.0,
+            categories,
+            chain_break: *broken,
+        });
+    }
+    Ok(Report {
+        from: from.to_string(),
+        to: to.to_string(),
+        summary: summarize(&rows),
+        rows,
+    })
+}
+
+/// Per station and category ("" = station clips; "*" = the station's whole).
+pub fn summarize(rows: &[Row]) -> Vec<Summary> {
+    let mut m: BTreeMap<(String, String), Summary> = BTreeMap::new();
+    for r in rows {
+        let mut keys = vec!["*".to_string()];
+        keys.extend(r.categories.iter().cloned());
+        for c in keys {
+            let s = m
+                .entry((r.station.clone(), c.clone()))
+                .or_insert_with(|| Summary {
+                    station: r.station.clone(),
+                    category: c,
+                    ..Summary::default()
+                });
+            s.scheduled += 1;
+            s.minutes_aired += r.minutes;
+            match r.outcome.as_str() {
+                "aired" | "partial" => s.aired += 1,
+                "missed" | "skipped" => s.missed += 1,
+                "failed" => s.failed += 1,
+                _ => {}
+            }
+        }
+    }
+    m.into_values()
+        .map(|mut s| {
+            s.minutes_aired = (s.minutes_aired * 100.0).round() / 100.0;
+            s.compliance_pct = if s.scheduled == 0 {
+                0.0
+            } else {
+                (s.aired as f64 * 1000.0 / s.scheduled as f64).round() / 10.0
+            };
+            s
+        })
+        .collect()
+}
+
+/// A cell a spreadsheet will not run as a formula.
+pub fn defuse(cell: &str) -> String {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let cell = if risky {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    };
+    if cell.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", cell.replace('"', "\"\""))
+    } else {
+        cell
+    }
+}
+
+/// CSV, UTF-8 with a byte-order mark (spreadsheets then show Vietnamese right).
+pub fn csv(rep: &Report) -> String {
+    let mut out = String::from("\u{feff}trạm/station,tên/name,lần phát/occurrence,chương trình/program,tiêu đề/title,giờ/scheduled,kết quả/outcome,phút/minutes,thể loại/categories,chuỗi đứt/chain_break\r\n");
+    for r in &rep.rows {
+        let cells = [
+            r.station.clone(),
+            r.station_name.clone(),
+            r.occurrence.clone(),
+            r.program.clone(),
+            r.title.clone(),
+            r.scheduled.clone(),
+            r.outcome.clone(),
+            format!("{:.2}", r.minutes),
+            r.categories.join(" "),
+            r.chain_break.to_string(),
+        ];
+        let line: Vec<String> = cells.iter().map(|c| defuse(c)).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(station: &str, outcome: &str, minutes: f64, cat: &[&str]) -> Row {
+        Row {
+            station: station.into(),
+            station_name: "Đài xã".into(),
+            occurrence: "p@x".into(),
+            program: "p".into(),
+            title: "=HYPERLINK(\"x\")".into(),
+            scheduled: "2026-11-01T05:00:00+07:00".into(),
+            outcome: outcome.into(),
+            minutes,
+            categories: cat.iter().map(|c| c.to_string()).collect(),
+            chain_break: false,
+        }
+    }
+
+    #[test]
+    fn summary_counts_and_compliance() {
+        let rows = [
+            row("a", "aired", 2.0, &["cchc"]),
+            row("a", "missed", 0.0, &["cchc"]),
+            row("a", "failed", 0.0, &[]),
+            row("a", "partial", 1.0, &[]),
+        ];
+        let s = summarize(&rows);
+        let all = s.iter().find(|s| s.category == "*").unwrap();
+        assert_eq!(
+            (all.scheduled, all.aired, all.missed, all.failed),
+            (4, 2, 1, 1)
+        );
+        assert_eq!(all.compliance_pct, 50.0);
+        assert_eq!(all.minutes_aired, 3.0);
+        let c = s.iter().find(|s| s.category == "cchc").unwrap();
+        assert_eq!((c.scheduled, c.aired, c.compliance_pct), (2, 1, 50.0));
+    }
+
+    #[test]
+    fn csv_has_a_bom_keeps_vietnamese_and_defuses_formulas() {
+        let rep = Report {
+            from: "a".into(),
+            to: "b".into(),
+            rows: vec![row("a", "aired", 2.0, &[])],
+            summary: vec![],
+        };
+        let text = csv(&rep);
+        assert!(text.starts_with('\u{feff}'));
+        assert!(text.contains("Đài xã"));
+        assert!(text.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{text}");
+        assert_eq!(defuse("-1"), "'-1");
+        assert_eq!(defuse("@x"), "'@x");
+        assert_eq!(defuse("ok"), "ok");
+    }
+}

@@ -1,0 +1,108 @@
+//! The station's link to the hub it is enrolled with (HUB.md "Station API"):
+//! `loa enroll` (credentials and the hub's key in `STATE/hub.json`), then,
+//! inside `loa run`, three tasks on the one network runtime (`crate::net`):
+//! heartbeats (every `[hub] heartbeat`, and at once when a broadcast starts or
+//! ends), the as-run upload (raw lines after the hub's last acknowledged one,
+//! in batches), and one events stream whose nudges make the feed sync at once.
+//!
+//! The link never blocks the scheduling loop: the loop only pokes it
+//! ([`Link::kick`]) and hears nudges as [`crate::daemon::Event::HubNudge`].
+//! A hub that is down or slow costs nothing on air: reports wait (the as-run
+//! log itself is the queue) and retries back off with jitter.
+//!
+//! ```text
+//! creds.rs   STATE/hub.json (0600): read, write; the hub's feed added to the config's
+//! enroll.rs  `loa enroll URL CODE`
+//! http.rs    POST JSON with the bearer token, answers capped; run futures on the net thread
+//! cursor.rs  STATE/hub-asrun.json: the last line the hub acknowledged; lines after it
+//! report.rs  the heartbeat + upload loop
+//! events.rs  the events stream (SSE), reconnecting with backoff and jitter
+//! ```
+
+mod creds;
+mod cursor;
+mod enroll;
+mod events;
+mod http;
+mod report;
+
+use std::sync::Arc;
+
+pub use creds::{add_hub_feed, Credentials, CREDS_FILE};
+pub use cursor::{Cursor, CURSOR_FILE};
+pub use enroll::run_enroll;
+pub use http::LinkError;
+
+use crate::clock::Clock;
+use crate::config::Config;
+
+/// The running link; dropping it stops its tasks.
+pub struct Link {
+    kick: Arc<tokio::sync::Notify>,
+    tasks: Vec<tokio::task::AbortHandle>,
+}
+
+impl Link {
+    /// Send a heartbeat and the new as-run lines now (a broadcast started or ended).
+    pub fn kick(&self) {
+        self.kick.notify_one();
+    }
+}
+
+impl Drop for Link {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}
+
+/// Start the link when the station is enrolled (`STATE/hub.json`); `nudge`
+/// is called on the network thread for every feed nudge.
+pub fn start(cfg: &Config, clock: Clock, nudge: impl Fn() + Send + Sync + 'static) -> Option<Link> {
+    let creds = match Credentials::read(&cfg.paths.state) {
+        Ok(Some(c)) => c,
+        Ok(None) => return None,
+        Err(e) => {
+            tracing::error!("hub link: {e}; the station does not report to the hub");
+            return None;
+        }
+    };
+    let net = match crate::net::shared() {
+        Ok(n) => n,
+        Err(e) => {
+            tracing::error!("hub link: {e}");
+            return None;
+        }
+    };
+    let client = match net.client(crate::net::ClientKey::default()) {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!("hub link: {e}");
+            return None;
+        }
+    };
+    let kick = Arc::new(tokio::sync::Notify::new());
+    let creds = Arc::new(creds);
+    let reporter = report::Reporter {
+        creds: creds.clone(),
+        client: client.clone(),
+        state: cfg.paths.state.clone(),
+        interval: cfg.hub.heartbeat,
+        clock,
+        kick: kick.clone(),
+    };
+    let h = net.handle();
+    let tasks = vec![
+        h.spawn(reporter.run()).abort_handle(),
+        h.spawn(events::follow(creds.clone(), client, Arc::new(nudge)))
+            .abort_handle(),
+    ];
+    tracing::info!(
+        "hub link: station {} reports to {} every {:?}",
+        creds.station,
+        creds.hub,
+        cfg.hub.heartbeat
+    );
+    Some(Link { kick, tasks })
+}
