@@ -28,16 +28,30 @@ pub struct Db {
     pub dialect: Dialect,
 }
 
-const SQLITE: &[(i64, &str, &str)] = &[(
-    1,
-    "init",
-    include_str!("../../migrations/sqlite/0001_init.sql"),
-)];
-const POSTGRES: &[(i64, &str, &str)] = &[(
-    1,
-    "init",
-    include_str!("../../migrations/postgres/0001_init.sql"),
-)];
+const SQLITE: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "init",
+        include_str!("../../migrations/sqlite/0001_init.sql"),
+    ),
+    (
+        2,
+        "clip_areas",
+        include_str!("../../migrations/sqlite/0002_clip_areas.sql"),
+    ),
+];
+const POSTGRES: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "init",
+        include_str!("../../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        2,
+        "clip_areas",
+        include_str!("../../migrations/postgres/0002_clip_areas.sql"),
+    ),
+];
 
 fn migrator(dialect: Dialect) -> Migrator {
     let list = match dialect {

@@ -65,6 +65,7 @@ pub mod audit;
 pub mod auth;
 pub mod broadcasts;
 pub mod cli;
+pub mod clip_list;
 pub mod clips;
 pub mod config;
 pub mod db;
