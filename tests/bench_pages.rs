@@ -1,6 +1,7 @@
 //! Page render benchmark (`#[ignore]`; bench/run.sh runs it in release):
 //! the clip list (`GET /clips`, the bản tin page) of a real `loa hub run`
-//! holding 5,000 clips, timed over HTTP as a signed-in editor sees it.
+//! holding 5,000 clips, timed over HTTP as a signed-in editor (who wrote
+//! them all) and an approver of one district (the SQL scope test) see it.
 //! Prints one `BENCH` line for BENCHMARKS.md.
 //!
 //! cargo test --release --test bench_pages -- --ignored --nocapture
@@ -25,7 +26,8 @@ fn seed(hub: &Hub) {
          CASE WHEN i % 10 = 0 THEN 'priority' ELSE 'normal' END, \
          CASE i % 4 WHEN 0 THEN 'submitted' WHEN 1 THEN 'approved' WHEN 2 THEN 'rejected' ELSE 'draft' END, \
          CASE i % 4 WHEN 2 THEN 'chưa rõ nguồn' ELSE NULL END, 'wav', printf('%064d', i), 1000000, 60000, -16.0, \
-         (SELECT id FROM users WHERE name = 'bientap'), 1700000000 + i, NULL, 1700000000 + i FROM n;"
+         (SELECT id FROM users WHERE name = 'bientap'), 1700000000 + i, NULL, 1700000000 + i FROM n; \
+         INSERT INTO clip_areas (clip_id, code) SELECT id, areas FROM clips;"
     ));
 }
 
@@ -48,10 +50,22 @@ fn clip_list_render_with_5000_clips() {
     for _ in 0..20 {
         c.get("/clips");
     }
-    for (label, path) in [
-        ("first page", "/clips"),
-        ("filtered, page 7", "/clips?state=submitted&page=7"),
+    hub.add_user("duyet", "approver", "589", "mat-khau-phe-duyet");
+    let mut ap = hub.login("duyet", "mat-khau-phe-duyet");
+    for (who, label, path) in [
+        ("an editor", "first page", "/clips"),
+        (
+            "an editor",
+            "filtered, page 7",
+            "/clips?state=submitted&page=7",
+        ),
+        (
+            "an approver of 589 (scope in SQL)",
+            "page 20",
+            "/clips?page=20",
+        ),
     ] {
+        let c = if who == "an editor" { &mut c } else { &mut ap };
         let mut times = Vec::with_capacity(GETS);
         for _ in 0..GETS {
             let t = Instant::now();
@@ -61,7 +75,7 @@ fn clip_list_render_with_5000_clips() {
         }
         times.sort();
         println!(
-            "BENCH pages: clip list with {CLIPS} clips ({label}: GET {path}, 50 cards), {GETS} GETs over HTTP as an editor: \
+            "BENCH pages: clip list with {CLIPS} clips ({label}: GET {path}, 50 cards), {GETS} GETs over HTTP as {who}: \
              p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; first page {} KiB",
             pct(&times, 0.5),
             pct(&times, 0.99),

@@ -4,7 +4,8 @@
 //! withdrawal of an approved clip re-sign the feed at once. Every step is in
 //! the audit log. Callable from the JSON API and the pages alike.
 //!
-//! Owns the `clips` table and `STATE/clips/`.
+//! Owns the `clips` and `clip_areas` tables and `STATE/clips/` (listing is
+//! in `clip_list`).
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -19,6 +20,8 @@ use super::scope;
 use super::upload::{self, Upload};
 use super::users::{Role, User};
 use crate::feed::manifest::check_id;
+
+pub use super::clip_list::{list, list_page, ClipPage};
 
 /// A clip as the API shows it (titles are data: escaping is the page's job).
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -44,11 +47,11 @@ pub struct ClipInfo {
     pub updated_at: i64,
 }
 
-const COLUMNS: &str =
+pub(super) const COLUMNS: &str =
     "id, title, category, lang, areas, valid_from, valid_until, level, state, reason, \
      ext, sha256, bytes, duration_ms, lufs, created_by, created_at, decided_by, updated_at";
 
-fn from_row(r: &sqlx::any::AnyRow) -> HubResult<ClipInfo> {
+pub(super) fn from_row(r: &sqlx::any::AnyRow) -> HubResult<ClipInfo> {
     Ok(ClipInfo {
         id: col(r, "id")?,
         title: col(r, "title")?,
@@ -192,6 +195,7 @@ pub async fn create(
     file.keep(&state.cfg.uploads_dir().join(format!("{sha}.{ext}")))?;
     let now = now_s();
     let st = if draft { "draft" } else { "submitted" };
+    let mut tx = state.db.pool.begin().await?;
     let inserted = sqlx::query(&format!(
         "INSERT INTO clips ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11, $12, $13, $14, $15, $16, NULL, $17)"
     ))
@@ -212,9 +216,10 @@ pub async fn create(
     .bind(user.id)
     .bind(now)
     .bind(now)
-    .execute(&state.db.pool)
+    .execute(&mut *tx)
     .await;
     if let Err(e) = inserted {
+        drop(tx);
         // A racing upload with the same id: the primary key said no.
         if exists(state, &id).await? {
             return Err(HubError::conflict(
@@ -224,6 +229,14 @@ pub async fn create(
         }
         return Err(e.into());
     }
+    for a in &areas {
+        sqlx::query("INSERT INTO clip_areas (clip_id, code) VALUES ($1, $2)")
+            .bind(&id)
+            .bind(a)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
     let clip = get_any(state, &id).await?;
     let mut ev = audit_event(user, addr, "clip_upload", format!("clip:{id}"));
     ev.after = serde_json::to_string(&clip).unwrap_or_default();
@@ -274,40 +287,6 @@ pub async fn get(state: &AppState, user: &User, id: &str) -> HubResult<ClipInfo>
     } else {
         Err(not_found(id))
     }
-}
-
-/// The clips `user` may see, newest first, optionally in one state.
-pub async fn list(
-    state: &AppState,
-    user: &User,
-    in_state: Option<&str>,
-) -> HubResult<Vec<ClipInfo>> {
-    let rows = match in_state {
-        Some(s) => {
-            sqlx::query(&format!(
-                "SELECT {COLUMNS} FROM clips WHERE state = $1 ORDER BY created_at DESC, id"
-            ))
-            .bind(s.to_string())
-            .fetch_all(&state.db.pool)
-            .await?
-        }
-        None => {
-            sqlx::query(&format!(
-                "SELECT {COLUMNS} FROM clips ORDER BY created_at DESC, id"
-            ))
-            .fetch_all(&state.db.pool)
-            .await?
-        }
-    };
-    let tree = state.area_tree(&[]).await?;
-    let mut out = vec![];
-    for r in &rows {
-        let c = from_row(r)?;
-        if visible(&tree, user, &c) {
-            out.push(c);
-        }
-    }
-    Ok(out)
 }
 
 /// The stored audio file of a clip `user` may see, and its content type.

@@ -39,6 +39,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "stations",
         include_str!("../../migrations/sqlite/0002_stations.sql"),
     ),
+    (
+        3,
+        "clip_areas",
+        include_str!("../../migrations/sqlite/0003_clip_areas.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -50,6 +55,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         2,
         "stations",
         include_str!("../../migrations/postgres/0002_stations.sql"),
+    ),
+    (
+        3,
+        "clip_areas",
+        include_str!("../../migrations/postgres/0003_clip_areas.sql"),
     ),
 ];
 

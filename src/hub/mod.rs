@@ -72,6 +72,7 @@ pub mod auth;
 pub mod broadcasts;
 pub mod chart;
 pub mod cli;
+pub mod clip_list;
 pub mod clips;
 pub mod config;
 pub mod db;

@@ -131,7 +131,8 @@ pub fn actions(l: Lang, u: &User, c: &ClipInfo, back: &str) -> Markup {
 pub async fn list(State(state): State<AppState>, s: Staff, Query(q): Query<ListQuery>) -> Response {
     let l = s.lang;
     let filter = q.state.as_deref().filter(|x| STATES.contains(x));
-    let all = match clips::list(&state, &s.user, filter).await {
+    let shown = match clips::list_page(&state, &s.user, filter, q.page.unwrap_or(1), PER_PAGE).await
+    {
         Ok(v) => v,
         Err(e) => return s.fail("clips", e),
     };
@@ -140,9 +141,7 @@ pub async fn list(State(state): State<AppState>, s: Staff, Query(q): Query<ListQ
         (Err(e), _) | (_, Err(e)) => return s.fail("clips", e),
     };
     let seq = service::feed_sequence(&state).await;
-    let pages = all.len().div_ceil(PER_PAGE).max(1);
-    let page = q.page.unwrap_or(1).clamp(1, pages);
-    let shown = all.iter().skip((page - 1) * PER_PAGE).take(PER_PAGE);
+    let (page, pages) = (shown.page, shown.pages);
     let tz = state.cfg.timezone;
     let link = |st: Option<&str>, p: usize| {
         let mut u = String::from("/clips?");
@@ -168,10 +167,10 @@ pub async fn list(State(state): State<AppState>, s: Staff, Query(q): Query<ListQ
                 a href=(link(Some(st), 1)) class=[(filter == Some(st)).then_some("on")] { (l.state(st)) }
             }
         }
-        @if all.is_empty() {
+        @if shown.total == 0 {
             p class="meta" { (l.t("Chưa có bản tin nào.", "No clips yet.")) }
         }
-        @for c in shown { (card(l, tz, &tree, &names, c, html! {})) }
+        @for c in &shown.clips { (card(l, tz, &tree, &names, c, html! {})) }
         @if pages > 1 {
             p class="filters" {
                 @if page > 1 { a href=(link(filter, page - 1)) { "‹ " (l.t("Trước", "Previous")) } }
