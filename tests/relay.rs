@@ -264,7 +264,7 @@ fn unreachable_stream_goes_straight_to_the_fallback() {
     assert_eq!(it[0].0, format!("stream {url}"));
     assert!(it[0].1 < 0.3, "{it:?}");
     assert_eq!(it[0].2, "", "{it:?}");
-    assert!(it[0].3.starts_with("lost at +0.0 s ("), "{it:?}");
+    assert!(it[0].3.starts_with("lost at +"), "{it:?}");
     assert!(it[0].3.contains("fallback aired"), "{it:?}");
     assert_eq!(out["outcome"], "aired");
 }
