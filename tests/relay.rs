@@ -79,16 +79,22 @@ fn assert_pitch(rec: &Stereo, from: DateTime<Utc>, to: DateTime<Utc>, hz: f64, w
     }
 }
 
-fn items(out: &serde_json::Value) -> Vec<(String, f64, String)> {
+/// Each item's name, seconds, error ("" when none) and events (joined by ", ").
+fn items(out: &serde_json::Value) -> Vec<(String, f64, String, String)> {
     out["items"]
         .as_array()
         .expect("items")
         .iter()
         .map(|i| {
+            let events: Vec<&str> = i["events"]
+                .as_array()
+                .map(|e| e.iter().filter_map(|x| x.as_str()).collect())
+                .unwrap_or_default();
             (
                 i["name"].as_str().unwrap_or("").to_string(),
                 i["seconds"].as_f64().unwrap_or(-1.0),
                 i["error"].as_str().unwrap_or("").to_string(),
+                events.join(", "),
             )
         })
         .collect()
@@ -128,7 +134,7 @@ fn mp3_stream_airs_for_its_window_then_the_program_goes_on() {
     assert_eq!(it.len(), 2, "{it:?}");
     assert_eq!(it[0].0, format!("stream {url}"));
     assert!((it[0].1 - 5.0).abs() < 0.01, "{it:?}");
-    assert_eq!(it[0].2, "");
+    assert_eq!((it[0].2.as_str(), it[0].3.as_str()), ("", ""));
     assert_eq!(it[1].0, "after.wav");
     assert_eq!(server.requests("/vov1"), 1, "one connection for the window");
 }
@@ -196,7 +202,14 @@ fn stream_cut_midway_hands_over_to_the_fallback_for_the_rest_of_the_window() {
     let it = items(&out);
     assert_eq!(it.len(), 3, "{it:?}");
     assert_eq!(it[0].0, format!("stream {url}"));
-    assert!(it[0].2.contains("fallback aired"), "{it:?}");
+    // The stream aired, was lost and never came back: events, not an error.
+    assert_eq!(it[0].2, "", "{it:?}");
+    assert!(it[0].3.starts_with("lost at +"), "{it:?}");
+    assert!(it[0].3.contains(", fallback aired "), "{it:?}");
+    let why = out["reason"].as_str().unwrap_or("");
+    assert!(why.starts_with(&format!("stream {url} lost at +")), "{why}");
+    assert!(!why.contains("skipped"), "{why}");
+    assert_eq!(out["outcome"], "aired");
     assert_eq!(it[1].0, "fallback fb.wav");
     let total = it[0].1 + it[1].1;
     assert!(
@@ -230,7 +243,8 @@ fn silent_stream_is_dead_air_and_the_fallback_airs() {
         "after the window",
     );
     let it = items(&out);
-    assert!(it[0].2.starts_with("dead air"), "{it:?}");
+    assert_eq!(it[0].2, "", "{it:?}");
+    assert!(it[0].3.starts_with("dead air"), "{it:?}");
     assert!((it[0].1 - 3.0).abs() < 0.05, "{it:?}");
 }
 
@@ -249,7 +263,9 @@ fn unreachable_stream_goes_straight_to_the_fallback() {
     let it = items(&out);
     assert_eq!(it[0].0, format!("stream {url}"));
     assert!(it[0].1 < 0.3, "{it:?}");
-    assert!(it[0].2.contains("fallback aired"), "{it:?}");
+    assert_eq!(it[0].2, "", "{it:?}");
+    assert!(it[0].3.starts_with("lost at +"), "{it:?}");
+    assert!(it[0].3.contains("fallback aired"), "{it:?}");
     assert_eq!(out["outcome"], "aired");
 }
 

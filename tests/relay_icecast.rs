@@ -72,6 +72,36 @@ fn gaps(rec: &Stereo, from: DateTime<Utc>, to: DateTime<Utc>, min: f64) -> Vec<(
     out
 }
 
+/// Diagnostics for the benchmark: silent runs of 1–20 ms (too short to be a gap,
+/// long enough to halve a 20 ms step's zero crossings) and, in 50 Hz buckets, the
+/// pitches of the steps that were neither stream, fallback nor silence.
+fn diagnose(rec: &Stereo, from: DateTime<Utc>, to: DateTime<Utc>, c: &[Class]) -> String {
+    let short = gaps(rec, from, to, 0.001)
+        .into_iter()
+        .filter(|(_, len)| *len <= 0.020)
+        .count();
+    let mut buckets = std::collections::BTreeMap::new();
+    let mut t = from;
+    for k in c {
+        if *k == Class::Other {
+            let hz = rec.pitch(t, t + ms(20)).unwrap_or(0.0);
+            *buckets.entry((hz / 50.0) as u32 * 50).or_insert(0u32) += 1;
+        }
+        t += ms(20);
+    }
+    let mut top: Vec<(u32, u32)> = buckets.into_iter().collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1));
+    let top: Vec<String> = top
+        .iter()
+        .take(5)
+        .map(|(hz, n)| format!("{hz} Hz x{n}"))
+        .collect();
+    format!(
+        "silent runs of 1-20 ms: {short}; other-pitch steps by pitch: [{}]",
+        top.join(", ")
+    )
+}
+
 /// A station airing `[{ stream = URL, duration = WINDOW, fallback = ["fb.wav"] }]`
 /// at `a`; `during` runs while it is on air (given `a`).
 fn relay(
@@ -216,11 +246,21 @@ fn icecast_source_killed_falls_back_at_once_and_the_stream_returns_when_restarte
             "{what}: as-run {logged:.2} s, recording {heard:.2} s: {out}"
         );
     }
-    let why = out["items"][0]["error"].as_str().unwrap_or("");
+    // It aired, with a loss and a return: no error, and the reason says what
+    // happened (not "skipped").
+    assert!(out["items"][0]["error"].is_null(), "{out}");
+    let events = out["items"][0]["events"].to_string();
     assert!(
-        why.contains("lost at +") && why.contains("back at +"),
-        "{why}"
+        events.contains("lost at +") && events.contains("back at +"),
+        "{events}"
     );
+    assert_eq!(out["outcome"], "aired", "{out}");
+    let why = out["reason"].as_str().unwrap_or("");
+    let url = ice.url("/vov1");
+    assert!(why.contains(&format!("stream {url} lost at +")), "{why}");
+    assert!(why.contains("), back at +"), "{why}");
+    assert!(why.contains(", fallback aired "), "{why}");
+    assert!(!why.contains("skipped"), "{why}");
 }
 
 #[test]
@@ -331,10 +371,18 @@ fn bench_relay_continuity_through_a_bursty_link() {
         .outcomes("relay")
         .first()
         .map(|o| {
-            o["items"][0]["error"]
-                .as_str()
-                .unwrap_or("none")
-                .to_string()
+            let ev = o["items"][0]["events"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            if ev.is_empty() {
+                "none".to_string()
+            } else {
+                ev.iter()
+                    .filter_map(|e| e.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
         })
         .unwrap_or_default();
     println!(
@@ -343,5 +391,9 @@ fn bench_relay_continuity_through_a_bursty_link() {
         secs_of(&c, Class::Silence),
         g.len(),
         at.join(", ")
+    );
+    println!(
+        "BENCH relay continuity, diagnostics: {}",
+        diagnose(&rec, a, end, &c)
     );
 }

@@ -84,6 +84,7 @@ fn resolve_into(
             sha256: None,
             seconds: 0.0,
             error: Some(why.to_string()),
+            events: Vec::new(),
         })
     };
     for item in play {

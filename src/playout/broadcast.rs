@@ -103,8 +103,10 @@ pub struct ItemReport {
     pub sha256: Option<String>,
     /// Seconds aired, counted from samples emitted.
     pub seconds: f64,
-    /// Why the item was skipped (e.g. "cannot decode: ...").
+    /// Why the item was skipped or cut short (e.g. "cannot decode: ...").
     pub error: Option<String>,
+    /// What happened while it aired (a stream's losses and returns), in order.
+    pub events: Vec<String>,
 }
 
 /// State shared by the program source (audio thread), the watcher and handles.
@@ -169,6 +171,7 @@ impl Shared {
                 sha256,
                 seconds,
                 error: None,
+                events: Vec::new(),
             });
         }
         st.ended = Some(why);

@@ -123,6 +123,9 @@ impl Sequence {
                 }
                 Next::WindowDone => {
                     // No fallback left while the stream is down: the program goes on.
+                    if let Some(w) = self.windows.last_mut() {
+                        w.cut_short = true;
+                    }
                     self.finish_window();
                 }
                 Next::Done => return false,
@@ -309,6 +312,7 @@ impl Sequence {
                     fallback,
                     pending: VecDeque::new(),
                     events: Vec::new(),
+                    cut_short: false,
                     fade: 0,
                     fade_len: 0,
                     rate: self.rate,
@@ -329,6 +333,7 @@ impl Sequence {
                     sha256: p.sha256,
                     seconds: 0.0,
                     error: Some(error),
+                    events: Vec::new(),
                 });
             }
         }
@@ -367,6 +372,7 @@ impl Sequence {
             sha256: cur.sha256,
             seconds: cur.frames as f64 / f64::from(self.rate),
             error,
+            events: Vec::new(),
         });
     }
 

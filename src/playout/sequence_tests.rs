@@ -82,8 +82,17 @@ fn failed_stream_airs_its_fallback_until_the_window_ends() {
     let s = summary(&r);
     assert_eq!(s.len(), 3, "{s:?}");
     assert_eq!(s[0].0, format!("stream {url}"));
-    let why = s[0].2.clone().expect("stream failed");
-    assert!(why.ends_with("; fallback aired"), "{why}");
+    // Not an error: the window aired, the stream's loss and the fallback are events.
+    assert_eq!(s[0].2, None, "{s:?}");
+    let ev = &r.items[0].events;
+    assert!(
+        ev[0].starts_with("lost at +") && ev[0].ends_with(')'),
+        "{ev:?}"
+    );
+    assert!(
+        ev.last().unwrap().starts_with("fallback aired 1."),
+        "{ev:?}"
+    );
     // The fallback fills the rest of the window: it is cut at 1.5 s overall.
     assert_eq!(s[1].0, "fallback fb");
     let window: f64 = r
@@ -128,10 +137,22 @@ fn short_fallback_ends_the_window_early_and_no_fallback_skips_it() {
     let s = summary(&r);
     assert_eq!(s.len(), 4, "{s:?}");
     assert_eq!((s[1].0.as_str(), s[1].1), ("fallback fb", 0.4));
+    // The first window ended early when its fallback ran out, the second at once:
+    // each is cut short (an error), its events end with what filled in.
+    let err = |i: usize| s[i].2.clone().unwrap_or_default();
+    assert!(err(0).starts_with("window ended 29."), "{s:?}");
     assert!(
-        s[2].2.as_deref().unwrap_or("").ends_with("; no fallback"),
+        err(0).ends_with("stream down and the fallback ran out"),
         "{s:?}"
     );
+    assert!(err(2).ends_with("stream down and no fallback"), "{s:?}");
+    let streams: Vec<_> = r
+        .items
+        .iter()
+        .filter(|i| i.name.starts_with("stream "))
+        .collect();
+    assert_eq!(streams[0].events.last().unwrap(), "fallback aired 0.4 s");
+    assert_eq!(streams[1].events.last().unwrap(), "no fallback");
     assert_eq!((s[3].0.as_str(), s[3].1), ("after", 0.3));
     let total: f64 = s.iter().map(|x| x.1).sum();
     assert!(total < 2.0, "nothing waited out a 30 s window: {s:?}");
@@ -240,10 +261,11 @@ fn a_stream_lost_and_back_again_and_again_alternates_with_its_fallback_without_a
         }],
         None,
     );
-    let why = r.items[0].error.clone().unwrap_or_default();
+    assert_eq!(r.items[0].error, None, "{:?}", r.items);
+    let why = r.items[0].events.join(", ");
     assert!(why.matches("lost at +").count() >= 2, "{:?}", r.items);
     assert!(why.matches("back at +").count() >= 2, "{:?}", r.items);
-    assert!(why.ends_with("; fallback aired"), "{why}");
+    assert!(why.contains(", fallback aired "), "{why}");
     // Stream, fallback items and silence add up to the window.
     let total: f64 = r.items.iter().map(|i| i.seconds).sum();
     assert!((total - 14.0).abs() < 0.011, "{:?}", r.items);

@@ -40,6 +40,8 @@ pub(crate) struct Window {
     pub pending: VecDeque<Prepared>,
     /// Losses, returns and the dead-air verdict, in order, for the report.
     pub events: Vec<String>,
+    /// Closed before its time: the stream was down and no fallback was left.
+    pub cut_short: bool,
     /// Frames left of the fade (or crossfade) into the stream, and its length.
     pub fade: u32,
     pub fade_len: u32,
@@ -83,20 +85,39 @@ impl Window {
         !self.on_stream && self.feed.as_ref().is_some_and(LiveFeed::ready)
     }
 
-    /// The stream's report line: why it was not on air all along, if it was not.
+    /// What happened to the stream, in order: its losses, returns and dead air,
+    /// then what filled in for it (none of this is an error: the window aired).
+    pub fn events(&self) -> Vec<String> {
+        let mut out = self.events.clone();
+        if out.is_empty() {
+            return out;
+        }
+        let secs = |f: u64| f as f64 / f64::from(self.rate);
+        out.push(if self.fallback_frames > 0 {
+            format!("fallback aired {:.1} s", secs(self.fallback_frames))
+        } else if self.has_fallback {
+            "fallback not reached".to_string()
+        } else {
+            "no fallback".to_string()
+        });
+        out
+    }
+
+    /// Why the window ended before its time, if it did: the stream was down and
+    /// nothing was left to air in its place. The only error a window reports.
     pub fn error(&self) -> Option<String> {
-        if self.events.is_empty() {
+        if !self.cut_short {
             return None;
         }
-        let mut why = self.events.join("; ");
-        why.push_str(if self.fallback_frames > 0 {
-            "; fallback aired"
-        } else if self.has_fallback {
-            "; fallback not reached"
+        let early = self.left as f64 / f64::from(self.rate);
+        let what = if self.has_fallback {
+            "the fallback ran out"
         } else {
-            "; no fallback"
-        });
-        Some(why)
+            "no fallback"
+        };
+        Some(format!(
+            "window ended {early:.1} s early: stream down and {what}"
+        ))
     }
 
     /// The stream's report, and its silence's when there was any.
@@ -107,6 +128,7 @@ impl Window {
             sha256: None,
             seconds: secs(self.stream_frames),
             error: self.error(),
+            events: self.events(),
         }];
         if self.silence_frames > 0 {
             out.push(ItemReport {
@@ -114,6 +136,7 @@ impl Window {
                 sha256: None,
                 seconds: secs(self.silence_frames),
                 error: None,
+                events: Vec::new(),
             });
         }
         out

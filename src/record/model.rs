@@ -100,6 +100,12 @@ pub struct ItemAired {
     /// Why it was cut or skipped, if it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// What happened while it aired, in order, with the time into the item and
+    /// the cause: a stream's losses and returns (`lost at +8.1 s (…)`, `back at
+    /// +14.6 s`), dead air, the fallback. Not an error: the item aired. Absent
+    /// from older lines and from items with nothing to tell.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<String>,
 }
 
 impl Record {
@@ -206,6 +212,7 @@ mod tests {
             sha256: Some("ab".into()),
             seconds: 4.5,
             error: None,
+            events: Vec::new(),
         }];
         let line = serde_json::to_string(&rec).unwrap();
         assert_eq!(

@@ -106,13 +106,18 @@ pub fn render_json(rows: &[Row]) -> String {
     }
 }
 
-/// `chime.ogg (4.5s); tin-bao (0.0s, error: file missing)`.
+/// `chime.ogg (4.5s); tin-bao (0.0s, error: file missing)`; a stream's events
+/// follow its seconds: `stream URL (20.3s, lost at +8.1 s (…), back at +14.6 s)`.
 pub fn items_text(items: &[ItemAired]) -> String {
     items
         .iter()
-        .map(|i| match &i.error {
-            Some(e) => format!("{} ({:.1}s, error: {})", i.name, i.seconds, e),
-            None => format!("{} ({:.1}s)", i.name, i.seconds),
+        .map(|i| {
+            let mut parts = vec![format!("{:.1}s", i.seconds)];
+            if let Some(e) = &i.error {
+                parts.push(format!("error: {e}"));
+            }
+            parts.extend(i.events.iter().cloned());
+            format!("{} ({})", i.name, parts.join(", "))
         })
         .collect::<Vec<_>>()
         .join("; ")

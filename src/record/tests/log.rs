@@ -312,12 +312,14 @@ fn last_aired_by_sha_survives_reopening() {
             sha256: Some("aa".into()),
             seconds: 12.0,
             error: None,
+            events: Vec::new(),
         },
         ItemAired {
             name: "hong".into(),
             sha256: Some("bb".into()),
             seconds: 0.0,
             error: Some("x".into()),
+            events: Vec::new(),
         },
     ];
     log.append(rec).unwrap();

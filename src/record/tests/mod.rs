@@ -47,12 +47,14 @@ pub(super) fn aired(program: &str, title: &str, at: &str, started: &str, ended: 
             sha256: Some("aa".repeat(32)),
             seconds: 4.5,
             error: None,
+            events: Vec::new(),
         },
         ItemAired {
             name: "cchc-2026-11-27".into(),
             sha256: Some("bb".repeat(32)),
             seconds: 120.25,
             error: None,
+            events: Vec::new(),
         },
     ];
     r

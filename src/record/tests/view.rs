@@ -183,3 +183,60 @@ fn csv_defuses_formulas_in_text_fields() {
         lines[2]
     );
 }
+
+/// A stream's events (losses, returns) are kept on its item: a line without them
+/// (written before they existed) still parses, one with them round-trips, and
+/// CSV's items column and JSON show them.
+#[test]
+fn stream_events_parse_old_and_new_lines_and_show_in_csv_and_json() {
+    let old = r#"{"name":"stream http://ice/vov1","seconds":19.5,"error":"lost at +8.1 s (closed); fallback aired"}"#;
+    let item: ItemAired = serde_json::from_str(old).unwrap();
+    assert!(item.events.is_empty());
+    let mut r = aired(
+        "tin",
+        "Tin VOV",
+        A,
+        "2026-11-27T05:00:00.004+07:00",
+        "2026-11-27T05:00:26+07:00",
+    );
+    r.items = vec![
+        ItemAired {
+            name: "stream http://ice/vov1".into(),
+            sha256: None,
+            seconds: 19.5,
+            error: None,
+            events: vec![
+                "lost at +8.1 s (closed)".into(),
+                "back at +14.6 s".into(),
+                "fallback aired 6.4 s".into(),
+            ],
+        },
+        ItemAired {
+            name: "fallback fb.wav".into(),
+            sha256: None,
+            seconds: 6.5,
+            error: None,
+            events: Vec::new(),
+        },
+    ];
+    let line = serde_json::to_string(&r).unwrap();
+    assert!(
+        line.contains(r#""events":["lost at +8.1 s (closed)","#),
+        "{line}"
+    );
+    assert!(!line.contains(r#""name":"fallback fb.wav","seconds":6.5,"events""#));
+    let back: Record = serde_json::from_str(&line).unwrap();
+    assert_eq!(back, r);
+    assert_eq!(
+        items_text(&r.items),
+        "stream http://ice/vov1 (19.5s, lost at +8.1 s (closed), back at +14.6 s, fallback aired 6.4 s); fallback fb.wav (6.5s)"
+    );
+    let rows = rows(&[r], None, None);
+    let csv = render_csv(&rows);
+    assert!(csv.contains("back at +14.6 s"), "{csv}");
+    let json = render_json(&rows);
+    assert!(
+        json.contains(r#""events": ["#) || json.contains(r#""events":["#),
+        "{json}"
+    );
+}
