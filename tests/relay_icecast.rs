@@ -90,7 +90,7 @@ fn diagnose(rec: &Stereo, from: DateTime<Utc>, to: DateTime<Utc>, c: &[Class]) -
         t += ms(20);
     }
     let mut top: Vec<(u32, u32)> = buckets.into_iter().collect();
-    top.sort_by(|a, b| b.1.cmp(&a.1));
+    top.sort_by_key(|x| std::cmp::Reverse(x.1));
     let top: Vec<String> = top
         .iter()
         .take(5)
