@@ -3,6 +3,7 @@
 # a station enrolled with `loa enroll`, heartbeats every 10 s, the events
 # stream held; RSS and CPU of the station over SECONDS, next broadcast hours away.
 # Usage: bench/link_idle.sh [SECONDS]   (needs target/release/loa: cargo build --release)
+# LOA_BENCH_SMAPS=FILE also copies /proc/PID/smaps of `loa run` there at the end.
 set -euo pipefail
 secs=${1:-60}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,11 +22,16 @@ database = "sqlite:hub.db"
 key = "minisign.key"
 timezone = "Asia/Ho_Chi_Minh"
 TOML
-"$bin" --config "$dir/hub.toml" hub init --json > /dev/null
-LOA_LOG=warn "$bin" --config "$dir/hub.toml" hub run 2> "$dir/hub.log" &
+# The hub runs from its own copy of the binary: in the field it is another
+# machine; sharing one file here would let the station's RSS count the hub's
+# page-cache pages of the same executable (fault-around maps them in).
+hub_bin="$dir/loa-hub"
+cp "$bin" "$hub_bin"
+"$hub_bin" --config "$dir/hub.toml" hub init --json > /dev/null
+LOA_LOG=warn "$hub_bin" --config "$dir/hub.toml" hub run 2> "$dir/hub.log" &
 hub_pid=$!
 for _ in $(seq 100); do curl -s "http://127.0.0.1:$port/feed/manifest.json" > /dev/null && break; sleep 0.1; done
-code=$("$bin" --config "$dir/hub.toml" hub station add bench --name "Đài đo" --areas 22936 --json | sed 's/.*"code":"\([^"]*\)".*/\1/')
+code=$("$hub_bin" --config "$dir/hub.toml" hub station add bench --name "Đài đo" --areas 22936 --json | sed 's/.*"code":"\([^"]*\)".*/\1/')
 mkdir -p "$dir/audio"
 cp "$root/audio/chime.ogg" "$dir/audio/"
 later=$(date -d '+3 hours' +%H:%M)
@@ -56,6 +62,10 @@ sleep "$secs"
 read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$pid/stat")
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
 hwm=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+anon=$(awk '/RssAnon/ {print $2}' "/proc/$pid/status")
+file=$(awk '/RssFile/ {print $2}' "/proc/$pid/status")
+threads=$(awk '/Threads/ {print $2}' "/proc/$pid/status")
+[[ -n "${LOA_BENCH_SMAPS:-}" ]] && cp "/proc/$pid/smaps" "$LOA_BENCH_SMAPS"
 cpu=$(awk -v a=$((u1 + s1 - u0 - s0)) -v t="$tick" -v s="$secs" 'BEGIN { printf "%.3f", 100 * a / t / s }')
 beats=$(sqlite3 "$dir/hubstate/hub.db" "SELECT last_seen IS NOT NULL FROM stations WHERE id='bench'")
-echo "BENCH link idle: ${secs}s, RSS ${rss} kB (peak ${hwm} kB), CPU ${cpu}% of one core ($((u1 + s1 - u0 - s0)) ticks); heartbeat seen by the hub: $beats"
+echo "BENCH link idle: ${secs}s, RSS ${rss} kB (peak ${hwm} kB; RssAnon ${anon} kB, RssFile ${file} kB, ${threads} threads), CPU ${cpu}% of one core ($((u1 + s1 - u0 - s0)) ticks); heartbeat seen by the hub: $beats"

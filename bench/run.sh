@@ -8,7 +8,9 @@
 #                           # start-up and RSS over years of as-run history,
 #                           # start-up time, the hub's upload-to-feed time and idle RSS,
 #                           # hub page render,
-#                           # relay continuity through a bursty link
+#                           # relay continuity through a bursty link,
+#                           # the hub link: station idle RSS with the link up,
+#                           # as-run upload and report, 1,000 simulated stations
 #
 # Needs what scripts/test.sh needs (PulseAudio for the real-path lateness).
 # Figures come from recordings of what went on air, never from loa's own log.
@@ -52,6 +54,10 @@ echo "== station start-up (exec -> READY=1)" >&2
 bench/ready.sh 10 | tee -a "$tmp"
 echo "== hub: 10 MB MP3 upload -> approved -> signed feed, idle RSS" >&2
 cargo test --release --quiet --test bench_hub -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
+echo "== hub link: station idle with the link up (60 s), upload + report, 1,000 simulated stations (about 2 minutes)" >&2
+bench/link_idle.sh 60 | tee -a "$tmp"
+cargo test --release --quiet --test bench_link -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
+cargo test --release --quiet --test bench_link_load -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
 
 {
   echo "# Benchmarks"

@@ -1,6 +1,7 @@
 //! The station's network side: one small current-thread tokio runtime on its own
 //! thread (`loa-net`), the reqwest clients built from one builder (connect timeout,
-//! proxies from the environment, rustls with the `ring` provider), and a blocking
+//! proxies from the environment, rustls with the `ring` provider and the
+//! system's roots loaded once, on the first https handshake: `tls.rs`), and a blocking
 //! front door — [`get`] — for the plain threads that need the network (the feed
 //! worker, `loa sync`, relay workers): the request runs on the runtime, its head
 //! comes back over a channel, its body as chunks through a bounded channel read
@@ -16,6 +17,7 @@ mod body;
 mod error;
 mod get;
 mod runtime;
+mod tls;
 
 #[cfg(test)]
 mod tests;

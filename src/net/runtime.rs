@@ -52,8 +52,14 @@ impl Net {
         thread::Builder::new()
             .name("loa-net".into())
             .spawn(move || {
+                // Blocking work (name lookups, the control socket, reading the
+                // as-run log) is rare and short: two threads are plenty, and one
+                // kept for a minute saves making a thread (and its malloc arena)
+                // for every heartbeat.
                 let rt = match tokio::runtime::Builder::new_current_thread()
                     .enable_all()
+                    .max_blocking_threads(2)
+                    .thread_keep_alive(Duration::from_secs(60))
                     .build()
                 {
                     Ok(rt) => rt,
@@ -95,14 +101,16 @@ impl Net {
 
 /// The one client builder: loa's user agent, the connect timeout, env proxies or
 /// none, no automatic decompression (bytes are counted and capped as sent), at most
-/// 10 redirects, HTTP/1.1 (streams and static feeds need no more).
+/// 10 redirects, HTTP/1.1 (streams and static feeds need no more), the one shared
+/// TLS configuration (`tls.rs`: roots loaded once, only when https is used).
 fn build(key: ClientKey) -> Result<reqwest::Client, NetError> {
     let mut b = reqwest::Client::builder()
         .user_agent(concat!("loa/", env!("CARGO_PKG_VERSION")))
         .connect_timeout(key.connect_timeout)
         .pool_idle_timeout(Duration::from_secs(30))
         .pool_max_idle_per_host(2)
-        .tcp_nodelay(true);
+        .tcp_nodelay(true)
+        .tls_backend_preconfigured(super::tls::config());
     if !key.env_proxy {
         b = b.no_proxy();
     }

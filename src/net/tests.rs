@@ -212,3 +212,73 @@ fn dropping_the_body_closes_the_connection_of_an_endless_stream() {
         "the server could write for 10 s after the drop"
     );
 }
+
+/// A TLS server (`openssl s_server`) with a self-signed certificate for
+/// 127.0.0.1: the handshake reaches the system roots (loaded on this first
+/// https use) and the certificate is refused, twice (the roots are kept).
+#[test]
+fn an_https_server_with_an_unknown_certificate_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+        ])
+        .args(["-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"])
+        .args(["-addext", "subjectAltName=IP:127.0.0.1"])
+        .arg("-keyout")
+        .arg(dir.path().join("k.pem"))
+        .arg("-out")
+        .arg(dir.path().join("c.pem"))
+        .output()
+        .expect("openssl (apt-get install openssl)");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = std::process::Command::new("openssl")
+        .args(["s_server", "-quiet", "-www", "-accept"])
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("-key")
+        .arg(dir.path().join("k.pem"))
+        .arg("-cert")
+        .arg(dir.path().join("c.pem"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let t = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "s_server did not start"
+        );
+        thread::sleep(Duration::from_millis(50));
+    }
+    let url = format!("https://127.0.0.1:{port}/");
+    for _ in 0..2 {
+        let e = get(
+            req(&url, Duration::from_secs(5), Duration::from_secs(5)),
+            &|| false,
+        )
+        .map(|_| ())
+        .unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            matches!(e, NetError::Connect { .. }) && msg.contains("certificate"),
+            "{msg}"
+        );
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+}
