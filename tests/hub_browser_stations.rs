@@ -73,6 +73,8 @@ async fn stations_and_reports_on_a_phone() {
         60.0,
         &sha,
     );
+    // Its `prev` is not the line before (a line edited on the box).
+    let bad = bad.replace(&d.prev, &"cd".repeat(32));
     assert_eq!(d.upload(&hub, &[bad]).status, 409);
     let _offline = FakeStation::enrol(&hub, "phuoc-dan", "Đài thị trấn Phước Dân", "22900");
 
@@ -97,8 +99,8 @@ async fn stations_and_reports_on_a_phone() {
     );
     assert!(list.contains("đang phát") && list.contains("Bản tin thời sự tỉnh Ninh Thuận"));
     assert!(list.contains("thiết bị bận") && list.contains("-2 h 0 min"));
-    no_sideways_scroll(&b, "đài xã").await;
     b.shot("20-dai-xa").await;
+    no_sideways_scroll(&b, "đài xã").await;
 
     // One station: today's as-run.
     b.click_and_wait("a[href='/stations/phuoc-dinh']").await;
@@ -111,15 +113,15 @@ async fn stations_and_reports_on_a_phone() {
         b.source().await.matches("data-outcome=\"aired\"").count(),
         3
     );
-    no_sideways_scroll(&b, "một đài").await;
     b.shot("21-mot-dai").await;
+    no_sideways_scroll(&b, "một đài").await;
 
     // The station whose chain broke says so.
     b.goto(&format!("{}/stations/phuoc-diem", hub.url)).await;
     let chain = b.text(".chain").await;
     assert!(chain.contains("bị đứt chuỗi"), "{chain}");
-    no_sideways_scroll(&b, "đài đứt chuỗi").await;
     b.shot("22-dai-dut-chuoi").await;
+    no_sideways_scroll(&b, "đài đứt chuỗi").await;
 
     // Reports: table and chart, then filtered by station with the form.
     b.click_and_wait("nav a[href='/reports']").await;
@@ -133,8 +135,8 @@ async fn stations_and_reports_on_a_phone() {
         summary.contains("Đài truyền thanh xã Phước Dinh") && summary.contains("75 %"),
         "{summary}"
     );
-    no_sideways_scroll(&b, "báo cáo").await;
     b.shot("23-bao-cao").await;
+    no_sideways_scroll(&b, "báo cáo").await;
     b.c.find(fantoccini::Locator::Css("#station"))
         .await
         .unwrap()
