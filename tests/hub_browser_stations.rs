@@ -47,7 +47,7 @@ async fn stations_and_reports_on_a_phone() {
         (11, "Chương trình cải cách hành chính", "missed", 0.0),
         (17, "Bản tin buổi chiều", "aired", 540.0),
     ] {
-        a.aired(&hub, "thoi-su", title, today_at(h, 0), outcome, s, &sha);
+        a.aired(&hub, ("thoi-su", title), today_at(h, 0), outcome, s, &sha);
     }
     let mut d = FakeStation::enrol(
         &hub,
@@ -58,8 +58,7 @@ async fn stations_and_reports_on_a_phone() {
     d.beat(&hub, None, 0, &["không mở được loa: thiết bị bận"], -7200);
     d.aired(
         &hub,
-        "sang",
-        "Bản tin sáng",
+        ("sang", "Bản tin sáng"),
         today_at(5, 30),
         "aired",
         420.0,
@@ -127,7 +126,7 @@ async fn stations_and_reports_on_a_phone() {
     b.click_and_wait("nav a[href='/reports']").await;
     let src = b.source().await;
     assert!(
-        src.contains("<svg") && src.contains("Phút phát sóng theo xã"),
+        src.contains("<svg") && src.contains("Phút phát theo xã"),
         "chart inline"
     );
     let summary = b.text("#summary").await;

@@ -41,8 +41,7 @@ fn world() -> Hub {
     );
     a.aired(
         &hub,
-        "thoi-su",
-        "Bản tin thời sự sáng",
+        ("thoi-su", "Bản tin thời sự sáng"),
         today_at(5, 0),
         "aired",
         150.0,
@@ -50,8 +49,7 @@ fn world() -> Hub {
     );
     a.aired(
         &hub,
-        "thoi-su",
-        "Bản tin thời sự trưa",
+        ("thoi-su", "Bản tin thời sự trưa"),
         today_at(11, 0),
         "missed",
         0.0,
@@ -188,7 +186,7 @@ fn reports_page_table_chart_and_exports_keep_vietnamese() {
     let t = r.text();
     assert!(t.contains("id=\"summary\""));
     assert!(
-        t.contains("<svg") && t.contains("Phút phát sóng theo xã"),
+        t.contains("<svg") && t.contains("Phút phát theo xã"),
         "chart inline"
     );
     assert!(

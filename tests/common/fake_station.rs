@@ -113,18 +113,17 @@ impl FakeStation {
         self.post(hub, "asrun", &json!({ "lines": lines }))
     }
 
-    /// Send one occurrence's outcome; it must be accepted.
+    /// Send one occurrence's outcome (`what`: program and title); it must be accepted.
     pub fn aired(
         &mut self,
         hub: &Hub,
-        program: &str,
-        title: &str,
+        what: (&str, &str),
         at: DateTime<FixedOffset>,
         outcome: &str,
         seconds: f64,
         sha: &str,
     ) {
-        let l = self.outcome_line(program, title, at, outcome, seconds, sha);
+        let l = self.outcome_line(what.0, what.1, at, outcome, seconds, sha);
         let r = self.upload(hub, std::slice::from_ref(&l));
         assert_eq!(r.status, 200, "{}", r.text());
         self.prev = hex::encode(Sha256::digest(l.as_bytes()));

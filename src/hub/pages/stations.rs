@@ -79,14 +79,15 @@ fn on_air(l: Lang, s: &StationInfo) -> Markup {
     }
 }
 
-fn chain(l: Lang, s: &StationInfo) -> Markup {
+/// The chain state; `detail` adds the hub's technical reason (station page).
+fn chain(l: Lang, s: &StationInfo, detail: bool) -> Markup {
     match &s.chain_break {
         Some(why) => html! {
             div class="msg err chain" data-ok="false" {
                 strong { (l.t("Nhật ký phát sóng bị đứt chuỗi", "As-run chain broken")) } ": "
                 (l.t("có dòng nhật ký trên trạm đã bị sửa, xóa hoặc gửi sai thứ tự; các dòng sau đó không được nhận.",
                      "a line on the station was edited, deleted or sent out of order; later lines are not taken."))
-                div class="meta" { (why) }
+                @if detail { div class="meta" { (why) } }
             }
         },
         None => html! {
@@ -182,7 +183,7 @@ pub async fn list(State(state): State<AppState>, s: Staff, Query(q): Query<ListQ
                     div class="meta" { (st.id) }
                     (on_air(l, st))
                     (facts(l, tz, &tree, st))
-                    (chain(l, st))
+                    (chain(l, st, false))
                 }
             }
         }
@@ -281,7 +282,7 @@ pub async fn one(
         div class="meta" { (st.id) }
         (on_air(l, &st))
         div class="card" { (facts(l, tz, &tree, &st)) }
-        (chain(l, &st))
+        (chain(l, &st, true))
         h2 { (l.t("Nhật ký phát sóng", "As-run log")) " · " (day.format("%d/%m/%Y")) }
         form method="get" class="inline" {
             label for="day" { (l.t("Ngày", "Day")) }
