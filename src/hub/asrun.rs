@@ -200,6 +200,51 @@ pub async fn upload(
     })
 }
 
+/// One uploaded line as a station's page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Logged {
+    pub event: String,
+    pub program: String,
+    pub title: String,
+    /// Unix seconds.
+    pub scheduled: i64,
+    pub outcome: Option<String>,
+    pub seconds: f64,
+}
+
+/// The lines of station `id` scheduled in `[lo, hi)` (Unix seconds), in the
+/// station's order, if `user` may see the station (else 404 as `heartbeat::one`).
+pub async fn lines_between(
+    state: &AppState,
+    user: &super::users::User,
+    id: &str,
+    lo: i64,
+    hi: i64,
+) -> HubResult<Vec<Logged>> {
+    super::heartbeat::one(state, user, id).await?;
+    let rows = sqlx::query(
+        "SELECT event, program, title, scheduled, outcome, seconds FROM asrun \
+         WHERE station = $1 AND scheduled >= $2 AND scheduled < $3 ORDER BY id",
+    )
+    .bind(id)
+    .bind(lo)
+    .bind(hi)
+    .fetch_all(&state.db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Logged {
+                event: col(r, "event")?,
+                program: col(r, "program")?,
+                title: col(r, "title")?,
+                scheduled: col(r, "scheduled")?,
+                outcome: col(r, "outcome")?,
+                seconds: col(r, "seconds")?,
+            })
+        })
+        .collect()
+}
+
 async fn flag(state: &AppState, station: &str, address: &str, reason: &str) -> HubResult<()> {
     let before = sqlx::query("SELECT chain_break FROM stations WHERE id = $1")
         .bind(station)

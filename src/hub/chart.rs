@@ -7,9 +7,15 @@ use std::collections::BTreeMap;
 
 use super::reports::Report;
 
-const BAR_H: usize = 18;
-const LABEL_W: usize = 260;
-const BAR_W: f64 = 360.0;
+/// One bar's row: its label on a line of its own (long commune names fit a
+/// phone), the bar under it. The picture is 340 px wide: a 360 px phone shows
+/// it whole, unscaled.
+const LABEL_H: usize = 15;
+const BAR_H: usize = 16;
+const ROW_H: usize = LABEL_H + BAR_H + 4;
+const LEFT: usize = 8;
+const BAR_W: f64 = 260.0;
+const WIDTH: usize = 340;
 
 /// `&`, `<`, `>`, `"` escaped for SVG text.
 pub fn esc(s: &str) -> String {
@@ -52,7 +58,7 @@ pub fn svg(rep: &Report) -> String {
     let mut body = String::new();
     let mut section = |title: &str, list: &[(String, f64)], y: &mut usize| {
         body.push_str(&format!(
-            "<text x=\"8\" y=\"{}\" font-weight=\"bold\">{}</text>\n",
+            "<text x=\"{LEFT}\" y=\"{}\" font-weight=\"bold\">{}</text>\n",
             *y,
             esc(title)
         ));
@@ -67,30 +73,31 @@ pub fn svg(rep: &Report) -> String {
         for (label, m) in list {
             let w = (m / max * BAR_W).max(1.0);
             body.push_str(&format!(
-                "<text x=\"8\" y=\"{ty}\">{l}</text><rect x=\"{LABEL_W}\" y=\"{y0}\" width=\"{w:.1}\" height=\"{h}\" fill=\"#2f6fad\"><title>{l}: {m:.1}</title></rect><text x=\"{tx:.1}\" y=\"{ty}\">{m:.1}</text>\n",
-                ty = *y + BAR_H - 5,
+                "<text x=\"{LEFT}\" y=\"{ly}\">{l}</text><rect x=\"{LEFT}\" y=\"{y0}\" width=\"{w:.1}\" height=\"{h}\" fill=\"#2f6fad\"><title>{l}: {m:.1}</title></rect><text x=\"{tx:.1}\" y=\"{ty}\">{m:.1}</text>\n",
+                ly = *y + LABEL_H - 3,
                 l = esc(label),
-                y0 = *y + 2,
-                h = BAR_H - 4,
-                tx = LABEL_W as f64 + w + 4.0,
+                y0 = *y + LABEL_H,
+                h = BAR_H - 2,
+                ty = *y + LABEL_H + BAR_H - 4,
+                tx = LEFT as f64 + w + 4.0,
             ));
-            *y += BAR_H;
+            *y += ROW_H;
         }
         *y += 24;
     };
     section(
-        "Phút phát sóng theo xã, theo tuần / minutes aired per commune per week",
+        "Phút phát theo xã, theo tuần (minutes per commune, week)",
         &bars,
         &mut y,
     );
     section(
-        "Phút phát sóng theo thể loại / minutes aired per category",
+        "Phút phát theo chuyên mục (minutes per category)",
         &per_cat,
         &mut y,
     );
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{y}\" viewBox=\"0 0 {w} {y}\" font-family=\"sans-serif\" font-size=\"12\" role=\"img\">\n<title>{t}</title>\n{body}</svg>\n",
-        w = LABEL_W + BAR_W as usize + 80,
+        w = WIDTH,
         t = esc(&format!("Báo cáo phát sóng {} – {}", rep.from, rep.to)),
     )
 }

@@ -195,6 +195,21 @@ pub async fn list(state: &AppState, user: &User) -> HubResult<Vec<StationInfo>> 
     Ok(out)
 }
 
+/// One station `user` may see (404 alike when it does not exist or lies
+/// outside the scope: no hint which).
+pub async fn one(state: &AppState, user: &User, id: &str) -> HubResult<StationInfo> {
+    list(state, user)
+        .await?
+        .into_iter()
+        .find(|s| s.id == id)
+        .ok_or_else(|| {
+            HubError::not_found(
+                format!("không có trạm {id}, hoặc trạm nằm ngoài địa bàn của bạn"),
+                format!("no station {id}, or it lies outside your areas"),
+            )
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,7 +24,8 @@
 //! stations.rs   stations: `station add` (enrolment code), enrol (token), StationAuth
 //! heartbeat.rs  station heartbeats (shape check, online by the hub's clock), stations list
 //! asrun.rs      stations' as-run lines: chain checked across uploads, breaks flagged
-//! reports.rs    as-run report: rows, summary, CSV (BOM, formulas defused); chart.rs its SVG
+//! reports.rs    as-run report: rows, summary, CSV (BOM, formulas defused); chart.rs its SVG;
+//!               xlsx.rs its Excel workbook (summary and detail sheets)
 //! nudge.rs      new feed sequence -> every events stream (LISTEN/NOTIFY across processes)
 //! api/          JSON handlers under /api/v1, one file per resource
 //! pages/        server-rendered pages (`pages::routes()`, merged by app::router)
@@ -86,6 +87,7 @@ pub mod scope;
 pub mod stations;
 pub mod upload;
 pub mod users;
+pub mod xlsx;
 
 pub use app::AppState;
 pub use error::{HubError, HubResult};

@@ -6,6 +6,7 @@
 pub mod audio;
 pub mod bad_link;
 pub mod browser;
+pub mod fake_station;
 pub mod feedkit;
 pub mod history;
 pub mod hub;

@@ -1,4 +1,4 @@
-//! `GET /api/v1/reports/asrun?from=&to=&area=&station=&category=&format=json|csv|svg`:
+//! `GET /api/v1/reports/asrun?from=&to=&area=&station=&category=&format=json|csv|svg|xlsx`:
 //! the as-run report (rules in `hub::reports`, the chart in `hub::chart`),
 //! for any signed-in account, inside its scope.
 
@@ -37,6 +37,20 @@ async fn asrun(
             reports::csv(&rep),
         )
             .into_response(),
+        "xlsx" => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}.xlsx\""),
+                ),
+            ],
+            crate::hub::xlsx::xlsx(&rep)?,
+        )
+            .into_response(),
         "svg" => (
             [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
             crate::hub::chart::svg(&rep),
@@ -44,8 +58,8 @@ async fn asrun(
             .into_response(),
         other => {
             return Err(HubError::bad_request(
-                format!("định dạng `{other}` không hỗ trợ: json, csv hoặc svg"),
-                format!("format `{other}` is not offered: json, csv or svg"),
+                format!("định dạng `{other}` không hỗ trợ: json, csv, xlsx hoặc svg"),
+                format!("format `{other}` is not offered: json, csv, xlsx or svg"),
             ))
         }
     })

@@ -46,6 +46,8 @@ fn nav_items(l: Lang, u: &User) -> Vec<(&'static str, &'static str, &'static str
         v.push(("queue", "/queue", l.t("Chờ duyệt", "Approval queue")));
     }
     v.push(("broadcasts", "/broadcasts", l.t("Phát ngay", "Broadcasts")));
+    v.push(("stations", "/stations", l.t("Đài xã", "Stations")));
+    v.push(("reports", "/reports", l.t("Báo cáo", "Reports")));
     if u.has(Role::Admin) {
         v.push(("accounts", "/accounts", l.t("Tài khoản", "Accounts")));
         v.push(("audit", "/audit", l.t("Nhật ký thao tác", "Audit log")));

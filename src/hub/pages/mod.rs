@@ -20,6 +20,8 @@
 //! broadcasts.rs  /broadcasts (phát ngay: propose, decide)
 //! accounts.rs    /accounts (admins)
 //! audit.rs       /audit (admins)
+//! stations.rs    /stations, /stations/{id} (đài truyền thanh xã, today's as-run)
+//! reports.rs     /reports (báo cáo: filter form, table, SVG chart, CSV/XLSX links)
 //! ```
 
 mod accounts;
@@ -30,8 +32,10 @@ mod ctx;
 mod i18n;
 mod layout;
 mod queue;
+mod reports;
 mod service;
 mod signin;
+mod stations;
 mod upload;
 
 use axum::extract::{DefaultBodyLimit, FromRequestParts};
@@ -82,4 +86,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/broadcasts/{id}/{action}", post(broadcasts::act))
         .route("/accounts", get(accounts::show).post(accounts::create))
         .route("/audit", get(audit::show))
+        .route("/stations", get(stations::list))
+        .route("/stations/{id}", get(stations::one))
+        .route("/reports", get(reports::show))
 }

@@ -1,0 +1,122 @@
+//! The as-run report as an Excel workbook (`format=xlsx` on
+//! `GET /api/v1/reports/asrun`), for officials who work in Excel: a sheet
+//! "Tổng hợp" (the summary per station and category: minutes aired,
+//! occurrences scheduled / aired / missed / failed, compliance %) and a sheet
+//! "Chi tiết" (one row per occurrence, the CSV's columns). Cells are typed
+//! (text stays text: no formula is ever written), Vietnamese is kept as is.
+//! Only formats a `Report`; building it is `hub::reports`' job.
+
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+
+use super::error::{HubError, HubResult};
+use super::reports::Report;
+
+/// The summary sheet's header (Vietnamese / English).
+pub const SUMMARY_HEAD: [&str; 8] = [
+    "trạm / station",
+    "thể loại / category",
+    "phút phát / minutes aired",
+    "theo lịch / scheduled",
+    "đã phát / aired",
+    "bỏ lỡ / missed",
+    "lỗi / failed",
+    "tỷ lệ % / compliance %",
+];
+
+/// The detail sheet's header, the CSV's columns.
+pub const ROWS_HEAD: [&str; 10] = [
+    "mã trạm / station",
+    "tên trạm / station name",
+    "lượt phát / occurrence",
+    "chương trình / program",
+    "tiêu đề / title",
+    "giờ / scheduled",
+    "kết quả / outcome",
+    "phút / minutes",
+    "thể loại / categories",
+    "chuỗi đứt / chain break",
+];
+
+fn head(ws: &mut Worksheet, cols: &[&str], bold: &Format) -> Result<(), XlsxError> {
+    for (c, h) in (0u16..).zip(cols) {
+        ws.write_string_with_format(0, c, *h, bold)?;
+        ws.set_column_width(c, 18)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+fn write(rep: &Report) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let ws = wb.add_worksheet().set_name("Tổng hợp")?;
+    head(ws, &SUMMARY_HEAD, &bold)?;
+    ws.set_column_width(0, 22)?;
+    for (r, s) in (1u32..).zip(&rep.summary) {
+        let category = if s.category == "*" {
+            "(tất cả / all)"
+        } else {
+            s.category.as_str()
+        };
+        ws.write_string(r, 0, &s.station)?;
+        ws.write_string(r, 1, category)?;
+        ws.write_number(r, 2, s.minutes_aired)?;
+        ws.write_number(r, 3, s.scheduled as f64)?;
+        ws.write_number(r, 4, s.aired as f64)?;
+        ws.write_number(r, 5, s.missed as f64)?;
+        ws.write_number(r, 6, s.failed as f64)?;
+        ws.write_number(r, 7, s.compliance_pct)?;
+    }
+    let ws = wb.add_worksheet().set_name("Chi tiết")?;
+    head(ws, &ROWS_HEAD, &bold)?;
+    ws.set_column_width(4, 30)?;
+    ws.set_column_width(5, 26)?;
+    for (r, row) in (1u32..).zip(&rep.rows) {
+        ws.write_string(r, 0, &row.station)?;
+        ws.write_string(r, 1, &row.station_name)?;
+        ws.write_string(r, 2, &row.occurrence)?;
+        ws.write_string(r, 3, &row.program)?;
+        ws.write_string(r, 4, &row.title)?;
+        ws.write_string(r, 5, &row.scheduled)?;
+        ws.write_string(r, 6, &row.outcome)?;
+        ws.write_number(r, 7, row.minutes)?;
+        ws.write_string(r, 8, row.categories.join(" "))?;
+        ws.write_boolean(r, 9, row.chain_break)?;
+    }
+    wb.save_to_buffer()
+}
+
+/// The workbook's bytes.
+pub fn xlsx(rep: &Report) -> HubResult<Vec<u8>> {
+    write(rep).map_err(|e| HubError::internal(format!("writing the report's XLSX: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hub::reports::{summarize, Row};
+
+    #[test]
+    fn a_workbook_is_a_zip_with_both_sheets() {
+        let rows = vec![Row {
+            station: "a".into(),
+            station_name: "Đài xã Phước Đình".into(),
+            occurrence: "p@x".into(),
+            program: "p".into(),
+            title: "=1+1".into(),
+            scheduled: "2026-11-02T05:00:00+07:00".into(),
+            outcome: "aired".into(),
+            minutes: 2.5,
+            categories: vec![],
+            chain_break: false,
+        }];
+        let rep = Report {
+            from: "2026-11-01".into(),
+            to: "2026-11-30".into(),
+            summary: summarize(&rows),
+            rows,
+        };
+        let bytes = xlsx(&rep).unwrap();
+        assert_eq!(&bytes[..2], b"PK");
+    }
+}
