@@ -86,12 +86,12 @@ pub fn svg(rep: &Report) -> String {
         *y += 24;
     };
     section(
-        "Phút phát theo xã, theo tuần (minutes per commune, week)",
+        "Phút phát theo xã, theo tuần",
         &bars,
         &mut y,
     );
     section(
-        "Phút phát theo chuyên mục (minutes per category)",
+        "Phút phát theo chuyên mục",
         &per_cat,
         &mut y,
     );
