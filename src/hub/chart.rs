@@ -85,16 +85,8 @@ pub fn svg(rep: &Report) -> String {
         }
         *y += 24;
     };
-    section(
-        "Phút phát theo xã, theo tuần",
-        &bars,
-        &mut y,
-    );
-    section(
-        "Phút phát theo chuyên mục",
-        &per_cat,
-        &mut y,
-    );
+    section("Phút phát theo xã, theo tuần", &bars, &mut y);
+    section("Phút phát theo chuyên mục", &per_cat, &mut y);
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{y}\" viewBox=\"0 0 {w} {y}\" font-family=\"sans-serif\" font-size=\"12\" role=\"img\">\n<title>{t}</title>\n{body}</svg>\n",
         w = WIDTH,
