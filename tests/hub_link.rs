@@ -302,3 +302,59 @@ fn an_approved_emergency_reaches_the_air_of_an_enrolled_station_in_seconds() {
     );
     assert!(took > 0.0 && took <= 5000.0, "{took} ms");
 }
+
+/// `[hub] heartbeat` changed and reloaded (`loa reload`, as SIGHUP): the
+/// next heartbeat goes at once with the new interval, and then at its pace.
+#[test]
+fn a_reloaded_heartbeat_interval_takes_effect_at_once() {
+    let mut hub = Hub::start(Backend::Sqlite);
+    let mut admin = hub.admin("mat-khau-quan-tri-1");
+    let code = station_add(&hub, "phuoc-dinh");
+    let st = Station::new();
+    let write = |every: &str| {
+        std::fs::write(
+            st.config_path(),
+            format!(
+                "[station]\nname = \"Phước Dinh\"\nareas = [\"22936\"]\ntimezone = \"{}\"\n\n\
+                 [output]\ndevice = \"null\"\n\n[paths]\nclips = \"audio\"\nstate = \"state\"\n\n\
+                 [hub]\nheartbeat = \"{every}\"\n",
+                st.tz
+            ),
+        )
+        .unwrap()
+    };
+    write("1h");
+    let o = st.cmd(&["enroll", &hub.url, &code]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let _d = st.spawn();
+    wait_until(Duration::from_secs(10), "the first heartbeat", || {
+        station_of(&mut admin, "phuoc-dinh")["heartbeat_s"] == 3600
+    });
+    let beats = |hub: &Hub| hub.sql("SELECT last_seen FROM stations WHERE id = 'phuoc-dinh'");
+    let first = beats(&hub);
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(beats(&hub), first, "no second heartbeat within the hour");
+
+    write("1s");
+    let o = st.cmd(&["reload"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let t0 = Instant::now();
+    wait_until(
+        Duration::from_secs(5),
+        "a heartbeat at the new interval",
+        || station_of(&mut admin, "phuoc-dinh")["heartbeat_s"] == 1,
+    );
+    eprintln!(
+        "reload -> heartbeat with the new interval: {:?}",
+        t0.elapsed()
+    );
+    // Then at its pace: last_seen (whole seconds) moves on twice more.
+    let mut seen = vec![beats(&hub)];
+    wait_until(Duration::from_secs(6), "two more heartbeats", || {
+        let now = beats(&hub);
+        if seen.last() != Some(&now) {
+            seen.push(now);
+        }
+        seen.len() >= 3
+    });
+}

@@ -617,6 +617,9 @@ impl Station {
                     && !(self.worker.is_none() && cfg.feeds.is_empty());
                 self.cfg = cfg;
                 self.refresh_feeds();
+                if let Some(l) = &self.link {
+                    l.set_interval(self.cfg.hub.heartbeat);
+                }
                 if feeds_changed {
                     self.worker = feeds::spawn(&self.cfg, self.tx.clone(), self.in_use.clone());
                 }

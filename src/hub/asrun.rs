@@ -6,6 +6,10 @@
 //! stored, and the break is flagged on the station (`chain_break`), never
 //! merged. A batch is stored in one transaction, and only if the station's
 //! `asrun_last` is still what it read (two hub processes cannot interleave).
+//! Once an admin acknowledges the break (`hub::chain`), the next batch that
+//! brings new lines may hold one line that does not follow: it starts a new
+//! stretch, on record in `asrun_breaks`. After that batch the chain is
+//! checked as before.
 //!
 //! Owns the `asrun` table and `stations.asrun_last|asrun_lines|chain_break`.
 
@@ -125,11 +129,15 @@ pub async fn upload(
         .map(|(i, l)| parse(i, l))
         .collect::<HubResult<_>>()?;
     let mut tx = state.db.pool.begin().await?;
-    let row = sqlx::query("SELECT asrun_last FROM stations WHERE id = $1")
+    let row = sqlx::query("SELECT asrun_last, asrun_resume FROM stations WHERE id = $1")
         .bind(station)
         .fetch_one(&mut *tx)
         .await?;
     let start: String = col(&row, "asrun_last")?;
+    // An admin acknowledged a break: the first new line that does not follow
+    // starts a new stretch of the chain (recorded in `asrun_breaks`).
+    let mut resume = col::<i64>(&row, "asrun_resume")? != 0;
+    let mut first_fresh: Option<String> = None;
     let mut last = start.clone();
     let mut fresh = 0usize;
     let now = now_s();
@@ -142,7 +150,13 @@ pub async fn upload(
         if held.is_some() {
             continue;
         }
-        if p.prev != last {
+        if first_fresh.is_none() {
+            first_fresh = Some(p.hash.clone());
+        }
+        if p.prev != last && resume {
+            resume = false;
+            super::chain::resumed(&mut tx, station, &p.hash).await?;
+        } else if p.prev != last {
             drop(tx);
             let reason = format!(
                 "line {} of an upload ({}) has prev {} but the newest line the hub holds is {}: the station's log was edited, cut or sent out of order",
@@ -175,6 +189,11 @@ pub async fn upload(
         .await?;
         last = p.hash.clone();
         fresh += 1;
+    }
+    if let (true, Some(h)) = (resume, &first_fresh) {
+        // The first batch after an acknowledgment followed all along (the
+        // station had found its place itself): the resumption is spent.
+        super::chain::resumed(&mut tx, station, h).await?;
     }
     if fresh > 0 {
         let moved = sqlx::query(
@@ -254,8 +273,9 @@ async fn flag(state: &AppState, station: &str, address: &str, reason: &str) -> H
     if before.is_some() {
         return Ok(());
     }
-    sqlx::query("UPDATE stations SET chain_break = $1 WHERE id = $2")
+    sqlx::query("UPDATE stations SET chain_break = $1, chain_break_at = $2 WHERE id = $3")
         .bind(reason)
+        .bind(now_s())
         .bind(station)
         .execute(&state.db.pool)
         .await?;

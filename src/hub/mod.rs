@@ -24,6 +24,7 @@
 //! stations.rs   stations: `station add` (enrolment code), enrol (token), StationAuth
 //! heartbeat.rs  station heartbeats (shape check, online by the hub's clock), stations list
 //! asrun.rs      stations' as-run lines: chain checked across uploads, breaks flagged
+//! chain.rs      an admin acknowledges a break (on record for good); the chain resumes
 //! reports.rs    as-run report: rows, summary, CSV (BOM, formulas defused); chart.rs its SVG;
 //!               xlsx.rs its Excel workbook (summary and detail sheets)
 //! nudge.rs      new feed sequence -> every events stream (LISTEN/NOTIFY across processes)
@@ -71,6 +72,7 @@ pub mod asrun;
 pub mod audit;
 pub mod auth;
 pub mod broadcasts;
+pub mod chain;
 pub mod chart;
 pub mod cli;
 pub mod clip_list;

@@ -104,6 +104,7 @@ pub async fn build(state: &AppState, user: &User, q: &Query) -> HubResult<Report
         .collect();
     all_areas.extend(q.area.clone());
     let tree = state.area_tree(&all_areas).await?;
+    let acknowledged = super::chain::broken_between(state, lo, hi).await?;
     let mut seen: HashMap<String, (String, bool)> = HashMap::new();
     for r in &stations {
         let id: String = col(r, "id")?;
@@ -123,7 +124,8 @@ pub async fn build(state: &AppState, user: &User, q: &Query) -> HubResult<Report
             }
         }
         let broken: Option<String> = col(r, "chain_break")?;
-        seen.insert(id, (col(r, "name")?, broken.is_some()));
+        let broken = broken.is_some() || acknowledged.contains(&id);
+        seen.insert(id, (col(r, "name")?, broken));
     }
     let cats: HashMap<String, String> = sqlx::query("SELECT sha256, category FROM clips")
         .fetch_all(&state.db.pool)

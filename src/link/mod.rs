@@ -39,6 +39,7 @@ use crate::config::Config;
 /// The running link; dropping it stops its tasks.
 pub struct Link {
     kick: Arc<tokio::sync::Notify>,
+    interval: tokio::sync::watch::Sender<std::time::Duration>,
     tasks: Vec<tokio::task::AbortHandle>,
 }
 
@@ -46,6 +47,16 @@ impl Link {
     /// Send a heartbeat and the new as-run lines now (a broadcast started or ended).
     pub fn kick(&self) {
         self.kick.notify_one();
+    }
+
+    /// A reloaded config's `[hub] heartbeat`: the next beat goes at once and
+    /// then at the new pace (the hub learns it from `heartbeat_s`).
+    pub fn set_interval(&self, every: std::time::Duration) {
+        self.interval.send_if_modified(|d| {
+            let changed = *d != every;
+            *d = every;
+            changed
+        });
     }
 }
 
@@ -83,12 +94,13 @@ pub fn start(cfg: &Config, clock: Clock, nudge: impl Fn() + Send + Sync + 'stati
         }
     };
     let kick = Arc::new(tokio::sync::Notify::new());
+    let (interval, every) = tokio::sync::watch::channel(cfg.hub.heartbeat);
     let creds = Arc::new(creds);
     let reporter = report::Reporter {
         creds: creds.clone(),
         client: client.clone(),
         state: cfg.paths.state.clone(),
-        interval: cfg.hub.heartbeat,
+        interval: every,
         clock,
         kick: kick.clone(),
     };
@@ -104,5 +116,9 @@ pub fn start(cfg: &Config, clock: Clock, nudge: impl Fn() + Send + Sync + 'stati
         creds.hub,
         cfg.hub.heartbeat
     );
-    Some(Link { kick, tasks })
+    Some(Link {
+        kick,
+        interval,
+        tasks,
+    })
 }

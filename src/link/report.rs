@@ -25,25 +25,39 @@ pub struct Reporter {
     pub creds: Arc<Credentials>,
     pub client: reqwest::Client,
     pub state: PathBuf,
-    pub interval: Duration,
+    /// `[hub] heartbeat`, changed by a reload.
+    pub interval: tokio::sync::watch::Receiver<Duration>,
     pub clock: Clock,
     pub kick: Arc<tokio::sync::Notify>,
 }
 
 impl Reporter {
-    pub async fn run(self) {
+    pub async fn run(mut self) {
         let started = Instant::now();
-        let mut ok_pace = Backoff::new(self.interval);
+        let mut every = *self.interval.borrow_and_update();
+        let mut ok_pace = Backoff::new(every);
         let mut fail_pace = Backoff::new(Duration::from_secs(5));
         let mut errors: Vec<String> = vec![];
         loop {
+            let now_every = *self.interval.borrow_and_update();
+            if now_every != every {
+                every = now_every;
+                ok_pace = Backoff::new(every);
+            }
             let beat = self.heartbeat(started, &errors).await;
             let upload = match &beat {
                 Ok(()) => self.upload().await,
                 Err(_) => Ok(()),
             };
             errors.clear();
-            let ok = beat.is_ok() && upload.is_ok();
+            // A hub that answers but refuses the lines (a chain break waiting
+            // for an admin) is asked again at the heartbeat pace, not backed
+            // off from: the acknowledgment should take effect within a beat.
+            let ok = beat.is_ok()
+                && !matches!(
+                    upload,
+                    Err(LinkError::Unreachable { .. } | LinkError::Net(_))
+                );
             for e in [beat.err(), upload.err()].into_iter().flatten() {
                 tracing::warn!("hub link: {e}");
                 errors.push(e.to_string());
@@ -54,11 +68,13 @@ impl Reporter {
             } else {
                 fail_pace
                     .next_delay(false)
-                    .min(self.interval.max(Duration::from_secs(60)))
+                    .min(every.max(Duration::from_secs(60)))
             };
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
                 _ = self.kick.notified() => {}
+                // A closed channel (the link is going away) just waits.
+                Ok(()) = self.interval.changed() => {}
             }
         }
     }
@@ -90,7 +106,10 @@ impl Reporter {
         o.insert("clock".into(), json!(self.clock.now().to_rfc3339()));
         o.insert("disk_free_bytes".into(), json!(disk_free(&self.state)));
         o.insert("errors".into(), json!(errors));
-        o.insert("heartbeat_s".into(), json!(self.interval.as_secs().max(1)));
+        o.insert(
+            "heartbeat_s".into(),
+            json!(self.interval.borrow().as_secs().max(1)),
+        );
         post_json(
             &self.client,
             &self.url("heartbeat"),

@@ -15,6 +15,7 @@ pub mod icecast;
 pub mod nginx;
 pub mod pages;
 pub mod pulse;
+pub mod station_api;
 pub mod stream_server;
 
 use std::io::Write;

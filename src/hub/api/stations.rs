@@ -1,6 +1,7 @@
 //! The station API of HUB.md under `/api/v1`: `POST /enroll`, a station's
 //! `heartbeat`, `asrun` and `events` (bearer token, its own id only), and the
-//! staff's `GET /stations`. Bodies are read as bytes under a cap per route
+//! staff's `GET /stations` and the acknowledgment of an as-run chain break
+//! (`…/asrun/acknowledge`, `…/asrun/breaks`). Bodies are read as bytes under a cap per route
 //! (over it: 413) and checked here for shape (400 naming the field); the rules
 //! are in `hub::stations`, `hub::heartbeat`, `hub::asrun`, `hub::nudge`.
 
@@ -21,6 +22,7 @@ use tokio::sync::broadcast::error::RecvError;
 use crate::hub::app::AppState;
 use crate::hub::asrun::{self, Answer};
 use crate::hub::auth::{ClientAddr, CurrentUser};
+use crate::hub::chain;
 use crate::hub::error::{HubError, HubResult};
 use crate::hub::heartbeat::{self, StationInfo};
 use crate::hub::stations::{self, Enrolled, StationAuth};
@@ -44,6 +46,14 @@ pub fn routes() -> Router<AppState> {
             post(upload).layer(DefaultBodyLimit::max(asrun::MAX_BODY)),
         )
         .route("/stations/{id}/events", get(events))
+        .route(
+            "/stations/{id}/asrun/breaks",
+            get(breaks).layer(DefaultBodyLimit::max(4 * 1024)),
+        )
+        .route(
+            "/stations/{id}/asrun/acknowledge",
+            post(acknowledge).layer(DefaultBodyLimit::max(4 * 1024)),
+        )
 }
 
 /// Parse a JSON body, or 400 saying why.
@@ -76,6 +86,36 @@ async fn list(
     user: CurrentUser,
 ) -> HubResult<Json<Vec<StationInfo>>> {
     Ok(Json(heartbeat::list(&state, &user).await?))
+}
+
+/// `GET …/asrun/breaks`: the acknowledged breaks on record, newest first.
+async fn breaks(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> HubResult<Json<Vec<chain::Break>>> {
+    Ok(Json(chain::list(&state, &user, &id).await?))
+}
+
+/// `POST …/asrun/acknowledge {"note"}` (admin): the break goes on record and
+/// the station's next batch may start a new stretch (`hub::chain`).
+async fn acknowledge(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    addr: ClientAddr,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> HubResult<Json<chain::Break>> {
+    let v = json_body(&body)?;
+    let note = v.get("note").and_then(Value::as_str).ok_or_else(|| {
+        HubError::bad_request(
+            "trường `note` (lý do) phải là chuỗi ký tự",
+            "field `note` must be a string: say why the break is acknowledged",
+        )
+    })?;
+    Ok(Json(
+        chain::acknowledge(&state, &user, &addr.0, &id, note).await?,
+    ))
 }
 
 async fn beat(

@@ -21,12 +21,14 @@
 //! accounts.rs    /accounts (admins)
 //! audit.rs       /audit (admins)
 //! stations.rs    /stations, /stations/{id} (đài truyền thanh xã, today's as-run)
+//! chain.rs       the station page's acknowledged as-run breaks; an admin acknowledges one
 //! reports.rs     /reports (báo cáo: filter form, table, SVG chart, CSV/XLSX links)
 //! ```
 
 mod accounts;
 mod audit;
 mod broadcasts;
+mod chain;
 mod clips;
 mod ctx;
 mod i18n;
@@ -88,5 +90,6 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/audit", get(audit::show))
         .route("/stations", get(stations::list))
         .route("/stations/{id}", get(stations::one))
+        .route("/stations/{id}/acknowledge", post(chain::acknowledge))
         .route("/reports", get(reports::show))
 }

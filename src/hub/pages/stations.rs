@@ -275,6 +275,10 @@ pub async fn one(
         Ok(t) => t,
         Err(e) => return s.fail("stations", e),
     };
+    let breaks = match crate::hub::chain::list(&state, &s.user, &id).await {
+        Ok(v) => v,
+        Err(e) => return s.fail("stations", e),
+    };
     let report = format!("/reports?station={}", url_escape(&st.id));
     let body = html! {
         p class="meta" { a href="/stations" { "← " (l.t("Đài truyền thanh xã", "Stations")) } }
@@ -283,6 +287,7 @@ pub async fn one(
         (on_air(l, &st))
         div class="card" { (facts(l, tz, &tree, &st)) }
         (chain(l, &st, true))
+        (super::chain::section(l, tz, &s.user, &st, &breaks))
         h2 { (l.t("Nhật ký phát sóng", "As-run log")) " · " (day.format("%d/%m/%Y")) }
         form method="get" class="inline" {
             label for="day" { (l.t("Ngày", "Day")) }
