@@ -218,6 +218,19 @@ fn bench_a_thousand_stations_on_one_hub() {
         });
     }
 
+    // A failure shows the end of the hub's log.
+    let log = hub.log.clone();
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        let tail: Vec<&str> = text.lines().rev().take(30).collect();
+        eprintln!("--- the hub's log, last lines:");
+        for l in tail.iter().rev() {
+            eprintln!("{l}");
+        }
+        default_hook(info);
+    }));
+
     // Approvals, 5 s apart; each must reach every stream.
     let mut ed = hub.login("bientap", "mat-khau-bien-tap");
     let mut ap = hub.login("duyet", "mat-khau-phe-duyet");

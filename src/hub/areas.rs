@@ -141,7 +141,7 @@ fn split_csv_line(line: &str) -> Result<Vec<String>, String> {
 
 /// Insert or update every unit of `list`; returns how many were written.
 pub async fn import(db: &Db, list: &[Area]) -> HubResult<usize> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     for a in list {
         let updated = sqlx::query("UPDATE areas SET name = $1, parent = $2 WHERE code = $3")
             .bind(&a.name)

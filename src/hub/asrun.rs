@@ -128,7 +128,7 @@ pub async fn upload(
         .enumerate()
         .map(|(i, l)| parse(i, l))
         .collect::<HubResult<_>>()?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let row = sqlx::query("SELECT asrun_last, asrun_resume FROM stations WHERE id = $1")
         .bind(station)
         .fetch_one(&mut *tx)

@@ -57,7 +57,7 @@ pub fn row_hash(prev: &str, at: i64, e: &Event) -> String {
 /// hub processes sharing PostgreSQL by a table lock).
 pub async fn append(db: &Db, lock: &Mutex<()>, e: Event) -> HubResult<()> {
     let _g = lock.lock().await;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     if db.dialect == Dialect::Postgres {
         sqlx::query("LOCK TABLE audit IN EXCLUSIVE MODE")
             .execute(&mut *tx)

@@ -62,7 +62,7 @@ pub async fn acknowledge(
             ),
         ));
     }
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let row = sqlx::query("SELECT chain_break, chain_break_at FROM stations WHERE id = $1")
         .bind(station)
         .fetch_one(&mut *tx)

@@ -195,7 +195,7 @@ pub async fn create(
     file.keep(&state.cfg.uploads_dir().join(format!("{sha}.{ext}")))?;
     let now = now_s();
     let st = if draft { "draft" } else { "submitted" };
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let inserted = sqlx::query(&format!(
         "INSERT INTO clips ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11, $12, $13, $14, $15, $16, NULL, $17)"
     ))

@@ -97,6 +97,19 @@ fn migrator(dialect: Dialect) -> Migrator {
 }
 
 impl Db {
+    /// A transaction that will write. SQLite's plain `BEGIN` takes the write
+    /// lock only at the first write, and a read-then-write transaction that
+    /// finds another writer there fails at once with "database is locked"
+    /// (the busy timeout does not apply to that upgrade): under load — 1,000
+    /// stations' heartbeats — a sign-in's audit row got a 500. `BEGIN
+    /// IMMEDIATE` waits for the lock up front, within the busy timeout.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.dialect {
+            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Dialect::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// Connect to `url` (`sqlite://PATH` is created when missing) and bring the
     /// schema up to date.
     pub async fn open(url: &str) -> HubResult<Db> {

@@ -49,7 +49,7 @@ pub struct Hub {
     pub admin_password: String,
     pub public_key: String,
     child: Option<Child>,
-    log: PathBuf,
+    pub log: PathBuf,
     pg: Option<PgCluster>,
 }
 
