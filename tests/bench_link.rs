@@ -87,3 +87,66 @@ fn bench_asrun_upload_of_ten_thousand_lines() {
         t.elapsed().as_secs_f64()
     );
 }
+
+/// The province's monthly report over 1,000 stations: each aired 4 programs a
+/// day for November (120,000 occurrences, written straight into the hub's
+/// database as uploads would have left them), then the report as JSON, CSV,
+/// XLSX and the chart, timed as the report reader gets them.
+#[test]
+#[ignore]
+fn bench_a_month_report_over_a_thousand_stations() {
+    let mut hub = Hub::start(Backend::Sqlite);
+    let mut admin = hub.admin("mat-khau-quan-tri-1");
+    common::station_api::seed_stations(&hub, 1000);
+    // 2026-11-01T00:00+07:00; slots at 05:00, 11:00, 17:00, 20:00 local.
+    let base = 1_793_466_000_i64;
+    let t = Instant::now();
+    hub.sql(&format!(
+        "WITH RECURSIVE n(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM n WHERE k < 119999), \
+         o AS (SELECT k, printf('tram-%05d', k % 1000) AS st, (k / 1000) / 4 AS d, \
+               CASE (k / 1000) % 4 WHEN 0 THEN 5 WHEN 1 THEN 11 WHEN 2 THEN 17 ELSE 20 END AS h FROM n), \
+         t AS (SELECT k, st, d, h, {base} + d * 86400 + h * 3600 AS at FROM o) \
+         INSERT INTO asrun (station, hash, prev, line, event, occurrence, program, title, scheduled, outcome, seconds, received_at) \
+         SELECT st, printf('%064d', k), printf('%064d', k), \
+           printf('{{\"event\":\"outcome\",\"occurrence\":\"p%d@%s\",\"program\":\"p%d\",\"title\":\"Bản tin %d giờ\",\"scheduled\":\"%s\",\"outcome\":\"%s\",\"items\":[{{\"name\":\"a.ogg\",\"sha256\":\"%s\",\"seconds\":900.0}}],\"prev\":\"%064d\"}}', \
+             h, strftime('%Y-%m-%dT%H:%M:%S+07:00', at + 25200, 'unixepoch'), h, h, \
+             strftime('%Y-%m-%dT%H:%M:%S.000+07:00', at + 25200, 'unixepoch'), \
+             CASE WHEN k % 50 = 0 THEN 'missed' ELSE 'aired' END, '{sha}', k), \
+           'outcome', printf('p%d@x', h), printf('p%d', h), 'Bản tin', at, \
+           CASE WHEN k % 50 = 0 THEN 'missed' ELSE 'aired' END, 900.0, at FROM t;",
+        sha = "ab".repeat(32)
+    ));
+    println!(
+        "BENCH report seed: 120000 occurrences of 1000 stations written in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    let q = "/api/v1/reports/asrun?from=2026-11-01&to=2026-11-30";
+    for format in ["json", "csv", "xlsx", "svg"] {
+        let t = Instant::now();
+        let r = admin.get(&format!("{q}&format={format}"));
+        let took = t.elapsed();
+        assert_eq!(r.status, 200, "{format}: {}", r.text());
+        if format == "json" {
+            let v: Value = r.json();
+            assert_eq!(v["rows"].as_array().unwrap().len(), 120_000);
+        }
+        println!(
+            "BENCH report: a month of 1000 stations (120000 occurrences) as {format}: {:.2} s, {} kB",
+            took.as_secs_f64(),
+            r.body.len() / 1024
+        );
+    }
+    let (rss, hwm) = {
+        let s = std::fs::read_to_string(format!("/proc/{}/status", hub.pid().unwrap())).unwrap();
+        let get = |k: &str| {
+            s.lines()
+                .find(|l| l.starts_with(k))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .map(String::from)
+                .unwrap_or_default()
+        };
+        (get("VmRSS:"), get("VmHWM:"))
+    };
+    println!("BENCH report: hub RSS after the reports {rss} kB (peak {hwm} kB)");
+    assert_eq!(hub.stop(), Some(0));
+}

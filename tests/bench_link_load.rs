@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use common::hub::Hub;
 use common::pages::{setup, upload};
+use common::station_api::seed_stations;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -49,32 +50,6 @@ fn raise_nofile(need: u64) {
         "open-files hard limit {} < {need}: raise it (ulimit -Hn)",
         r.rlim_cur
     );
-}
-
-/// Insert `n` enrolled stations in one transaction; returns their tokens.
-fn seed_stations(hub: &Hub, n: usize) -> Vec<String> {
-    let now = chrono::Utc::now().timestamp();
-    let tokens: Vec<String> = (0..n).map(|i| format!("bench-token-{i:05}")).collect();
-    // 200 rows a statement list: one argument to sqlite3 stays under 128 KiB.
-    for (k, chunk) in tokens.chunks(200).enumerate() {
-        seed_chunk(hub, k * 200, chunk, now);
-    }
-    tokens
-}
-
-fn seed_chunk(hub: &Hub, from: usize, tokens: &[String], now: i64) {
-    let mut sql = String::from("BEGIN;\n");
-    for (j, t) in tokens.iter().enumerate() {
-        let i = from + j;
-        let h = hex::encode(Sha256::digest(t.as_bytes()));
-        sql.push_str(&format!(
-            "INSERT INTO stations (id, name, areas, token_hash, enrolled_at, created_at, heartbeat_s, asrun_last, asrun_lines) \
-             VALUES ('tram-{i:05}', 'Trạm {i}', '22936', '{h}', {now}, {now}, 60, '{}', 0);\n",
-            "0".repeat(64)
-        ));
-    }
-    sql.push_str("COMMIT;\n");
-    hub.sql(&sql);
 }
 
 /// Hold one events stream; report (station, sequence, when) for each `data:`.
@@ -263,6 +238,9 @@ fn bench_a_thousand_stations_on_one_hub() {
         seq = hub.manifest()["sequence"].as_u64().unwrap();
         all_in.push(last);
     }
+    // The 10 real stations: an emergency approved under this load, timed to
+    // its first sample in each station's `wav:` recording.
+    let emergency = real_stations_air_an_emergency(&hub, &mut ed, &mut ap, 10);
     let cpu = (cpu_ticks(pid) - cpu0.0) as f64
         / unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64
         / cpu0.1.elapsed().as_secs_f64()
@@ -296,8 +274,110 @@ fn bench_a_thousand_stations_on_one_hub() {
         pct(&beats, 0.99),
         pct(&beats, 1.0)
     );
+    println!(
+        "BENCH link load: emergency approved -> first sample on air at {} real stations (default 3 s warm-up, during the load): p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms",
+        emergency.len(),
+        pct(&emergency, 0.5),
+        pct(&emergency, 0.99),
+        pct(&emergency, 1.0)
+    );
     rt.shutdown_timeout(Duration::from_secs(1));
     assert!(pct(&arrivals, 0.99) <= 1000.0, "fan-out p99 over 1 s");
     assert!(hwm <= 200 * 1024, "hub RSS over 200 MB");
     assert_eq!(hub.stop(), Some(0));
+}
+
+/// `n` real `loa run` stations enrolled with `loa enroll` (recording to
+/// `wav:`); an editor proposes an emergency (a new clip, now, priority 100)
+/// and the approver approves clip and broadcast at once. Returns, sorted,
+/// each station's time from the broadcast's approval to its first sample.
+fn real_stations_air_an_emergency(
+    hub: &Hub,
+    ed: &mut common::hub::Client,
+    ap: &mut common::hub::Client,
+    n: usize,
+) -> Vec<Duration> {
+    use common::{late_ms, write_tone, Recording, Station};
+    let stations: Vec<Station> = (0..n)
+        .map(|i| {
+            let id = format!("that-{i}");
+            let (code, out, err) = hub.cmd(
+                &[
+                    "hub", "station", "add", &id, "--name", &id, "--areas", "22936", "--json",
+                ],
+                None,
+            );
+            assert_eq!(code, Some(0), "{out} {err}");
+            let code: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+            let st = Station::new();
+            std::fs::write(
+                st.config_path(),
+                format!(
+                    "[station]\nname = \"{id}\"\nareas = [\"22936\"]\ntimezone = \"{}\"\n\n\
+                     [paths]\nclips = \"audio\"\nstate = \"state\"\n",
+                    st.tz
+                ),
+            )
+            .unwrap();
+            let o = st.cmd(&["enroll", &hub.url, code["code"].as_str().unwrap()]);
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            st
+        })
+        .collect();
+    let daemons: Vec<_> = stations.iter().map(|s| s.spawn()).collect();
+    // Each has heard the hub (its first heartbeat) before the emergency.
+    let t = Instant::now();
+    while hub
+        .sql("SELECT COUNT(*) FROM stations WHERE id LIKE 'that-%' AND last_seen IS NOT NULL")
+        .trim()
+        != n.to_string()
+    {
+        assert!(
+            t.elapsed() < Duration::from_secs(30),
+            "real stations never reported"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let wav = hub.dir.path().join("bao.wav");
+    write_tone(&wav, 880.0, 2.0, 0.5);
+    let data = std::fs::read(&wav).unwrap();
+    let r = ed.post_form(
+        "/api/v1/clips",
+        &[
+            ("id", "bao"),
+            ("title", "Tin bão"),
+            ("category", "khan-cap"),
+            ("areas", "22936"),
+        ],
+        Some(("bao.wav", &data)),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let r = ed.post_json(
+        "/api/v1/broadcasts",
+        &json!({"id": "khan", "title": "Khẩn cấp: bão", "now": true, "play": ["bao"], "priority": 100, "areas": ["22936"]}),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(
+        ap.post_json("/api/v1/clips/bao/approve", &json!({})).status,
+        200
+    );
+    let approved = chrono::Utc::now();
+    let r = ap.post_json("/api/v1/broadcasts/khan/approve", &json!({}));
+    assert_eq!(r.status, 200, "{}", r.text());
+    let mut took = vec![];
+    for st in &stations {
+        st.wait_for(Duration::from_secs(30), "the emergency", |r| {
+            r.iter()
+                .any(|x| x["event"] == "outcome" && x["program"] == "push-khan")
+        });
+        let rec = Recording::read_wav(&st.wav_path());
+        let on = rec.onsets(0.02, Duration::from_millis(500));
+        let first = *on.first().expect("the emergency in the recording");
+        took.push(Duration::from_secs_f64(
+            late_ms(first, approved).max(0.0) / 1000.0,
+        ));
+    }
+    drop(daemons);
+    took.sort();
+    took
 }

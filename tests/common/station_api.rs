@@ -86,3 +86,29 @@ pub fn station_of(admin: &mut Client, id: &str) -> Value {
         .cloned()
         .unwrap_or_else(|| panic!("{id} not listed"))
 }
+
+/// Insert `n` enrolled stations in one transaction; returns their tokens.
+pub fn seed_stations(hub: &Hub, n: usize) -> Vec<String> {
+    let now = chrono::Utc::now().timestamp();
+    let tokens: Vec<String> = (0..n).map(|i| format!("bench-token-{i:05}")).collect();
+    // 200 rows a statement list: one argument to sqlite3 stays under 128 KiB.
+    for (k, chunk) in tokens.chunks(200).enumerate() {
+        seed_chunk(hub, k * 200, chunk, now);
+    }
+    tokens
+}
+
+pub fn seed_chunk(hub: &Hub, from: usize, tokens: &[String], now: i64) {
+    let mut sql = String::from("BEGIN;\n");
+    for (j, t) in tokens.iter().enumerate() {
+        let i = from + j;
+        let h = hex::encode(Sha256::digest(t.as_bytes()));
+        sql.push_str(&format!(
+            "INSERT INTO stations (id, name, areas, token_hash, enrolled_at, created_at, heartbeat_s, asrun_last, asrun_lines) \
+             VALUES ('tram-{i:05}', 'Trạm {i}', '22936', '{h}', {now}, {now}, 60, '{}', 0);\n",
+            "0".repeat(64)
+        ));
+    }
+    sql.push_str("COMMIT;\n");
+    hub.sql(&sql);
+}
