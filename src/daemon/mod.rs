@@ -16,6 +16,7 @@ mod preempt;
 mod requests;
 mod resolve;
 mod station;
+mod trim;
 
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -105,12 +106,22 @@ pub fn run(opts: Options) -> Result<(), DaemonError> {
         station.output_spec(),
         station.cfg.paths.state.display()
     );
+    let mut trim = trim::Trim::new(std::time::Instant::now());
     loop {
         let wait = station.pass();
         station.notifier.tick();
         let wait = match station.notifier.ping_every() {
             Some(p) => wait.min(p),
             None => wait,
+        };
+        // Idle: give back code pages now and then (`trim`); a broadcast's
+        // end wakes the loop anyway.
+        let idle = station.on_air.is_none();
+        trim.run_if_due(std::time::Instant::now(), idle);
+        let wait = if idle {
+            wait.min(trim.due_in(std::time::Instant::now()))
+        } else {
+            wait
         };
         match rx.recv_timeout(wait) {
             Ok(Event::Shutdown) => {
