@@ -44,6 +44,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "clip_areas",
         include_str!("../../migrations/sqlite/0003_clip_areas.sql"),
     ),
+    (
+        4,
+        "timetables",
+        include_str!("../../migrations/sqlite/0004_timetables.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -60,6 +65,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         3,
         "clip_areas",
         include_str!("../../migrations/postgres/0003_clip_areas.sql"),
+    ),
+    (
+        4,
+        "timetables",
+        include_str!("../../migrations/postgres/0004_timetables.sql"),
     ),
 ];
 
