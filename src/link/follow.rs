@@ -117,7 +117,6 @@ impl Follower {
         h.update(&sig);
         let hash: [u8; 32] = h.finalize().into();
         if *seen == Some(hash) {
-            *etag = tag;
             return Ok(Look::Unchanged);
         }
         let doc = String::from_utf8(doc).map_err(|_| "the document is not UTF-8".to_string());
@@ -132,7 +131,9 @@ impl Follower {
         .await
         .map_err(|e| e.to_string())?;
         *seen = Some(hash);
-        *etag = tag;
+        // After a refusal, look at the whole pair again next time (the
+        // signature may change without the document).
+        *etag = if vetted.is_err() { None } else { tag };
         Ok(match vetted {
             Ok(Some(f)) => {
                 let seq = f.header.sequence;

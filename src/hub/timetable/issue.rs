@@ -214,7 +214,9 @@ fn write_files(feed: &Path, station: &str, doc: &str, sig: &str) -> HubResult<()
     if file_sequence(&dir).is_some_and(|s| s > seq) {
         return Ok(());
     }
-    for (name, body) in [(PROGRAMS_FILE, doc), (PROGRAMS_SIG, sig)] {
+    // The signature first: a station that reads the new signature with the old
+    // document refuses once, and the document's new ETag makes it look again.
+    for (name, body) in [(PROGRAMS_SIG, sig), (PROGRAMS_FILE, doc)] {
         let tmp = dir.join(format!(".{name}.new"));
         {
             use std::io::Write;
