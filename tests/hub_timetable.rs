@@ -511,6 +511,26 @@ fn an_edit_made_while_the_station_is_off_applies_when_it_is_back_and_survives_a_
     let rec = Recording::read_wav(&st.wav_path());
     let on = rec.onsets(0.02, Duration::from_millis(500));
     assert!(on.iter().any(|t| late_ms(*t, at).abs() < 300.0), "{on:?}");
+    // `loa agenda` and `loa check` see the hub's timetable too; a clash is an error there.
+    let o = st.cmd(&["agenda", "--json", "--days", "2"]);
+    let agenda = String::from_utf8_lossy(&o.stdout);
+    assert!(agenda.contains("\"hub-sau\""), "{agenda}");
+    let o = st.cmd(&["check"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("from the hub's timetable (sequence 2)"),
+        "{out}"
+    );
+    let own = program(&st, "hub-sau", Utc::now() + TimeDelta::hours(6), "a.wav");
+    config(&st, &own);
+    let o = st.cmd(&["check"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("\"hub-sau\" is both in the hub's timetable and in the station's config file"),
+        "{err}"
+    );
 }
 
 fn api_checks(backend: Backend) {
@@ -700,8 +720,8 @@ fn bench_publish_to_applied() {
         took.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     took.sort_by(f64::total_cmp);
-    eprintln!(
-        "publish -> applied (heartbeat): median {:.0} ms, max {:.0} ms, min {:.0} ms over {} runs",
+    println!(
+        "BENCH hub timetable: PUT programs -> station applied (its heartbeat says so): median {:.0} ms, max {:.0} ms, min {:.0} ms over {} runs",
         took[took.len() / 2],
         took[took.len() - 1],
         took[0],
