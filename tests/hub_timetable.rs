@@ -684,6 +684,26 @@ fn api_checks(backend: Backend) {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert_eq!((h.sequence, h.by.as_str()), (3, "hub"));
+    let mut admin = hub.login("admin", "mat-khau-quan-tri-1");
+    let hist = admin
+        .get(&format!("/api/v1/stations/{STATION}/programs/history"))
+        .json();
+    let seqs: Vec<(u64, String)> = hist
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["sequence"].as_u64().unwrap(),
+                d["created_by"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seqs,
+        vec![(3, "hub".into()), (2, "admin".into()), (1, "vh".into())],
+        "{hist}"
+    );
     let mut op = hub.login("vh", "mk-van-hanh-1");
     let t = op
         .get(&format!("/api/v1/stations/{STATION}/programs"))
