@@ -23,7 +23,7 @@ use common::hub::Hub;
 use common::pages::{setup, upload};
 use common::station_api::seed_stations;
 use serde_json::json;
-use sha2::{Digest, Sha256};
+
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
