@@ -5,7 +5,7 @@
 #
 #   scripts/test-package.sh
 #
-# A real chroot (mmdebstrap minbase + libasound2 + systemd, ~45 s), not
+# A real chroot (mmdebstrap minbase + libasound2, systemd, procps; ~1 min), not
 # `dpkg --root`: with --root dpkg runs the maintainer scripts chrooted anyway,
 # so they need a shell, adduser and runuser inside; a bootstrapped Debian gives
 # exactly what a box has. The "previous" package is the same tree built again
@@ -49,7 +49,7 @@ LOA_DEB_REVISION=0 LOA_DIST="$work/prev" scripts/package.sh amd64 2>&1 | tail -n
 old="$upstream-0"
 
 say "a clean Debian 12 root (mmdebstrap minbase)"
-mmdebstrap --quiet --variant=minbase --include=libasound2,systemd,ca-certificates \
+mmdebstrap --quiet --variant=minbase --include=libasound2,systemd,procps,ca-certificates \
   --mode=root bookworm "$root" >"$work/mmdebstrap.log" 2>&1 ||
   { tail -n 20 "$work/mmdebstrap.log"; die "mmdebstrap failed"; }
 mount -t proc proc "$root/proc"

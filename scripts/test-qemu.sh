@@ -32,7 +32,7 @@ work=$(mktemp -d /tmp/loa-qemu.XXXXXX)
 daemon=""
 cleanup() {
   [[ -n $daemon ]] && kill "$daemon" 2>/dev/null || true
-  rm -rf "$work"
+  [[ -n ${KEEP:-} ]] && echo "kept $work" || rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -95,7 +95,7 @@ EOF
   onset=$(onsets "$air/rec.wav" | head -n1)
   [[ -n $onset ]] || die "$arch: the recording is silent"
   place_ms=$(placement_ms "$air/rec.wav" "$onset" "$sched")
-  stat=$(sox "$air/rec.wav" -n trim "$onset" 0.9 stat 2>&1)
+  stat=$(sox "$air/rec.wav" -n remix 1 trim "$onset" 0.9 stat 2>&1)
   freq=$(awk '/Rough +frequency/ {print $3}' <<<"$stat")
   sound=$(sound_seconds "$air/rec.wav")
   awk -v f="$freq" 'BEGIN { exit !(f > 420 && f < 460) }' || die "$arch: aired pitch ${freq} Hz, not 440"
