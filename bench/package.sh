@@ -37,9 +37,9 @@ if [[ ${NO_HUB_BUILD:-0} != 1 ]]; then
     CC_aarch64_unknown_linux_gnu=aarch64-linux-gnu-gcc AR_aarch64_unknown_linux_gnu=aarch64-linux-gnu-ar \
     PKG_CONFIG_ALLOW_CROSS_aarch64_unknown_linux_gnu=1 PKG_CONFIG_SYSROOT_DIR_aarch64_unknown_linux_gnu=/ \
     PKG_CONFIG_LIBDIR_aarch64_unknown_linux_gnu=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig \
-    cargo build --locked --quiet --profile dist --target "$t" --features hub \
-    --target-dir "$repo/target/bench-hub" >&2
-  echo "BENCH arm64 binary with the hub compiled in (--features hub, profile dist): $(stat -c %s "target/bench-hub/$t/dist/loa") bytes"
+    cargo build --locked --quiet --profile dist --target "$t" --features hub >&2
+  echo "BENCH arm64 binary with the hub compiled in (--features hub, profile dist): $(stat -c %s "target/$t/dist/loa") bytes"
+  # the next scripts/package.sh arm64 relinks the station-only binary (dependencies stay built)
 fi
 
 dir="$work/arm64"

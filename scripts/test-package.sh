@@ -60,7 +60,7 @@ in_root() { chroot "$root" "$@"; }
 as_loa() { in_root runuser -u loa -- env STATE_DIRECTORY=/var/lib/loa "$@"; }
 wants=/etc/systemd/system/multi-user.target.wants
 digest() { (cd "$root" && find var/lib/loa etc/loa -type f -print0 | sort -z | xargs -0 sha256sum); }
-mode_of() { stat -c '%a %U:%G' "$root/$1"; }
+mode_of() { in_root stat -c '%a %U:%G' "/$1"; }
 
 say "install $old (no config yet)"
 out=$(in_root dpkg -i "/tmp/loa_${old}_amd64.deb" 2>&1) || { echo "$out"; die "dpkg -i failed"; }
