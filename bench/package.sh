@@ -55,7 +55,8 @@ first=$(($(date -u +%s) + 12))
     printf '[[program]]\nid = "p%d"\nat = ["%s"]\nplay = ["tone.wav"]\n\n' "$i" "$(date -u -d "@$((first + 4 * i))" +%H:%M:%S)"
   done
 } >"$air/loa.toml"
-run_arm arm64 "$dir/usr/bin/loa" run --config "$air/loa.toml" --output "wav:$air/rec.wav" >"$air/run.log" 2>&1 &
+emulator arm64
+"${emu[@]}" "$dir/usr/bin/loa" run --config "$air/loa.toml" --output "wav:$air/rec.wav" >"$air/run.log" 2>&1 &
 pid=$!
 wait_for_outcome "$air/state/asrun.jsonl" "p$((n - 1))" $((12 + 4 * n + 30)) || { cat "$air/run.log" >&2; exit 1; }
 kill -TERM "$pid"
@@ -77,7 +78,8 @@ idle() { # ARCH BINARY -> VmRSS kB after 20 s
   cp audio/chime.ogg "$d/"
   printf '[station]\nname = "idle"\ntimezone = "UTC"\n[output]\ndevice = "null"\n[paths]\nclips = "%s"\nstate = "%s/state"\n[[program]]\nid = "later"\nat = ["%s"]\nplay = ["chime.ogg"]\n' \
     "$d" "$d" "$(date -u -d '+3 hours' +%H:%M)" >"$d/loa.toml"
-  run_arm "$1" "$2" run --config "$d/loa.toml" >"$d/log" 2>&1 &
+  emulator "$1"
+  "${emu[@]}" "$2" run --config "$d/loa.toml" >"$d/log" 2>&1 &
   pid=$!
   sleep 20
   awk '/^VmRSS/ {print $2}' "/proc/$pid/status"

@@ -21,15 +21,15 @@ unpack() { # ARCH DIR: extract dist/loa_*_ARCH.deb (the newest) into DIR
   dpkg-deb -x "$deb" "$2"
 }
 
-run_arm() { # ARCH BINARY ARGS...: the binary under its qemu (natively for amd64)
-  local arch=$1 q
-  shift
-  q=$(qemu_of "$arch")
-  if [[ -z $q ]]; then
-    "$@"
-  else
+emulator() { # ARCH: set the array `emu` to the command prefix that runs ARCH's binaries
+  # (empty for amd64). Callers start "${emu[@]}" BINARY themselves, so that $! of a
+  # background start is the emulated process itself, which a TERM then reaches.
+  local q
+  q=$(qemu_of "$1") || return 1
+  emu=()
+  if [[ -n $q ]]; then
     command -v "$q" >/dev/null || { echo "no $q (apt-get install qemu-user-static)" >&2; return 127; }
-    "$q" "$@"
+    emu=("$q")
   fi
 }
 

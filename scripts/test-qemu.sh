@@ -40,7 +40,8 @@ for arch in "${arches[@]}"; do
   echo "==> $arch under $(qemu_of "$arch")"
   dir="$work/$arch"
   unpack "$arch" "$dir" || die "no package for $arch in dist/ (scripts/package.sh $arch)"
-  loa() { run_arm "$arch" "$dir/usr/bin/loa" "$@"; }
+  emulator "$arch" || die "cannot run $arch binaries here"
+  loa() { "${emu[@]}" "$dir/usr/bin/loa" "$@"; }
   file -b "$dir/usr/bin/loa" 2>/dev/null | sed 's/^/      /' || true
 
   example="$dir/loa.toml"
@@ -83,7 +84,7 @@ id = "thu-loa"
 on_start = "5s"
 play = ["tone.wav"]
 EOF
-  loa run --config "$air/loa.toml" --output "wav:$air/rec.wav" >"$air/run.log" 2>&1 &
+  "${emu[@]}" "$dir/usr/bin/loa" run --config "$air/loa.toml" --output "wav:$air/rec.wav" >"$air/run.log" 2>&1 &
   daemon=$!
   wait_for_outcome "$air/state/asrun.jsonl" thu-loa 60 || { cat "$air/run.log"; die "$arch: thu-loa did not air"; }
   kill -TERM "$daemon"
