@@ -69,7 +69,7 @@ for ((i = 0; i < ${#ons[@]} && i < n; i++)); do
 done
 printf '%s\n' "${places[@]}" | sort -g | awk -v n="$n" -v got="${#ons[@]}" '
   { v[NR] = $1 } END {
-    printf "BENCH on-air placement, arm64 under qemu-aarch64-static (wav:): n=%d (onsets found %d) p50=%.1fms min=%.1fms max=%.1fms\n",
+    printf "BENCH on-air placement, arm64 under qemu-aarch64-static (wav:): n=%d (onsets found %d) p50=%.2fms min=%.2fms max=%.2fms\n",
       n, got, v[int((NR + 1) / 2)], v[1], v[NR] }'
 
 idle() { # ARCH BINARY -> VmRSS kB after 20 s
