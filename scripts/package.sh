@@ -142,6 +142,7 @@ unit() { # SRC DEST: the unit with the packaged binary's path
   install -d "$(dirname "$2")"
   sed -e 's#/usr/local/bin/loa#/usr/bin/loa#g' \
     -e 's#^\# Install with systemd/install.sh, or copy to .*#\# Installed by the loa Debian package; enable it once /etc/loa/loa.toml is written:#' \
+    -e 's#^\# Copy to /etc/systemd/system/loa-hub.service, then$#\# Installed by the loa-hub Debian package; once /etc/loa/hub.toml is written:#' \
     "$1" >"$2"
   chmod 0644 "$2"
 }
