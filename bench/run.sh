@@ -12,6 +12,7 @@
 #                           # the hub link: station idle RSS with the link up,
 #                           # as-run upload and report, 1,000 simulated stations,
 #                           # a station timetable from publish to applied
+#                           # the Debian packages (sizes; arm64 under qemu)
 #
 # Needs what scripts/test.sh needs (PulseAudio for the real-path lateness).
 # Figures come from recordings of what went on air, never from loa's own log.
@@ -61,6 +62,10 @@ cargo test --release --quiet --test bench_link -- --ignored --nocapture --test-t
 cargo test --release --quiet --test bench_link_load -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
 echo "== hub timetable: publish -> applied at the station (about 20 s)" >&2
 cargo test --release --quiet --test hub_timetable bench_publish_to_applied -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
+
+echo "== Debian packages: sizes; the arm64 build under qemu: placement, idle RSS (builds the packages: several minutes)" >&2
+scripts/package.sh >&2
+bench/package.sh | tee -a "$tmp"
 
 {
   echo "# Benchmarks"
