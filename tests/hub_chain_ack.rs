@@ -169,16 +169,6 @@ fn a_real_station_reports_again_once_its_edited_log_is_acknowledged() {
     use common::*;
     use std::time::{Duration, Instant};
 
-    let wait_until = |limit: Duration, what: &str, f: &mut dyn FnMut() -> bool| {
-        let t = Instant::now();
-        while t.elapsed() < limit {
-            if f() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("timed out waiting for {what}");
-    };
     let mut hub = Hub::start(Backend::Sqlite);
     let mut admin = hub.admin("mat-khau-quan-tri-1");
     let code = station_add(&hub, "phuoc-dinh", "22936");
@@ -215,7 +205,7 @@ fn a_real_station_reports_again_once_its_edited_log_is_acknowledged() {
         r.iter()
             .any(|x| x["event"] == "outcome" && x["program"] == "p1")
     });
-    wait_until(Duration::from_secs(10), "p1 uploaded", &mut || {
+    wait_until(Duration::from_secs(10), "p1 uploaded", || {
         held(&hub) == log()
     });
     hub.stop();
@@ -238,7 +228,7 @@ fn a_real_station_reports_again_once_its_edited_log_is_acknowledged() {
 
     hub.spawn();
     let d = st.spawn();
-    wait_until(Duration::from_secs(20), "the break flagged", &mut || {
+    wait_until(Duration::from_secs(20), "the break flagged", || {
         station_of(&mut admin, "phuoc-dinh")["chain_break"].is_string()
     });
     // Refused again and again: nothing of p2 reaches the hub.

@@ -7,29 +7,10 @@
 mod common;
 
 use common::hub::{Backend, Hub};
-use serde_json::{json, Value};
+use common::station_api::station_add;
+use serde_json::json;
 
 const WEEK_S: i64 = 7 * 24 * 3600;
-
-fn station_add(hub: &Hub, id: &str) -> String {
-    let (code, out, err) = hub.cmd(
-        &[
-            "hub",
-            "station",
-            "add",
-            id,
-            "--name",
-            "Đài truyền thanh xã",
-            "--areas",
-            "22936",
-            "--json",
-        ],
-        None,
-    );
-    assert_eq!(code, Some(0), "{out} {err}");
-    let v: Value = serde_json::from_str(out.trim()).unwrap();
-    v["code"].as_str().unwrap().to_string()
-}
 
 /// One column of one station row, as the database prints it.
 fn field(hub: &Hub, id: &str, col: &str) -> String {
@@ -48,8 +29,8 @@ fn age(hub: &Hub, id: &str, by_s: i64) {
 
 fn expired_code_is_refused(backend: Backend) {
     let mut hub = Hub::start(backend);
-    let old = station_add(&hub, "tram-cu");
-    let fresh = station_add(&hub, "tram-moi");
+    let old = station_add(&hub, "tram-cu", "22936");
+    let fresh = station_add(&hub, "tram-moi", "22936");
 
     // The code is valid for exactly 7 days from its creation.
     let created: i64 = field(&hub, "tram-cu", "created_at").parse().unwrap();

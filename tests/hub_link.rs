@@ -11,43 +11,10 @@ use std::os::unix::fs::PermissionsExt;
 use std::time::{Duration, Instant};
 
 use chrono::TimeDelta;
-use common::hub::{Backend, Client, Hub};
+use common::hub::{Backend, Hub};
+use common::station_api::{station_add, station_of};
 use common::*;
 use serde_json::{json, Value};
-
-fn station_add(hub: &Hub, id: &str) -> String {
-    let (code, out, err) = hub.cmd(
-        &[
-            "hub",
-            "station",
-            "add",
-            id,
-            "--name",
-            "Đài truyền thanh xã Phước Dinh",
-            "--areas",
-            "22936",
-            "--json",
-        ],
-        None,
-    );
-    assert_eq!(code, Some(0), "{out} {err}");
-    serde_json::from_str::<Value>(out.trim()).unwrap()["code"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
-
-fn station_of(admin: &mut Client, id: &str) -> Value {
-    admin
-        .get("/api/v1/stations")
-        .json()
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["id"] == id)
-        .cloned()
-        .unwrap()
-}
 
 /// The hub's copy of the station's as-run log, one line per row, in order.
 fn held(hub: &Hub, id: &str) -> String {
@@ -58,17 +25,6 @@ fn held(hub: &Hub, id: &str) -> String {
 
 fn local_log(st: &Station) -> String {
     std::fs::read_to_string(st.path("state/asrun.jsonl")).unwrap_or_default()
-}
-
-fn wait_until(limit: Duration, what: &str, mut f: impl FnMut() -> bool) {
-    let t = Instant::now();
-    while t.elapsed() < limit {
-        if f() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("timed out waiting for {what}");
 }
 
 fn config(st: &Station, programs: &str) {
@@ -89,7 +45,7 @@ fn enrolled_station_reports_and_catches_up(backend: Backend) {
     let mut admin = hub.admin("mat-khau-quan-tri-1");
     hub.add_user("bt", "editor", "589", "mk-bien-tap-589");
     hub.add_user("duyet", "approver", "58", "mk-phe-duyet-58");
-    let code = station_add(&hub, "phuoc-dinh");
+    let code = station_add(&hub, "phuoc-dinh", "22936");
 
     let st = Station::new();
     st.tone("a.wav", 440.0, 1.0);
@@ -231,7 +187,7 @@ fn an_approved_emergency_reaches_the_air_of_an_enrolled_station_in_seconds() {
     let mut admin = hub.admin("mat-khau-quan-tri-1");
     hub.add_user("bt", "editor", "589", "mk-bien-tap-589");
     hub.add_user("duyet", "approver", "58", "mk-phe-duyet-58");
-    let code = station_add(&hub, "phuoc-dinh");
+    let code = station_add(&hub, "phuoc-dinh", "22936");
     let st = Station::new();
     std::fs::write(
         st.config_path(),
@@ -309,7 +265,7 @@ fn an_approved_emergency_reaches_the_air_of_an_enrolled_station_in_seconds() {
 fn a_reloaded_heartbeat_interval_takes_effect_at_once() {
     let mut hub = Hub::start(Backend::Sqlite);
     let mut admin = hub.admin("mat-khau-quan-tri-1");
-    let code = station_add(&hub, "phuoc-dinh");
+    let code = station_add(&hub, "phuoc-dinh", "22936");
     let st = Station::new();
     let write = |every: &str| {
         std::fs::write(

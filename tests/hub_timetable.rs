@@ -15,32 +15,11 @@ use std::time::{Duration, Instant};
 
 use chrono::{TimeDelta, Utc};
 use common::hub::{Backend, Client, Hub};
+use common::station_api::station_add;
 use common::*;
 use serde_json::{json, Value};
 
 const STATION: &str = "phuoc-dinh";
-
-fn station_add(hub: &Hub, id: &str, areas: &str) -> String {
-    let (code, out, err) = hub.cmd(
-        &[
-            "hub",
-            "station",
-            "add",
-            id,
-            "--name",
-            "Đài xã",
-            "--areas",
-            areas,
-            "--json",
-        ],
-        None,
-    );
-    assert_eq!(code, Some(0), "{out} {err}");
-    serde_json::from_str::<Value>(out.trim()).unwrap()["code"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
 
 /// An operator of `stations`.
 fn operator(hub: &Hub, name: &str, stations: &str, pw: &str) -> Client {

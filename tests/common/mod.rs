@@ -348,3 +348,15 @@ pub fn whole_second_in(secs: i64) -> DateTime<Utc> {
     let base = now.with_nanosecond(0).unwrap() + TimeDelta::seconds(1);
     base + TimeDelta::seconds(secs)
 }
+
+/// Poll `f` every 50 ms until it holds; panic naming `what` after `limit`.
+pub fn wait_until(limit: Duration, what: &str, mut f: impl FnMut() -> bool) {
+    let t = Instant::now();
+    while t.elapsed() < limit {
+        if f() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("timed out waiting for {what}");
+}
