@@ -1,25 +1,27 @@
 //! Idle memory: an unattended station idles for hours between broadcasts,
-//! and most of its resident memory is not data but code. The kernel maps a
-//! program's code in 64 KiB windows around each page it touches
-//! ("fault-around"), so start-up, the first TLS handshake and the first
-//! heartbeat leave megabytes of loa's and its libraries' code mapped that the
-//! idle loop never runs again (measured: 11.7 MB of a 15.5 MB idle RSS was the
-//! executable's own pages; see BENCHMARKS.md "link idle").
+//! and most of its resident memory is not data but code and constants. The
+//! kernel maps a program's file pages in 64 KiB windows around each page it
+//! touches ("fault-around"), so start-up (config, migrations of the state,
+//! the first TLS handshake…) leaves megabytes of loa's and its libraries'
+//! pages mapped that the idle loop never touches again (measured: 11.7 MB of
+//! a 15.5 MB idle RSS were the executable's own pages; BENCHMARKS.md "link
+//! idle").
 //!
-//! When the station is idle (nothing on air), 30 s after start and then every
-//! hour, [`Trim`] asks the kernel to map code in page by page from now on
-//! (`MADV_RANDOM`: no fault-around, no read-ahead) and drops the mappings of
-//! the code pages (`MADV_DONTNEED` on the read-only, executable mappings of
-//! files). Nothing is lost: those pages are never written, they stay in the
-//! page cache, and the next instruction that needs one faults it back in
-//! (a minor fault, about a microsecond). Writable or read-only data mappings
-//! are never dropped (relocated data lives there); they only get
-//! `MADV_RANDOM`.
+//! When the station is idle (nothing on air), 10 s after start and then every
+//! hour, [`Trim`] drops the mappings of read-only file pages that hold
+//! nothing of the process's own (`MADV_DONTNEED` on private, non-writable
+//! file mappings whose smaps `Anonymous:` is 0: code and constants exactly as
+//! in the file). Nothing is lost: those pages stay in the page cache and the
+//! next access maps them back (a minor fault, about a microsecond, with its
+//! 64 KiB window). A mapping with any page of its own — the relocated
+//! read-only data (RELRO), written at start-up and then protected — is never
+//! dropped, nor is anything writable, anonymous, or not a file.
 
 use std::time::{Duration, Instant};
 
-/// The first trim after start, then one an hour while idle.
-pub const FIRST: Duration = Duration::from_secs(30);
+/// The first trim soon after start (start-up is over; and every test that
+/// idles a station this long runs through one), then one an hour while idle.
+pub const FIRST: Duration = Duration::from_secs(10);
 pub const EVERY: Duration = Duration::from_secs(3600);
 
 /// When the next trim is due.
@@ -45,72 +47,85 @@ impl Trim {
         }
         self.next = now + EVERY;
         match trim_code() {
-            Ok(n) => tracing::debug!("idle: dropped the mappings of {} kB of code", n / 1024),
+            Ok(n) => tracing::debug!(
+                "idle: dropped the mappings of {} kB of read-only file pages",
+                n / 1024
+            ),
             Err(e) => tracing::debug!("idle: cannot trim code mappings: {e}"),
         }
     }
 }
 
-/// One mapping of `/proc/self/maps`.
+/// One mapping of `/proc/self/smaps`.
 #[derive(Debug, PartialEq)]
 struct Mapping {
     start: usize,
     end: usize,
     perms: String,
     path: String,
+    /// kB of pages the process has of its own (copied on write).
+    anonymous_kb: u64,
 }
 
-fn parse_maps(text: &str) -> Vec<Mapping> {
-    text.lines()
-        .filter_map(|l| {
-            let mut f = l.split_whitespace();
-            let range = f.next()?;
-            let perms = f.next()?.to_string();
+fn parse_smaps(text: &str) -> Vec<Mapping> {
+    let mut out: Vec<Mapping> = vec![];
+    for l in text.lines() {
+        let mut f = l.split_whitespace();
+        let Some(first) = f.next() else { continue };
+        if let Some((a, b)) = first.split_once('-') {
+            let (Ok(start), Ok(end)) = (usize::from_str_radix(a, 16), usize::from_str_radix(b, 16))
+            else {
+                continue;
+            };
+            let perms = f.next().unwrap_or_default().to_string();
             let path = f.nth(3).unwrap_or_default().to_string();
-            let (a, b) = range.split_once('-')?;
-            Some(Mapping {
-                start: usize::from_str_radix(a, 16).ok()?,
-                end: usize::from_str_radix(b, 16).ok()?,
+            out.push(Mapping {
+                start,
+                end,
                 perms,
                 path,
-            })
-        })
-        .collect()
+                // Unknown until its `Anonymous:` line says: never dropped.
+                anonymous_kb: u64::MAX,
+            });
+        } else if first == "Anonymous:" {
+            if let (Some(m), Some(kb)) = (out.last_mut(), f.next().and_then(|v| v.parse().ok())) {
+                m.anonymous_kb = kb;
+            }
+        }
+    }
+    out
 }
 
-/// What to do with a mapping: (no fault-around, drop its pages).
-fn advice(m: &Mapping) -> (bool, bool) {
-    // Files only: not the heap, stacks, [vdso] or anonymous memory.
-    if !m.path.starts_with('/') {
-        return (false, false);
-    }
-    match m.perms.as_str() {
-        "r-xp" => (true, true),
-        "r--p" => (true, false),
-        _ => (false, false),
-    }
+/// May this mapping's pages be dropped? Only a private, non-writable file
+/// mapping with nothing of the process's own in it.
+fn droppable(m: &Mapping) -> bool {
+    m.path.starts_with('/')
+        && m.perms.len() == 4
+        && m.perms.as_bytes()[1] == b'-'
+        && m.perms.ends_with('p')
+        && m.anonymous_kb == 0
 }
 
-/// Advise the kernel on this process's file mappings (see the module doc);
-/// returns the bytes of code whose mappings were dropped.
+/// Drop the mappings of this process's read-only file pages (see the
+/// module doc); returns the bytes of address space advised.
 pub fn trim_code() -> std::io::Result<usize> {
-    let maps = std::fs::read_to_string("/proc/self/maps")?;
+    let smaps = std::fs::read_to_string("/proc/self/smaps")?;
     let mut dropped = 0;
-    for m in parse_maps(&maps) {
-        let (random, drop) = advice(&m);
-        let (addr, len) = (m.start as *mut libc::c_void, m.end - m.start);
+    for m in parse_smaps(&smaps).iter().filter(|m| droppable(m)) {
         // SAFETY: the range is a whole mapping of this process as the kernel
-        // listed it. MADV_RANDOM changes only how later faults are served.
-        // MADV_DONTNEED is applied only to private read-only executable file
-        // mappings, whose pages are never written: dropping them only means
-        // the next access faults the same bytes back in from the file.
-        unsafe {
-            if random {
-                libc::madvise(addr, len, libc::MADV_RANDOM);
-            }
-            if drop && libc::madvise(addr, len, libc::MADV_DONTNEED) == 0 {
-                dropped += len;
-            }
+        // listed it a moment ago: private, not writable, file-backed, with no
+        // page of the process's own (so no write can have happened since).
+        // Dropping it only means the next access maps the same bytes of the
+        // file back in.
+        let r = unsafe {
+            libc::madvise(
+                m.start as *mut libc::c_void,
+                m.end - m.start,
+                libc::MADV_DONTNEED,
+            )
+        };
+        if r == 0 {
+            dropped += m.end - m.start;
         }
     }
     Ok(dropped)
@@ -120,35 +135,47 @@ pub fn trim_code() -> std::io::Result<usize> {
 mod tests {
     use super::*;
 
-    const MAPS: &str = "\
+    const SMAPS: &str = "\
 55d0c0a00000-55d0c0b00000 r--p 00000000 08:01 1234 /usr/bin/loa
+Rss:                 800 kB
+Anonymous:             0 kB
 55d0c0b00000-55d0c1200000 r-xp 00100000 08:01 1234 /usr/bin/loa
+Anonymous:             0 kB
 55d0c1200000-55d0c1300000 r--p 00800000 08:01 1234 /usr/bin/loa
+Anonymous:          1024 kB
 55d0c1300000-55d0c1310000 rw-p 00900000 08:01 1234 /usr/bin/loa
+Anonymous:             0 kB
 55d0c2000000-55d0c2100000 rw-p 00000000 00:00 0          [heap]
-7f0000000000-7f0000021000 rw-p 00000000 00:00 0
+Anonymous:           128 kB
 7f1000000000-7f1000100000 r-xp 00028000 08:01 99 /usr/lib/x86_64-linux-gnu/libc.so.6
+Anonymous:             0 kB
+7f1000200000-7f1000300000 r-xs 00000000 08:01 77 /dev/shm/shared
+Anonymous:             0 kB
+7f1000400000-7f1000500000 r--p 00000000 08:01 78 /usr/lib/locale/x
 7ffd00000000-7ffd00002000 r-xp 00000000 00:00 0          [vdso]
+Anonymous:             0 kB
 ";
 
     #[test]
-    fn only_code_of_files_is_dropped_and_data_never() {
-        let m = parse_maps(MAPS);
-        assert_eq!(m.len(), 8);
+    fn only_unmodified_read_only_file_pages_are_dropped() {
+        let m = parse_smaps(SMAPS);
+        assert_eq!(m.len(), 9);
         assert_eq!(m[1].start, 0x55d0c0b00000);
         assert_eq!(m[1].path, "/usr/bin/loa");
-        let advised: Vec<(bool, bool)> = m.iter().map(advice).collect();
+        assert_eq!(m[2].anonymous_kb, 1024);
+        let dropped: Vec<bool> = m.iter().map(droppable).collect();
         assert_eq!(
-            advised,
+            dropped,
             [
-                (true, false),  // rodata / relro: no fault-around, kept
-                (true, true),   // code: dropped
-                (true, false),  // rodata
-                (false, false), // .data: never touched
-                (false, false), // heap
-                (false, false), // anonymous
-                (true, true),   // libc's code
-                (false, false), // vdso
+                true,  // headers, constants
+                true,  // code
+                false, // RELRO: relocated at start-up, the process's own
+                false, // .data: writable
+                false, // heap
+                true,  // libc's code
+                false, // shared mapping
+                false, // no Anonymous line read: unknown, kept
+                false, // vdso: not a file
             ]
         );
     }
