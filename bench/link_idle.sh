@@ -3,6 +3,8 @@
 # a station enrolled with `loa enroll`, heartbeats every 10 s, the events
 # stream held; RSS and CPU of the station over SECONDS, next broadcast hours away.
 # Usage: bench/link_idle.sh [SECONDS]   (needs target/release/loa: cargo build --release)
+# LOA_BIN=PATH measures another station binary (e.g. a station-only build,
+# `--no-default-features`); the hub always runs from target/release/loa.
 # LOA_BENCH_SMAPS=FILE also copies /proc/PID/smaps of `loa run` there at the end.
 set -euo pipefail
 secs=${1:-60}
@@ -26,7 +28,7 @@ TOML
 # machine; sharing one file here would let the station's RSS count the hub's
 # page-cache pages of the same executable (fault-around maps them in).
 hub_bin="$dir/loa-hub"
-cp "$bin" "$hub_bin"
+cp "$root/target/release/loa" "$hub_bin"
 "$hub_bin" --config "$dir/hub.toml" hub init --json > /dev/null
 LOA_LOG=warn "$hub_bin" --config "$dir/hub.toml" hub run 2> "$dir/hub.log" &
 hub_pid=$!
