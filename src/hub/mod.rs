@@ -81,6 +81,7 @@ pub mod error;
 pub mod heartbeat;
 pub mod nudge;
 pub mod pages;
+pub mod program_form;
 pub mod publish;
 pub mod reports;
 pub mod scope;

@@ -31,12 +31,14 @@ mod clips;
 mod ctx;
 mod i18n;
 mod layout;
+mod program_edit;
 mod queue;
 mod reports;
 mod service;
 mod signin;
 mod stations;
 mod upload;
+pub mod week;
 
 use axum::extract::{DefaultBodyLimit, FromRequestParts};
 use axum::http::request::Parts;
