@@ -44,6 +44,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "clip_areas",
         include_str!("../../migrations/sqlite/0003_clip_areas.sql"),
     ),
+    (
+        5,
+        "clip_stations",
+        include_str!("../../migrations/sqlite/0005_clip_stations.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -60,6 +65,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         3,
         "clip_areas",
         include_str!("../../migrations/postgres/0003_clip_areas.sql"),
+    ),
+    (
+        5,
+        "clip_stations",
+        include_str!("../../migrations/postgres/0005_clip_stations.sql"),
     ),
 ];
 

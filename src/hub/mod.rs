@@ -79,6 +79,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod heartbeat;
+pub mod local_clips;
 pub mod nudge;
 pub mod pages;
 pub mod program_form;
