@@ -10,7 +10,8 @@
 #                           # hub page render,
 #                           # relay continuity through a bursty link,
 #                           # the hub link: station idle RSS with the link up,
-#                           # as-run upload and report, 1,000 simulated stations
+#                           # as-run upload and report, 1,000 simulated stations,
+#                           # a station timetable from publish to applied
 #
 # Needs what scripts/test.sh needs (PulseAudio for the real-path lateness).
 # Figures come from recordings of what went on air, never from loa's own log.
@@ -58,6 +59,8 @@ echo "== hub link: station idle with the link up (60 s), upload + report, 1,000 
 bench/link_idle.sh 60 | tee -a "$tmp"
 cargo test --release --quiet --test bench_link -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
 cargo test --release --quiet --test bench_link_load -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
+echo "== hub timetable: publish -> applied at the station (about 20 s)" >&2
+cargo test --release --quiet --test hub_timetable bench_publish_to_applied -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
 
 {
   echo "# Benchmarks"

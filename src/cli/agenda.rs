@@ -52,10 +52,12 @@ pub fn run(
     days: u32,
     json_out: bool,
 ) -> anyhow::Result<ExitCode> {
-    let cfg = match super::load(path) {
+    let mut cfg = match super::load(path) {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
+    // Enrolled: the timetable the hub sent airs too (`loa run` adds it the same way).
+    crate::link::programs::merge(&mut cfg);
     let tz = cfg.station.timezone;
     let from = match parse_from(from, tz, clock.now()) {
         Ok(f) => f,

@@ -30,7 +30,23 @@ pub fn run(path: &Path, clock: Clock, streams: bool) -> anyhow::Result<ExitCode>
     for w in &loaded.warnings {
         println!("{w}");
     }
-    let cfg = &loaded.config;
+    // Enrolled: the hub's timetable joins the config's programs; an id in
+    // both (or a stored document that no longer validates) is an error here too.
+    let mut with_hub = loaded.config.clone();
+    let hub = crate::link::programs::merge(&mut with_hub);
+    if let Some(e) = &hub.error {
+        eprintln!("{}: the timetable from the hub: {e}", path.display());
+        eprintln!("loa: the config has 1 error(s); nothing was changed");
+        return Ok(ExitCode::from(2));
+    }
+    if let Some(seq) = hub.applied {
+        println!(
+            "{}: note: {} program(s) from the hub's timetable (sequence {seq}) air too",
+            path.display(),
+            hub.ids.len()
+        );
+    }
+    let cfg = &with_hub;
     let now = clock.now();
     let feed_notes = feed_items(cfg, now);
     for n in &feed_notes {

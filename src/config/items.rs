@@ -36,6 +36,8 @@ pub(crate) struct FileRef {
 pub(crate) struct ItemReader<'c> {
     pub clips: &'c Path,
     pub files: Vec<FileRef>,
+    /// Every `{ clip = "ID" }` read, with its span (a hub checks them against its clips).
+    pub clip_ids: Vec<(String, Range<usize>)>,
 }
 
 impl ItemReader<'_> {
@@ -129,7 +131,13 @@ impl ItemReader<'_> {
         match kind[0] {
             "silence" => self.read_silence(d, &named),
             "category" => read_category(d, &named),
-            "clip" => read_clip(d, &named),
+            "clip" => {
+                let item = read_clip(d, &named);
+                if let (Some(Item::Clip(id)), Some(f)) = (&item, named.get("clip")) {
+                    self.clip_ids.push((id.clone(), f.span()));
+                }
+                item
+            }
             _ => self.read_stream(d, &named),
         }
     }

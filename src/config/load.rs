@@ -126,6 +126,7 @@ pub fn load_str(text: &str, path: &Path, opts: &LoadOptions) -> Result<Loaded, V
     let mut items = ItemReader {
         clips: &paths.clips,
         files: Vec::new(),
+        clip_ids: Vec::new(),
     };
     let programs = read_programs(&mut d, &root, &mut items);
     let files = items.files;
@@ -167,7 +168,7 @@ fn section<'a, 'i>(
     }
 }
 
-fn read_programs(
+pub(crate) fn read_programs(
     d: &mut Diags,
     root: &TableRef<'_, '_>,
     items: &mut ItemReader<'_>,
@@ -224,7 +225,7 @@ fn read_programs(
 }
 
 /// Existence and (with a probe) decodability of every station file item.
-fn check_files(d: &mut Diags, files: &[FileRef], clips: &Path, opts: &LoadOptions) {
+pub(crate) fn check_files(d: &mut Diags, files: &[FileRef], clips: &Path, opts: &LoadOptions) {
     let mut probed: HashMap<&Path, Result<(), String>> = HashMap::new();
     for file in files {
         let path = file.path.as_path();
@@ -276,7 +277,7 @@ fn check_files(d: &mut Diags, files: &[FileRef], clips: &Path, opts: &LoadOption
     }
 }
 
-fn syntax_message(message: &str, at: &str) -> String {
+pub(crate) fn syntax_message(message: &str, at: &str) -> String {
     let message = message.trim();
     if message == "duplicate key" {
         return format!(

@@ -11,6 +11,7 @@ mod error;
 mod items;
 mod load;
 mod program;
+mod programs;
 mod sections;
 mod suggest;
 mod timezone;
@@ -26,6 +27,7 @@ pub use diag::{Diagnostic, Severity};
 pub use error::ConfigError;
 pub use load::{load, load_str, LoadOptions, Loaded, Probe};
 pub use model::*;
+pub use programs::{load_programs_str, FileCheck, ProgramsLoaded, ProgramsOptions};
 pub use timezone::{parse_timezone, system_timezone};
 pub use values::{
     format_duration, parse_date, parse_duration, parse_quiet_window, parse_size, parse_time_of_day,

@@ -24,6 +24,9 @@ pub enum Event {
     Control(Call),
     /// The hub says its feed has a new sequence: sync now.
     HubNudge,
+    /// A timetable document from the hub passed its signature, station and
+    /// sequence checks: validate and apply it (`daemon::hub`).
+    HubPrograms(Box<crate::link::programs::Fetched>),
 }
 
 /// Forward SIGHUP/SIGTERM/SIGINT to the loop.

@@ -9,6 +9,7 @@ mod analyze;
 mod events;
 mod feeds;
 pub use feeds::spec_of;
+mod hub;
 mod notify;
 mod outcome;
 mod power;
@@ -58,19 +59,28 @@ pub enum DaemonError {
 /// Load the config for the daemon: missing clips are warnings (skipped at air
 /// time); the feed of the hub the station is enrolled with is added.
 pub fn load_config(path: &std::path::Path) -> Result<Config, Vec<config::Diagnostic>> {
+    load_config_merged(path).map(|(cfg, _)| cfg)
+}
+
+/// `load_config`, plus the timetable the hub sent (`STATE/hub-programs.toml`)
+/// added to the config file's programs, and how that went.
+pub fn load_config_merged(
+    path: &std::path::Path,
+) -> Result<(Config, crate::link::programs::Merged), Vec<config::Diagnostic>> {
     let loaded = config::load(path, &LoadOptions { probe: None })?;
     for w in &loaded.warnings {
         tracing::warn!("{w}");
     }
     let mut cfg = loaded.config;
-    // Enrolled with a hub (`loa enroll`): follow its feed too, no config edit.
+    // Enrolled with a hub (`loa enroll`): follow its feed and timetable too, no config edit.
     crate::link::add_hub_feed(&mut cfg);
-    Ok(cfg)
+    let merged = crate::link::programs::merge(&mut cfg);
+    Ok((cfg, merged))
 }
 
 /// Run until SIGTERM/SIGINT.
 pub fn run(opts: Options) -> Result<(), DaemonError> {
-    let cfg = load_config(&opts.config).map_err(DaemonError::Config)?;
+    let (cfg, merged) = load_config_merged(&opts.config).map_err(DaemonError::Config)?;
     let asrun = AsRun::open(&cfg.paths.state)?;
     let (tx, rx) = mpsc::channel();
     events::forward_signals(tx.clone()).map_err(DaemonError::Signals)?;
@@ -92,9 +102,20 @@ pub fn run(opts: Options) -> Result<(), DaemonError> {
     let clock = opts.clock;
     let mut station = Station::new(cfg, opts, asrun, tx.clone());
     let nudges = tx.clone();
-    station.link = crate::link::start(&station.cfg, clock, move || {
-        let _ = nudges.send(Event::HubNudge);
-    });
+    let documents = std::sync::Mutex::new(tx.clone());
+    station.link = crate::link::start(
+        &station.cfg,
+        clock,
+        move || {
+            let _ = nudges.send(Event::HubNudge);
+        },
+        move |f| {
+            if let Ok(tx) = documents.lock() {
+                let _ = tx.send(Event::HubPrograms(Box::new(f)));
+            }
+        },
+    );
+    station.set_hub(merged);
     station.analyze();
     station.close_interrupted();
     station.notifier.ready("starting");

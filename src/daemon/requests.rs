@@ -12,7 +12,7 @@ use super::outcome::{local, StopCause};
 use super::station::{Job, Station};
 use crate::config::Item;
 use crate::control::{
-    Call, ClockState, FeedStatus, NextStatus, OnAirStatus, OutputState, OutputStatus, Peer, Reply,
+    Call, ClockState, FeedStatus, NextStatus, OnAirStatus, OutputState, OutputStatus, Reply,
     Request, Status, StoreStatus, EXIT_FAILURE, EXIT_INVALID_CONFIG,
 };
 use crate::schedule::{self, Occurrence};
@@ -29,8 +29,8 @@ impl Station {
         let peer = call.peer;
         let reply = match call.request.clone() {
             Request::Status => Reply::status(&self.status()),
-            Request::Play { target, priority } => self.play(&target, priority, &peer),
-            Request::Stop => self.stop_by(&peer),
+            Request::Play { target, priority } => self.play(&target, priority, peer.describe()),
+            Request::Stop => self.stop_by(peer.describe()),
             Request::Reload => match self.reload() {
                 Ok(n) => Reply::ok(json!({ "programs": n })),
                 Err(diags) => Reply::err_with(
@@ -222,8 +222,9 @@ impl Station {
             .find(|p| p.is_file())
     }
 
-    fn play(&mut self, target: &str, priority: Option<u32>, peer: &Peer) -> Reply {
-        let job = match self.resolve(target, priority, peer.describe()) {
+    /// Air `target` now on behalf of `who` (a local user, or a hub user's command).
+    pub(super) fn play(&mut self, target: &str, priority: Option<u32>, who: String) -> Reply {
+        let job = match self.resolve(target, priority, who.clone()) {
             Ok(j) => j,
             Err(e) => return Reply::err(EXIT_FAILURE, e),
         };
@@ -238,9 +239,8 @@ impl Station {
         }
         let id = job.occ.id.clone();
         tracing::info!(
-            "control: play {target} (priority {}) from {}",
+            "control: play {target} (priority {}) from {who}",
             job.occ.priority,
-            peer.describe()
         );
         match self.on_air.as_mut() {
             None => {
@@ -267,12 +267,13 @@ impl Station {
         }
     }
 
-    fn stop_by(&mut self, peer: &Peer) -> Reply {
+    /// Stop what is on air (and a queued play) on behalf of `who`.
+    pub(super) fn stop_by(&mut self, who: String) -> Reply {
         let cancelled = self.queued.take().map(|q| q.occ.id);
         let stopping = match self.on_air.as_mut().filter(|a| a.recorded) {
             Some(a) if a.cause.is_none() => {
-                tracing::info!("control: stop {} from {}", a.occ.id, peer.describe());
-                a.cause = Some(StopCause::Operator(peer.describe()));
+                tracing::info!("control: stop {} from {who}", a.occ.id);
+                a.cause = Some(StopCause::Operator(who.clone()));
                 a.broadcast.stop();
                 Some(a.occ.id.clone())
             }

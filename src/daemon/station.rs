@@ -88,6 +88,8 @@ pub struct Station {
     analyzer: Option<analyze::Analyzer>,
     /// The link to the hub the station is enrolled with (`crate::link`).
     pub link: Option<crate::link::Link>,
+    /// The hub's timetable merged into `cfg` (`daemon::hub`).
+    pub(super) hub: crate::link::programs::Merged,
 }
 
 impl Station {
@@ -126,6 +128,7 @@ impl Station {
             loudness: crate::loudness::Cache::open(&cfg_state),
             analyzer: None,
             link: None,
+            hub: Default::default(),
         }
     }
 
@@ -536,6 +539,7 @@ impl Station {
                     w.sync_now();
                 }
             }
+            Event::HubPrograms(f) => self.accept_hub_programs(*f),
             Event::Shutdown => {}
         }
     }
@@ -610,8 +614,9 @@ impl Station {
     /// the old one keeps running. Returns the number of programs, or the errors.
     pub(super) fn reload(&mut self) -> Result<usize, Vec<crate::config::Diagnostic>> {
         self.notifier.reloading();
-        let result = match super::load_config(&self.cfg.path) {
-            Ok(cfg) => {
+        let result = match super::load_config_merged(&self.cfg.path) {
+            Ok((cfg, merged)) => {
+                self.set_hub(merged);
                 let old_device = self.output_spec().to_string();
                 let feeds_changed = self.worker.as_ref().map(|w| &w.feeds) != Some(&cfg.feeds)
                     && !(self.worker.is_none() && cfg.feeds.is_empty());

@@ -3,6 +3,7 @@
 pub mod fetch;
 pub mod keygen;
 pub mod manifest;
+pub mod programs;
 pub mod publish;
 pub mod select;
 pub mod sign;

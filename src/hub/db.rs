@@ -45,6 +45,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0003_clip_areas.sql"),
     ),
     (
+        4,
+        "timetables",
+        include_str!("../../migrations/sqlite/0004_timetables.sql"),
+    ),
+    (
         5,
         "clip_stations",
         include_str!("../../migrations/sqlite/0005_clip_stations.sql"),
@@ -65,6 +70,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         3,
         "clip_areas",
         include_str!("../../migrations/postgres/0003_clip_areas.sql"),
+    ),
+    (
+        4,
+        "timetables",
+        include_str!("../../migrations/postgres/0004_timetables.sql"),
     ),
     (
         5,

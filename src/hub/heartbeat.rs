@@ -18,6 +18,8 @@ use super::users::{Role, User};
 
 /// The biggest heartbeat body accepted.
 pub const MAX_BODY: usize = 64 * 1024;
+/// The most clip file names a heartbeat may list (`local_clips`).
+pub const MAX_LOCAL_CLIPS: usize = 1000;
 
 fn field_error(field: &str, want: &str) -> HubError {
     HubError::bad_request(
@@ -64,6 +66,25 @@ pub fn check(body: &Value) -> HubResult<Beat> {
         Value::Null | Value::Object(_) => {}
         _ => return Err(field_error("feed", "null or an object")),
     }
+    match get("programs_sequence") {
+        Value::Null => {}
+        v if v.is_u64() => {}
+        _ => return Err(field_error("programs_sequence", "null or a whole number")),
+    }
+    match get("programs_error") {
+        Value::Null | Value::String(_) => {}
+        _ => return Err(field_error("programs_error", "null or a string")),
+    }
+    match get("local_clips") {
+        Value::Null => {}
+        Value::Array(a) if a.len() <= MAX_LOCAL_CLIPS && a.iter().all(Value::is_string) => {}
+        _ => {
+            return Err(field_error(
+                "local_clips",
+                &format!("a list of at most {MAX_LOCAL_CLIPS} file names"),
+            ))
+        }
+    }
     let interval_s = match o.get("heartbeat_s") {
         None => super::stations::DEFAULT_HEARTBEAT_S,
         Some(v) => match v.as_i64() {
@@ -96,9 +117,13 @@ pub async fn record(state: &AppState, station: &str, body: &Value) -> HubResult<
     .bind(station)
     .execute(&state.db.pool)
     .await?;
+    let programs = super::timetable::current(&state.db, station)
+        .await?
+        .map(|t| t.sequence)
+        .unwrap_or(0);
     Ok(serde_json::json!({
         "feed_sequence": state.link.feed_sequence(),
-        "programs_sequence": 0,
+        "programs_sequence": programs,
     }))
 }
 
@@ -116,7 +141,10 @@ pub struct StationInfo {
     pub feed_sequence: Option<u64>,
     /// The hub's own feed sequence, to compare.
     pub hub_feed_sequence: u64,
+    /// The timetable sequence the station applied (its heartbeat).
     pub programs_sequence: Option<u64>,
+    /// Why the station refused the hub's timetable document, if it did.
+    pub programs_error: Option<String>,
     pub version: Option<String>,
     pub errors: Vec<String>,
     /// Station clock minus hub clock at the last heartbeat (shown, not trusted).
@@ -173,6 +201,10 @@ pub async fn list(state: &AppState, user: &User) -> HubResult<Vec<StationInfo>> 
             feed_sequence: status.pointer("/feed/sequence").and_then(Value::as_u64),
             hub_feed_sequence: hub_seq,
             programs_sequence: status.get("programs_sequence").and_then(Value::as_u64),
+            programs_error: status
+                .get("programs_error")
+                .and_then(Value::as_str)
+                .map(String::from),
             version: status
                 .get("version")
                 .and_then(Value::as_str)
@@ -238,6 +270,9 @@ mod tests {
             ("on_air", json!(3)),
             ("feed", json!("x")),
             ("heartbeat_s", json!(0)),
+            ("programs_sequence", json!(-1)),
+            ("programs_error", json!(3)),
+            ("local_clips", json!([1])),
         ] {
             let mut b = good();
             b[k] = v;

@@ -27,6 +27,7 @@
 //! reports.rs    as-run report: rows, summary, CSV (BOM, formulas defused); chart.rs its SVG;
 //!               xlsx.rs its Excel workbook (summary and detail sheets)
 //! nudge.rs      new feed sequence -> every events stream (LISTEN/NOTIFY across processes)
+//! timetable/    each station's programs from the hub: check, sign, publish; play now / stop
 //! api/          JSON handlers under /api/v1, one file per resource
 //! pages/        server-rendered pages (`pages::routes()`, merged by app::router)
 //! ```
@@ -87,6 +88,7 @@ pub mod publish;
 pub mod reports;
 pub mod scope;
 pub mod stations;
+pub mod timetable;
 pub mod upload;
 pub mod users;
 pub mod xlsx;

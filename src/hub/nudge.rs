@@ -7,9 +7,14 @@
 //! database (this one included) LISTENs and forwards to its own channel, so a
 //! nudge raised on one process reaches stations connected to another.
 //! Also holds the shutdown signal that ends open streams (axum#2673).
+//!
+//! A station's own timetable document (`hub::timetable`) travels the same
+//! way, to that station only: `event: programs` `{"sequence"}`, across
+//! processes as `NOTIFY loa_programs, 'STATION SEQ'`.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::{broadcast, watch};
@@ -19,6 +24,8 @@ use super::error::HubResult;
 
 /// The PostgreSQL channel.
 pub const CHANNEL: &str = "loa_feed";
+/// The PostgreSQL channel of stations' timetable documents.
+pub const PROGRAMS_CHANNEL: &str = "loa_programs";
 
 /// Shared by every handler (through `AppState::link`).
 pub struct LinkHub {
@@ -26,18 +33,50 @@ pub struct LinkHub {
     tx: broadcast::Sender<u64>,
     stop_tx: watch::Sender<bool>,
     stop_rx: watch::Receiver<bool>,
+    /// Each station's newest timetable sequence heard, and its channel.
+    programs: Mutex<HashMap<String, u64>>,
+    programs_tx: broadcast::Sender<(String, u64)>,
 }
 
 impl LinkHub {
     pub fn new(feed_sequence: u64) -> Arc<LinkHub> {
         let (tx, _) = broadcast::channel(64);
         let (stop_tx, stop_rx) = watch::channel(false);
+        let (programs_tx, _) = broadcast::channel(256);
         Arc::new(LinkHub {
             seq: AtomicU64::new(feed_sequence),
             tx,
             stop_tx,
             stop_rx,
+            programs: Mutex::new(HashMap::new()),
+            programs_tx,
         })
+    }
+
+    /// A receiver of (station, new timetable sequence).
+    pub fn subscribe_programs(&self) -> broadcast::Receiver<(String, u64)> {
+        self.programs_tx.subscribe()
+    }
+
+    /// The newest timetable sequence of `station` this process has heard of.
+    pub fn programs_sequence(&self, station: &str) -> Option<u64> {
+        self.programs.lock().ok()?.get(station).copied()
+    }
+
+    /// Tell this process's stream of `station` about `seq` (once per new sequence).
+    pub fn deliver_programs(&self, station: &str, seq: u64) {
+        let new = match self.programs.lock() {
+            Ok(mut m) => {
+                let e = m.entry(station.to_string()).or_insert(0);
+                let new = seq > *e;
+                *e = (*e).max(seq);
+                new
+            }
+            Err(_) => true,
+        };
+        if new {
+            let _ = self.programs_tx.send((station.to_string(), seq));
+        }
     }
 
     /// The newest feed sequence this process knows.
@@ -90,18 +129,38 @@ pub async fn raise(db: &Db, link: &LinkHub, seq: u64) -> HubResult<()> {
     Ok(())
 }
 
+/// A station's timetable got a new sequence: nudge that station (on every process).
+pub async fn raise_programs(db: &Db, link: &LinkHub, station: &str, seq: u64) -> HubResult<()> {
+    link.deliver_programs(station, seq);
+    if db.dialect == Dialect::Postgres {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(PROGRAMS_CHANNEL)
+            .bind(format!("{station} {seq}"))
+            .execute(&db.pool)
+            .await?;
+    }
+    Ok(())
+}
+
 /// PostgreSQL only: forward other processes' nudges to this one's streams,
 /// reconnecting (with a pause) when the connection drops.
 pub async fn listen(url: String, link: Arc<LinkHub>) {
     loop {
         match sqlx::postgres::PgListener::connect(&url).await {
             Ok(mut l) => {
-                if let Err(e) = l.listen(CHANNEL).await {
+                if let Err(e) = l.listen_all([CHANNEL, PROGRAMS_CHANNEL]).await {
                     tracing::error!("hub: cannot LISTEN {CHANNEL}: {e}");
                 } else {
                     tracing::info!("hub: listening for nudges from other hub processes");
                     loop {
                         match l.recv().await {
+                            Ok(n) if n.channel() == PROGRAMS_CHANNEL => {
+                                if let Some((station, seq)) = n.payload().split_once(' ') {
+                                    if let Ok(seq) = seq.parse::<u64>() {
+                                        link.deliver_programs(station, seq);
+                                    }
+                                }
+                            }
                             Ok(n) => {
                                 if let Ok(seq) = n.payload().parse::<u64>() {
                                     link.deliver(seq);
@@ -139,6 +198,21 @@ mod tests {
         assert_eq!(rx.recv().await.unwrap(), 7);
         assert!(rx.try_recv().is_err());
         assert_eq!(l.feed_sequence(), 7);
+    }
+
+    #[tokio::test]
+    async fn a_station_hears_its_timetable_sequences_once() {
+        let l = LinkHub::new(0);
+        let mut rx = l.subscribe_programs();
+        l.deliver_programs("a", 2);
+        l.deliver_programs("a", 2);
+        l.deliver_programs("b", 1);
+        l.deliver_programs("a", 1);
+        assert_eq!(rx.recv().await.unwrap(), ("a".to_string(), 2));
+        assert_eq!(rx.recv().await.unwrap(), ("b".to_string(), 1));
+        assert!(rx.try_recv().is_err());
+        assert_eq!(l.programs_sequence("a"), Some(2));
+        assert_eq!(l.programs_sequence("c"), None);
     }
 
     #[tokio::test]

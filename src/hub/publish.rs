@@ -199,7 +199,8 @@ pub async fn ensure_fresh(state: &AppState) -> HubResult<()> {
     } else {
         write_public_key(&state.cfg.feed_dir(), &state.key)?;
     }
-    Ok(())
+    // Stations' timetable documents too (`hub::timetable`).
+    super::timetable::refresh(state).await
 }
 
 /// Every hour: keep the feed from going stale while nothing is approved.

@@ -1,5 +1,6 @@
 //! The station's one events stream (`GET …/events`, text/event-stream): every
-//! `event: feed` makes the feed sync at once (through the daemon's loop).
+//! `event: feed` makes the feed sync at once (through the daemon's loop), every
+//! `event: programs` makes the timetable follower look at once (`follow.rs`).
 //! A stream silent for 45 s (the hub sends keep-alives every 15 s) is
 //! dropped; any end or failure reconnects after a delay that grows from 1 s to
 //! 1 min with jitter, so a thousand stations do not return all at once.
@@ -19,11 +20,16 @@ const MAX_EVENT: usize = 16 * 1024;
 type Nudge = Arc<dyn Fn() + Send + Sync>;
 
 /// Hold the stream forever (the task is aborted with the link).
-pub async fn follow(creds: Arc<Credentials>, client: reqwest::Client, nudge: Nudge) {
+pub async fn follow(
+    creds: Arc<Credentials>,
+    client: reqwest::Client,
+    nudge: Nudge,
+    programs: Nudge,
+) {
     let url = format!("{}/api/v1/stations/{}/events", creds.hub, creds.station);
     let mut pace = Backoff::new(Duration::from_secs(1));
     loop {
-        let heard = once(&client, &url, &creds.token, &nudge).await;
+        let heard = once(&client, &url, &creds.token, &nudge, &programs).await;
         let wait = match heard {
             Ok(()) => pace.next_delay(true),
             Err(e) => {
@@ -41,6 +47,7 @@ async fn once(
     url: &str,
     token: &str,
     nudge: &Nudge,
+    programs: &Nudge,
 ) -> Result<(), String> {
     let mut resp = client
         .get(url)
@@ -63,6 +70,9 @@ async fn once(
             if ev == "feed" {
                 tracing::info!("hub link: nudged: the feed has news, syncing now");
                 nudge();
+            } else if ev == "programs" {
+                tracing::info!("hub link: nudged: the timetable has news, fetching it now");
+                programs();
             }
         }
     }

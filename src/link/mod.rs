@@ -3,7 +3,9 @@
 //! inside `loa run`, three tasks on the one network runtime (`crate::net`):
 //! heartbeats (every `[hub] heartbeat`, and at once when a broadcast starts or
 //! ends), the as-run upload (raw lines after the hub's last acknowledged one,
-//! in batches), and one events stream whose nudges make the feed sync at once.
+//! in batches), one events stream whose nudges make the feed sync at once, and
+//! the follower of the station's own timetable document (HUB.md), whose
+//! documents the daemon validates and applies like a reload.
 //!
 //! The link never blocks the scheduling loop: the loop only pokes it
 //! ([`Link::kick`]) and hears nudges as [`crate::daemon::Event::HubNudge`].
@@ -17,13 +19,17 @@
 //! cursor.rs  STATE/hub-asrun.json: the last line the hub acknowledged; lines after it
 //! report.rs  the heartbeat + upload loop
 //! events.rs  the events stream (SSE), reconnecting with backoff and jitter
+//! programs.rs STATE/hub-programs.toml: the accepted timetable; vetting, validating, merging
+//! follow.rs  fetch the timetable document on nudges and polls, vet it, hand it to the daemon
 //! ```
 
 mod creds;
 mod cursor;
 mod enroll;
 mod events;
+mod follow;
 mod http;
+pub mod programs;
 mod report;
 
 use std::sync::Arc;
@@ -40,12 +46,23 @@ use crate::config::Config;
 pub struct Link {
     kick: Arc<tokio::sync::Notify>,
     tasks: Vec<tokio::task::AbortHandle>,
+    report: Arc<std::sync::Mutex<programs::Report>>,
 }
 
 impl Link {
     /// Send a heartbeat and the new as-run lines now (a broadcast started or ended).
     pub fn kick(&self) {
         self.kick.notify_one();
+    }
+
+    /// What the next heartbeat says about the hub's timetable: the sequence
+    /// airing, and why a document was refused (or a command not aired).
+    pub fn set_programs(&self, applied: Option<u64>, error: Option<String>) {
+        if let Ok(mut r) = self.report.lock() {
+            r.applied = applied;
+            r.error = error;
+        }
+        self.kick();
     }
 }
 
@@ -58,8 +75,15 @@ impl Drop for Link {
 }
 
 /// Start the link when the station is enrolled (`STATE/hub.json`); `nudge`
-/// is called on the network thread for every feed nudge.
-pub fn start(cfg: &Config, clock: Clock, nudge: impl Fn() + Send + Sync + 'static) -> Option<Link> {
+/// is called on the network thread for every feed nudge, `programs` for
+/// every timetable document that passed its signature, station and sequence
+/// checks (the daemon validates and applies it).
+pub fn start(
+    cfg: &Config,
+    clock: Clock,
+    nudge: impl Fn() + Send + Sync + 'static,
+    programs: impl Fn(programs::Fetched) + Send + Sync + 'static,
+) -> Option<Link> {
     let creds = match Credentials::read(&cfg.paths.state) {
         Ok(Some(c)) => c,
         Ok(None) => return None,
@@ -84,19 +108,39 @@ pub fn start(cfg: &Config, clock: Clock, nudge: impl Fn() + Send + Sync + 'stati
     };
     let kick = Arc::new(tokio::sync::Notify::new());
     let creds = Arc::new(creds);
+    let report = Arc::new(std::sync::Mutex::new(programs::Report::default()));
     let reporter = report::Reporter {
         creds: creds.clone(),
         client: client.clone(),
         state: cfg.paths.state.clone(),
+        clips: cfg.paths.clips.clone(),
         interval: cfg.hub.heartbeat,
         clock,
         kick: kick.clone(),
+        programs: report.clone(),
+    };
+    let wake = Arc::new(tokio::sync::Notify::new());
+    let follower = follow::Follower {
+        creds: creds.clone(),
+        client: client.clone(),
+        state: cfg.paths.state.clone(),
+        every: cfg.hub.heartbeat,
+        clock,
+        wake: wake.clone(),
+        report: report.clone(),
+        deliver: Arc::new(programs),
     };
     let h = net.handle();
     let tasks = vec![
         h.spawn(reporter.run()).abort_handle(),
-        h.spawn(events::follow(creds.clone(), client, Arc::new(nudge)))
-            .abort_handle(),
+        h.spawn(follower.run()).abort_handle(),
+        h.spawn(events::follow(
+            creds.clone(),
+            client,
+            Arc::new(nudge),
+            Arc::new(move || wake.notify_one()),
+        ))
+        .abort_handle(),
     ];
     tracing::info!(
         "hub link: station {} reports to {} every {:?}",
@@ -104,5 +148,9 @@ pub fn start(cfg: &Config, clock: Clock, nudge: impl Fn() + Send + Sync + 'stati
         creds.hub,
         cfg.hub.heartbeat
     );
-    Some(Link { kick, tasks })
+    Some(Link {
+        kick,
+        tasks,
+        report,
+    })
 }

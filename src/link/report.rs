@@ -25,9 +25,13 @@ pub struct Reporter {
     pub creds: Arc<Credentials>,
     pub client: reqwest::Client,
     pub state: PathBuf,
+    /// The station's clips folder: its file names go into `local_clips`.
+    pub clips: PathBuf,
     pub interval: Duration,
     pub clock: Clock,
     pub kick: Arc<tokio::sync::Notify>,
+    /// The hub timetable's state (`programs_sequence`, `programs_error`).
+    pub programs: Arc<std::sync::Mutex<super::programs::Report>>,
 }
 
 impl Reporter {
@@ -89,7 +93,17 @@ impl Reporter {
         o.insert("uptime_s".into(), json!(started.elapsed().as_secs()));
         o.insert("clock".into(), json!(self.clock.now().to_rfc3339()));
         o.insert("disk_free_bytes".into(), json!(disk_free(&self.state)));
+        let programs = self.programs.lock().map(|r| r.clone()).unwrap_or_default();
+        let mut errors = errors.to_vec();
+        errors.extend(programs.error.iter().cloned());
         o.insert("errors".into(), json!(errors));
+        o.insert("programs_sequence".into(), json!(programs.applied));
+        o.insert("programs_error".into(), json!(programs.error));
+        let clips = self.clips.clone();
+        let names = tokio::task::spawn_blocking(move || local_clips(&clips))
+            .await
+            .unwrap_or_default();
+        o.insert("local_clips".into(), json!(names));
         o.insert("heartbeat_s".into(), json!(self.interval.as_secs().max(1)));
         post_json(
             &self.client,
@@ -213,6 +227,26 @@ fn chain_break(body: &Value) -> LinkError {
                 .unwrap_or("the hub refused the lines")
         ),
     }
+}
+
+/// The most clip names a heartbeat lists.
+pub const MAX_LOCAL_CLIPS: usize = 500;
+
+/// The station's own clip files (plain names, sorted), for the hub's
+/// programs editor and its checks.
+pub fn local_clips(dir: &std::path::Path) -> Vec<String> {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return vec![];
+    };
+    let mut names: Vec<String> = rd
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file() || t.is_symlink()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    names.truncate(MAX_LOCAL_CLIPS);
+    names
 }
 
 /// Free bytes for loa on the state folder's file system.

@@ -6,6 +6,7 @@
 mod audit;
 mod broadcasts;
 mod clips;
+pub mod programs;
 mod reports;
 mod session;
 mod stations;
@@ -23,5 +24,6 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(audit::routes())
         .merge(users::routes())
         .merge(stations::routes())
+        .merge(programs::routes())
         .merge(reports::routes())
 }

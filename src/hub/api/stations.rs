@@ -3,6 +3,8 @@
 //! staff's `GET /stations`. Bodies are read as bytes under a cap per route
 //! (over it: 413) and checked here for shape (400 naming the field); the rules
 //! are in `hub::stations`, `hub::heartbeat`, `hub::asrun`, `hub::nudge`.
+//! The events stream carries `event: feed` and, for this station only,
+//! `event: programs` (its timetable document, `hub::timetable`).
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -140,24 +142,58 @@ async fn events(
     auth.require(&id)?;
     let link = state.link.clone();
     let rx = link.subscribe();
-    // The current sequence first: a station that missed a nudge while
+    let prx = link.subscribe_programs();
+    // The current sequences first: a station that missed a nudge while
     // disconnected catches up on connecting.
-    let first = futures_util::stream::once(std::future::ready(link.feed_sequence()));
-    let next = futures_util::stream::unfold((rx, link.clone()), |(mut rx, link)| async move {
+    let programs_now = crate::hub::timetable::current(&state.db, &id)
+        .await?
+        .map(|t| t.sequence);
+    let first = futures_util::stream::iter(
+        std::iter::once(Nudge::Feed(link.feed_sequence()))
+            .chain(programs_now.map(Nudge::Programs))
+            .collect::<Vec<_>>(),
+    );
+    let feed = futures_util::stream::unfold((rx, link.clone()), |(mut rx, link)| async move {
         match rx.recv().await {
-            Ok(seq) => Some((seq, (rx, link))),
+            Ok(seq) => Some((Nudge::Feed(seq), (rx, link))),
             // Too slow to keep up: the newest is all that matters.
-            Err(RecvError::Lagged(_)) => Some((link.feed_sequence(), (rx, link))),
+            Err(RecvError::Lagged(_)) => Some((Nudge::Feed(link.feed_sequence()), (rx, link))),
             Err(RecvError::Closed) => None,
         }
     });
+    let programs = futures_util::stream::unfold(
+        (prx, link.clone(), id.clone()),
+        |(mut rx, link, id)| async move {
+            loop {
+                match rx.recv().await {
+                    Ok((s, seq)) if s == id => return Some((Nudge::Programs(seq), (rx, link, id))),
+                    Ok(_) => continue,
+                    Err(RecvError::Lagged(_)) => match link.programs_sequence(&id) {
+                        Some(seq) => return Some((Nudge::Programs(seq), (rx, link, id))),
+                        None => continue,
+                    },
+                    Err(RecvError::Closed) => return None,
+                }
+            }
+        },
+    );
     let stream = first
-        .chain(next)
-        .map(|seq| {
+        .chain(futures_util::stream::select(feed, programs))
+        .map(|n| {
+            let (name, seq) = match n {
+                Nudge::Feed(s) => ("feed", s),
+                Nudge::Programs(s) => ("programs", s),
+            };
             Ok(Event::default()
-                .event("feed")
+                .event(name)
                 .data(json!({ "sequence": seq }).to_string()))
         })
         .take_until(link.stopping());
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE)))
+}
+
+/// What an events stream tells its station.
+enum Nudge {
+    Feed(u64),
+    Programs(u64),
 }
