@@ -21,6 +21,9 @@
 //! accounts.rs    /accounts (admins)
 //! audit.rs       /audit (admins)
 //! stations.rs    /stations, /stations/{id} (đài truyền thanh xã, today's as-run)
+//! timetable.rs   /stations/{id}/programs (lịch phát sóng: status, week picture,
+//!                programs, phát ngay / dừng phát); timetable_edit.rs the editor
+//! program_edit.rs the program form; week.rs the week picture (pure renders)
 //! reports.rs     /reports (báo cáo: filter form, table, SVG chart, CSV/XLSX links)
 //! ```
 
@@ -37,6 +40,8 @@ mod reports;
 mod service;
 mod signin;
 mod stations;
+mod timetable;
+mod timetable_edit;
 mod upload;
 pub mod week;
 
@@ -90,5 +95,15 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/audit", get(audit::show))
         .route("/stations", get(stations::list))
         .route("/stations/{id}", get(stations::one))
+        .route("/stations/{id}/programs", get(timetable::show))
+        .route(
+            "/stations/{id}/programs/edit",
+            get(timetable_edit::show).post(timetable_edit::submit),
+        )
+        .route(
+            "/stations/{id}/programs/delete",
+            post(timetable_edit::delete),
+        )
+        .route("/stations/{id}/{action}", post(timetable::remote))
         .route("/reports", get(reports::show))
 }

@@ -140,6 +140,7 @@ pub fn program_form(
     f: &ProgramForm,
     diags: &[FieldDiag],
     sug: &Suggest,
+    hidden: &[(&str, String)],
 ) -> Markup {
     let general: Vec<&FieldDiag> = diags
         .iter()
@@ -147,6 +148,7 @@ pub fn program_form(
         .collect();
     html! {
         form method="post" action=(action) class="card progform" id="program-form" {
+            @for (k, v) in hidden { input type="hidden" name=(k) value=(v); }
             @for d in &general {
                 div class={ "fdiag " @if d.error { "err" } @else { "warn" } } data-field=(d.field) {
                     strong { (if d.error { l.t("Lỗi", "Error") } else { l.t("Lưu ý", "Note") }) ": " } (d.message)
@@ -209,8 +211,16 @@ mod tests {
         )
         .unwrap();
         let (_, diags, _) = check_timetable(&forms, "Xã", chrono_tz::Asia::Ho_Chi_Minh, &[]);
-        let html =
-            program_form(Lang::Vi, "/x", &forms[0], &diags, &Suggest::default()).into_string();
+        let html = program_form(
+            Lang::Vi,
+            "/x",
+            &forms[0],
+            &diags,
+            &Suggest::default(),
+            &[("base", "3".into())],
+        )
+        .into_string();
+        assert!(html.contains("name=\"base\" value=\"3\""));
         for name in [
             "id",
             "title",
