@@ -230,7 +230,7 @@ pub fn week_picture(
                             @for b in &d.blocks {
                                 @let e = &b.entry;
                                 @let w = 100.0 / b.lanes as f64;
-                                div class={ "blk " (priority_class(e.occ.priority)) " " (e.decision.as_str()) }
+                                div class={ "blk " (priority_class(e.occ.priority)) " d-" (e.decision.as_str()) }
                                     style={ "top:" (pct(b.top_min)) ";height:" (pct(b.len_min)) ";left:" (format!("{:.1}%", w * b.lane as f64)) ";width:" (format!("{w:.1}%")) }
                                     title=(tip(l, b)) data-program=(e.occ.program) data-start=(e.occ.start.to_rfc3339()) data-decision=(e.decision.as_str()) {
                                     @if e.decision == Decision::Conflict { b { "!" } }
@@ -252,7 +252,7 @@ pub fn week_picture(
             ol class="week-list" {
                 @for d in days { @for b in &d.blocks {
                     @let e = &b.entry;
-                    li class=(e.decision.as_str()) data-program=(e.occ.program) {
+                    li class={ "d-" (e.decision.as_str()) } data-program=(e.occ.program) {
                         strong { (l.t(SHORT_DAYS[d.date.weekday().num_days_from_monday() as usize].0, SHORT_DAYS[d.date.weekday().num_days_from_monday() as usize].1)) " " (e.occ.start.format("%d/%m %H:%M")) }
                         " " (e.occ.title) " · " (decision_text(l, e.decision))
                         @if let Some(r) = &e.reason { span class="meta" { " — " (r) } }

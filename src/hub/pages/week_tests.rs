@@ -49,7 +49,11 @@ fn blocks_sit_at_their_local_start_and_length() {
         format!("/w?week={m}")
     })
     .into_string();
-    assert_eq!(html.matches("class=\"blk pr-n air\"").count(), 12, "{html}");
+    assert_eq!(
+        html.matches("class=\"blk pr-n d-air\"").count(),
+        12,
+        "{html}"
+    );
     assert!(
         html.contains("top:20.833%;height:2.083%"),
         "05:00 for 30 min: {html}"
@@ -88,8 +92,8 @@ fn a_conflict_is_visible_side_by_side() {
         "side by side"
     );
     let html = week_picture(Lang::En, &c, &days, date(MONDAY), &|m| m.to_string()).into_string();
-    assert!(html.contains("class=\"blk pr-n conflict\""), "{html}");
-    assert!(html.contains("class=\"blk pr-e air\""), "{html}");
+    assert!(html.contains("class=\"blk pr-n d-conflict\""), "{html}");
+    assert!(html.contains("class=\"blk pr-e d-air\""), "{html}");
     assert!(html.contains("<b>!</b>"));
     assert!(
         html.contains("preempted by"),
@@ -123,7 +127,7 @@ fn quiet_hours_skip_and_shade() {
         );
     }
     let html = week_picture(Lang::Vi, &c, &days, date(MONDAY), &|m| m.to_string()).into_string();
-    assert_eq!(html.matches("class=\"blk pr-n skipped\"").count(), 7);
+    assert_eq!(html.matches("class=\"blk pr-n d-skipped\"").count(), 7);
     // 21:30-05:00 wraps: two bands a day.
     assert_eq!(html.matches("class=\"quiet\"").count(), 14, "{html}");
     assert!(html.contains("top:89.583%;height:10.417%"));
