@@ -174,6 +174,29 @@ fn a_local_announcement_reaches_only_its_own_station() {
     assert_eq!(r.status, 201, "{}", r.text());
     assert_eq!(r.json()["state"], "submitted");
     assert_eq!(r.json()["stations"], serde_json::json!(["xa-a"]));
+    // The upload page offers the operator's own station; a ticked box binds it.
+    let form = op.get("/clips/new").text();
+    assert!(
+        form.contains("id=\"local\"") && form.contains("name=\"station_xa-a\""),
+        "{form}"
+    );
+    let r = op.post_form(
+        "/clips/new",
+        &[
+            ("id", "tb-a-page"),
+            ("title", "Thông báo"),
+            ("category", "thong-bao-xa"),
+            ("lang", "vi"),
+            ("station_xa-a", "1"),
+        ],
+        Some(("ghi-am.m4a", &m4a)),
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(
+        hub.sql("SELECT station_id FROM clip_stations WHERE clip_id = 'tb-a-page'")
+            .trim(),
+        "xa-a"
+    );
     let mut ap = hub.login("duyet-58", "mk-phe-duyet-58");
     let r = ap.post_json("/api/v1/clips/tb-a-1/approve", &serde_json::json!({}));
     assert_eq!(r.status, 200, "{}", r.text());
