@@ -156,6 +156,19 @@ async fn an_operator_schedules_publishes_plays_and_stops_from_a_phone() {
     .await
     .unwrap();
     b.fill("[name='i1.value']", "thong-bao-xa").await;
+    // The count shows for a category row only (CSS, no script).
+    b.fill("[name='i1.count']", "1").await;
+    let shown = |n: &str| {
+        format!("return getComputedStyle(document.querySelector(\"[name='{n}']\").parentElement).display;")
+    };
+    assert_eq!(
+        b.c.execute(&shown("i0.count"), vec![]).await.unwrap(),
+        json!("none")
+    );
+    assert_eq!(
+        b.c.execute(&shown("i1.duration"), vec![]).await.unwrap(),
+        json!("none")
+    );
     b.shot("31-them-chuong-trinh").await;
     no_sideways_scroll(&b, "thêm chương trình").await;
     b.click_and_wait("#save").await;

@@ -109,13 +109,14 @@ fn item_row(
             }
             input type="text" name=(value) value=(it.value) placeholder=(placeholder) list=[list] aria-label=(l.t("Nội dung", "Value"));
             (diags_for(l, diags, &value))
-            @if it.kind == ItemKind::Category {
-                label class="inline" { (l.t("Số bản tin", "Count")) " "
-                    input type="number" min="1" name=(format!("{name}.count")) value=(it.count) placeholder="1"; }
-                (diags_for(l, diags, &format!("{name}.count")))
-            }
-            @if it.kind == ItemKind::Stream {
-                label class="inline" { (l.t("Tiếp sóng trong", "Relay for")) " "
+            // Every row carries the count, relay length and fallbacks; the
+            // stylesheet shows only those of the chosen kind (CSS :has, no
+            // script; a browser without :has shows them all).
+            label class="inline f-count" { (l.t("Số bản tin", "Count")) " "
+                input type="number" min="1" name=(format!("{name}.count")) value=(it.count) placeholder="1"; }
+            (diags_for(l, diags, &format!("{name}.count")))
+            @if fallback_of.is_none() {
+                label class="inline f-dur" { (l.t("Tiếp sóng trong", "Relay for")) " "
                     input type="text" name=(format!("{name}.duration")) value=(it.duration) placeholder="15m"; }
                 (diags_for(l, diags, &format!("{name}.duration")))
                 (diags_for(l, diags, &format!("{name}.fallback")))
