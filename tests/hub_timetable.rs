@@ -535,7 +535,7 @@ fn an_edit_made_while_the_station_is_off_applies_when_it_is_back_and_survives_a_
 
 fn api_checks(backend: Backend) {
     let Setup {
-        hub,
+        mut hub,
         mut admin,
         mut op,
         st,
@@ -652,6 +652,64 @@ fn api_checks(backend: Backend) {
     // An admin over the area may publish too; sequence + 1.
     let r = put(&mut admin, STATION, &good);
     assert_eq!(r.json()["sequence"], 2, "{}", r.text());
+
+    // A document file lost from the feed folder is written again at start.
+    let header_now = |hub: &Hub| {
+        let t = Instant::now();
+        loop {
+            if let Ok(text) = std::fs::read_to_string(feed_doc(hub, STATION).join("programs.toml"))
+            {
+                if let Ok(h) = loa::feed::programs::parse_header(&text) {
+                    return h;
+                }
+            }
+            assert!(t.elapsed() < Duration::from_secs(15), "no document");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    hub.stop();
+    std::fs::remove_file(feed_doc(&hub, STATION).join("programs.toml")).unwrap();
+    hub.spawn();
+    assert_eq!(header_now(&hub).sequence, 2);
+    // One 21 days old is signed again (sequence + 1, by "hub", programs unchanged).
+    hub.stop();
+    hub.sql("UPDATE timetable_docs SET created_at = created_at - 1814400");
+    hub.spawn();
+    let t = Instant::now();
+    let h = loop {
+        let h = header_now(&hub);
+        if h.sequence == 3 || t.elapsed() > Duration::from_secs(15) {
+            break h;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!((h.sequence, h.by.as_str()), (3, "hub"));
+    let mut admin = hub.login("admin", "mat-khau-quan-tri-1");
+    let hist = admin
+        .get(&format!("/api/v1/stations/{STATION}/programs/history"))
+        .json();
+    let seqs: Vec<(u64, String)> = hist
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["sequence"].as_u64().unwrap(),
+                d["created_by"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seqs,
+        vec![(3, "hub".into()), (2, "admin".into()), (1, "vh".into())],
+        "{hist}"
+    );
+    let mut op = hub.login("vh", "mk-van-hanh-1");
+    let t = op
+        .get(&format!("/api/v1/stations/{STATION}/programs"))
+        .json();
+    assert_eq!(t["sequence"], 3, "{t}");
+    assert!(t["toml"].as_str().unwrap().contains("\"sang\""), "{t}");
 }
 
 /// Read an events stream until `limit`, returning what came.

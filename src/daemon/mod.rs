@@ -102,7 +102,7 @@ pub fn run(opts: Options) -> Result<(), DaemonError> {
     let clock = opts.clock;
     let mut station = Station::new(cfg, opts, asrun, tx.clone());
     let nudges = tx.clone();
-    let documents = std::sync::Mutex::new(tx.clone());
+    let documents = tx.clone();
     station.link = crate::link::start(
         &station.cfg,
         clock,
@@ -110,9 +110,7 @@ pub fn run(opts: Options) -> Result<(), DaemonError> {
             let _ = nudges.send(Event::HubNudge);
         },
         move |f| {
-            if let Ok(tx) = documents.lock() {
-                let _ = tx.send(Event::HubPrograms(Box::new(f)));
-            }
+            let _ = documents.send(Event::HubPrograms(Box::new(f)));
         },
     );
     station.set_hub(merged);

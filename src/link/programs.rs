@@ -228,3 +228,7 @@ pub fn merge(cfg: &mut Config) -> Merged {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "programs_tests.rs"]
+mod tests;

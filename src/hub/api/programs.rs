@@ -1,7 +1,8 @@
 //! A station's timetable from the hub (HUB.md staff API): `GET` and `PUT
 //! /api/v1/stations/ID/programs` (body: TOML `[[program]]` tables; 422 with
 //! `line:col: message` diagnostics, or `{"sequence"}` once signed), and remote
-//! `POST …/play {"target","priority"}` and `POST …/stop`. The rules are in
+//! `POST …/play {"target","priority"}` and `POST …/stop`, and `GET
+//! …/programs/history` (the issued documents). The rules are in
 //! `hub::timetable`; this file only maps shapes and errors.
 
 use axum::body::Bytes;
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
                 .put(replace)
                 .layer(DefaultBodyLimit::max(MAX_PROGRAMS)),
         )
+        .route("/stations/{id}/programs/history", get(list_history))
         .route(
             "/stations/{id}/play",
             post(play).layer(DefaultBodyLimit::max(4 * 1024)),
@@ -81,6 +83,18 @@ async fn read(
         applied_sequence: info.programs_sequence,
         station_error: None,
     })))
+}
+
+/// The issued documents, newest first (`?limit=`, default 50).
+async fn list_history(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> HubResult<Json<Vec<timetable::Issued>>> {
+    heartbeat::one(&state, &user, &id).await?;
+    let limit = q.get("limit").and_then(|l| l.parse().ok()).unwrap_or(50);
+    Ok(Json(timetable::history(&state.db, &id, limit).await?))
 }
 
 async fn replace(

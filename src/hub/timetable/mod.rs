@@ -13,6 +13,8 @@
 //! publish(state, user, addr, station, toml) -> sequence | TimetableError
 //! command(state, user, addr, station, Play{target, priority} | Stop) -> sequence | TimetableError
 //! refresh(state)                            -> re-sign documents about to expire
+//! history(db, station, limit)               -> the issued documents, newest first
+//! document(db, station, sequence)           -> one signed document whole (e.g. the applied one)
 //! ```
 //!
 //! Who may: an operator of that station (its `stations` list) or an admin
@@ -26,14 +28,17 @@
 //! mod.rs    types, current(), publish(), command(), the scope rule
 //! check.rs  check() and known(): validation with line:col diagnostics
 //! issue.rs  sequence, render, sign, store, write the files, nudge; refresh()
+//! history.rs the issued documents of a station
 //! ```
 
 mod check;
+mod history;
 mod issue;
 
 use serde::Serialize;
 
 pub use check::{check, known, Diag, Known};
+pub use history::{document, history, Issued};
 pub use issue::refresh;
 
 use super::app::AppState;
