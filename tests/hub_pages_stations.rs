@@ -488,6 +488,76 @@ fn timetable_pages_edit_publish_and_scope() {
     assert!(hub
         .sql("SELECT action FROM audit")
         .contains("remote_command_refused"));
+    // A station that applied no. 1 while no. 2 waits: the page draws both weeks.
+    let (code, out, err) = hub.cmd(
+        &[
+            "hub",
+            "user",
+            "add",
+            "vh-moi",
+            "--role",
+            "operator",
+            "--areas",
+            "56",
+            "--stations",
+            "tram-moi",
+            "--password-stdin",
+        ],
+        Some("mat-khau-van-hanh-moi"),
+    );
+    assert_eq!(code, Some(0), "{out} {err}");
+    let moi = common::fake_station::FakeStation::enrol(&hub, "tram-moi", "Đài phường mới", "22333");
+    let mut vm = hub.login("vh-moi", "mat-khau-van-hanh-moi");
+    let put = |c: &mut common::hub::Client, toml: &str| {
+        c.request(
+            "PUT",
+            "/api/v1/stations/tram-moi/programs",
+            &[("Content-Type", "application/toml")],
+            toml.as_bytes(),
+        )
+    };
+    assert_eq!(
+        put(
+            &mut vm,
+            "[[program]]\nid = \"cu\"\nat = [\"06:00\"]\nplay = [{ silence = \"5m\" }]\n"
+        )
+        .status,
+        200
+    );
+    let beat = serde_json::json!({"on_air": null, "next": [], "feed": null, "store": {"clips": 0, "bytes": 0}, "output": {"device": "null", "state": "closed"},
+        "version": "0.1.0", "uptime_s": 5, "clock": chrono::Utc::now().to_rfc3339(), "disk_free_bytes": 1_000_000_000u64, "errors": [], "heartbeat_s": 60, "programs_sequence": 1});
+    let auth = format!("Bearer {}", moi.token);
+    let r = hub.client().request(
+        "POST",
+        "/api/v1/stations/tram-moi/heartbeat",
+        &[
+            ("Content-Type", "application/json"),
+            ("Authorization", &auth),
+        ],
+        beat.to_string().as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(
+        put(
+            &mut vm,
+            "[[program]]\nid = \"moi\"\nat = [\"07:00\"]\nplay = [{ silence = \"5m\" }]\n"
+        )
+        .status,
+        200
+    );
+    let page = vm.get("/stations/tram-moi/programs").text();
+    assert!(page.contains("id=\"waiting\""), "{page}");
+    let now = &page[page
+        .find("id=\"on-station-week\"")
+        .expect("the applied week")..];
+    let now = &now[..now.find("</section></section>").unwrap()];
+    assert!(
+        now.contains("data-program=\"cu\"") && !now.contains("data-program=\"moi\""),
+        "{now}"
+    );
+    let hub_week = &page[..page.find("id=\"on-station-week\"").unwrap()];
+    assert!(hub_week.contains("data-program=\"moi\"") && !hub_week.contains("data-program=\"cu\""));
+
     // Out of their areas altogether: the station is not even shown (404).
     assert_eq!(other.get("/stations/tram-kh/programs").status, 404);
     assert_eq!(

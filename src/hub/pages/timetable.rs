@@ -220,6 +220,19 @@ pub async fn show(
         .and_then(|t| timetable_config(&t.toml, &st.name, tz, &[]).ok())
         .map(|c| c.0);
     let lengths = clip_lengths(&state).await;
+    // What the station airs now when it has not applied the newest document:
+    // the programs of the one it reported (`timetable::document`).
+    let applied = match (&tt, st.programs_sequence) {
+        (Some(t), Some(a)) if a < t.sequence => timetable::document(&state.db, &id, a)
+            .await
+            .ok()
+            .flatten()
+            .and_then(|doc| from_toml(&doc).ok())
+            .map(|forms| crate::hub::program_form::to_toml(&forms).text)
+            .and_then(|text| timetable_config(&text, &st.name, tz, &[]).ok())
+            .map(|c| (a, c.0)),
+        _ => None,
+    };
     let note = match q.done.as_str() {
         "published" => Some(Note::Ok(
             l.t("Đã lưu và gửi lịch xuống đài.", "Saved and published.")
@@ -241,6 +254,13 @@ pub async fn show(
         h2 { (l.t("Tuần", "Week")) }
         @if tt.is_some() { (picture(l, cfg.as_ref(), &lengths, monday, today, &id)) }
         @else { p class="meta" { (l.t("Chưa có chương trình nào từ hub.", "No programs from the hub yet.")) } }
+        @if let Some((a, c)) = &applied {
+            section id="on-station-week" data-sequence=(a) {
+                h2 { (l.t("Trên đài lúc này: lịch số", "On the station now: no.")) " " (a) }
+                p class="meta" { (l.t("Đài chưa áp dụng lịch mới; đây là lịch đài đang phát.", "The station has not applied the newest timetable; this is what it airs.")) }
+                (picture(l, Some(c), &lengths, monday, today, &id))
+            }
+        }
         h2 { (l.t("Chương trình", "Programs")) }
         @for (i, f) in forms.iter().enumerate() {
             div class="card prog" data-program=(f.id) {
