@@ -43,6 +43,8 @@ cargo test --release --quiet --test bench_relay -- --ignored --nocapture --test-
 cargo test --release --quiet --test bench_loudness -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
 echo "== hub pages: clip list render with 5,000 clips" >&2
 cargo test --release --quiet --test bench_pages -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
+echo "== hub week picture: a station with 50 programs" >&2
+cargo test --release --quiet --lib week_render_50_programs -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
 echo "== relay continuity from Icecast through a bursty link (about 11 minutes)" >&2
 cargo test --release --quiet --test relay_icecast -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
 echo "== idle (60 s)" >&2

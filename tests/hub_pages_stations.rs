@@ -316,3 +316,253 @@ fn reports_page_table_chart_and_exports_keep_vietnamese() {
         401
     );
 }
+
+fn form_body(pairs: &[(&str, &str)]) -> Vec<u8> {
+    let enc = |s: &str| {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                    (b as char).to_string()
+                }
+                b' ' => "+".into(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+        .into_bytes()
+}
+
+fn post_urlencoded(
+    c: &mut common::hub::Client,
+    path: &str,
+    pairs: &[(&str, &str)],
+) -> common::hub::Resp {
+    c.request(
+        "POST",
+        path,
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        &form_body(pairs),
+    )
+}
+
+/// The programs editor over HTTP: an operator adds a program (row buttons
+/// work without JavaScript), a bad time comes back 422 beside its field and
+/// publishes nothing, a good one is published (sequence + 1) and shown in the
+/// week picture with "waiting" until the station's heartbeat says applied;
+/// play now / stop are signed; another commune's operator gets 403.
+#[test]
+fn timetable_pages_edit_publish_and_scope() {
+    let hub = world();
+    let mut op = hub.login("vh-kh", "mat-khau-van-hanh-kh");
+    let page = op.get("/stations/tram-kh/programs");
+    assert_eq!(page.status, 200, "{}", page.text());
+    assert!(
+        page.text().contains("Hub chưa gửi lịch nào"),
+        "{}",
+        page.text()
+    );
+    // "+ Thêm mục" re-shows the form with one more row (no JavaScript).
+    let r = post_urlencoded(
+        &mut op,
+        "/stations/tram-kh/programs/edit",
+        &[
+            ("id", "sang"),
+            ("when", "at"),
+            ("at", "05:00"),
+            ("i0.kind", "category"),
+            ("i0.value", "thoi-su"),
+            ("op", "add-item"),
+        ],
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.text().contains("name=\"i1.value\""), "{}", r.text());
+    assert!(r.text().contains("value=\"thoi-su\""));
+    // A time that does not exist: 422, the message beside "Giờ phát", nothing published.
+    let bad = [
+        ("base", "0"),
+        ("id", "sang"),
+        ("title", "Bản tin sáng"),
+        ("when", "at"),
+        ("at", "25:00"),
+        ("days", "mon"),
+        ("days", "tue"),
+        ("i0.kind", "category"),
+        ("i0.value", "thoi-su"),
+        ("i0.count", "2"),
+        ("i1.kind", "stream"),
+        ("i1.value", "ftp://radio/x"),
+        ("i1.duration", "5m"),
+        ("op", "save"),
+    ];
+    let r = post_urlencoded(&mut op, "/stations/tram-kh/programs/edit", &bad);
+    assert_eq!(r.status, 422, "{}", r.text());
+    let html = r.text();
+    assert!(html.contains("data-field=\"at\""), "{html}");
+    assert!(html.contains("Giờ phát"), "{html}");
+    assert!(
+        html.contains("data-field=\"i1.value\""),
+        "the stream URL: {html}"
+    );
+    assert!(html.contains("value=\"25:00\""), "what was typed is kept");
+    assert_eq!(hub.sql("SELECT count(*) FROM timetables").trim(), "0");
+    // A good one: published, shown in the week picture, waiting for the station.
+    let mut good = bad.to_vec();
+    good[4] = ("at", "05:00, 17:30");
+    good[11] = ("i1.value", "http://radio.example.vn/vov1");
+    let r = post_urlencoded(&mut op, "/stations/tram-kh/programs/edit", &good);
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(
+        r.header("location"),
+        Some("/stations/tram-kh/programs?done=published")
+    );
+    let page = op.get("/stations/tram-kh/programs").text();
+    assert!(page.contains("id=\"waiting\""), "{page}");
+    assert!(page.contains("id=\"tt-seq\">1<"), "{page}");
+    assert_eq!(
+        page.matches("data-program=\"sang\" data-start").count(),
+        4,
+        "Mon and Tue, twice a day: {page}"
+    );
+    let stored = hub.sql("SELECT toml FROM timetables WHERE station = 'tram-kh'");
+    assert!(stored.contains("at = [\"05:00\", \"17:30\"]"), "{stored}");
+    assert!(
+        stored.contains("{ category = \"thoi-su\", count = 2 }"),
+        "{stored}"
+    );
+    // A stale form (base 0 after sequence 1) is refused, nothing overwritten.
+    let r = post_urlencoded(&mut op, "/stations/tram-kh/programs/edit", &good);
+    assert_eq!(r.status, 409, "{}", r.text());
+    // Play now and stop: signed documents, sequence 2 and 3.
+    let r = post_urlencoded(
+        &mut op,
+        "/stations/tram-kh/play",
+        &[("target", "sang"), ("priority", "")],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    let r = post_urlencoded(&mut op, "/stations/tram-kh/stop", &[]);
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(
+        hub.sql("SELECT max(sequence) FROM timetable_docs WHERE station = 'tram-kh'")
+            .trim(),
+        "3"
+    );
+    // Another commune's station (tram-x, same province, not theirs): 403
+    // with the reason, on every route; the refused command is audited.
+    let (code, out, err) = hub.cmd(
+        &[
+            "hub",
+            "user",
+            "add",
+            "vh-a",
+            "--role",
+            "operator",
+            "--areas",
+            "58",
+            "--stations",
+            "tram-a",
+            "--password-stdin",
+        ],
+        Some("mat-khau-van-hanh-a"),
+    );
+    assert_eq!(code, Some(0), "{out} {err}");
+    let mut other = hub.login("vh-a", "mat-khau-van-hanh-a");
+    assert_eq!(other.get("/stations/tram-a/programs").status, 200);
+    for r in [
+        other.get("/stations/tram-x/programs"),
+        other.get("/stations/tram-x/programs/edit"),
+        post_urlencoded(&mut other, "/stations/tram-x/programs/edit", &good),
+        post_urlencoded(&mut other, "/stations/tram-x/stop", &[]),
+    ] {
+        assert_eq!(r.status, 403, "{}", r.text());
+        assert!(
+            r.text().contains("chỉ người vận hành đài tram-x"),
+            "{}",
+            r.text()
+        );
+    }
+    assert!(hub
+        .sql("SELECT action FROM audit")
+        .contains("remote_command_refused"));
+    // A station that applied no. 1 while no. 2 waits: the page draws both weeks.
+    let (code, out, err) = hub.cmd(
+        &[
+            "hub",
+            "user",
+            "add",
+            "vh-moi",
+            "--role",
+            "operator",
+            "--areas",
+            "56",
+            "--stations",
+            "tram-moi",
+            "--password-stdin",
+        ],
+        Some("mat-khau-van-hanh-moi"),
+    );
+    assert_eq!(code, Some(0), "{out} {err}");
+    let moi = common::fake_station::FakeStation::enrol(&hub, "tram-moi", "Đài phường mới", "22333");
+    let mut vm = hub.login("vh-moi", "mat-khau-van-hanh-moi");
+    let put = |c: &mut common::hub::Client, toml: &str| {
+        c.request(
+            "PUT",
+            "/api/v1/stations/tram-moi/programs",
+            &[("Content-Type", "application/toml")],
+            toml.as_bytes(),
+        )
+    };
+    assert_eq!(
+        put(
+            &mut vm,
+            "[[program]]\nid = \"cu\"\nat = [\"06:00\"]\nplay = [{ silence = \"5m\" }]\n"
+        )
+        .status,
+        200
+    );
+    let beat = serde_json::json!({"on_air": null, "next": [], "feed": null, "store": {"clips": 0, "bytes": 0}, "output": {"device": "null", "state": "closed"},
+        "version": "0.1.0", "uptime_s": 5, "clock": chrono::Utc::now().to_rfc3339(), "disk_free_bytes": 1_000_000_000u64, "errors": [], "heartbeat_s": 60, "programs_sequence": 1});
+    let auth = format!("Bearer {}", moi.token);
+    let r = hub.client().request(
+        "POST",
+        "/api/v1/stations/tram-moi/heartbeat",
+        &[
+            ("Content-Type", "application/json"),
+            ("Authorization", &auth),
+        ],
+        beat.to_string().as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(
+        put(
+            &mut vm,
+            "[[program]]\nid = \"moi\"\nat = [\"07:00\"]\nplay = [{ silence = \"5m\" }]\n"
+        )
+        .status,
+        200
+    );
+    let page = vm.get("/stations/tram-moi/programs").text();
+    assert!(page.contains("id=\"waiting\""), "{page}");
+    let now = &page[page
+        .find("id=\"on-station-week\"")
+        .expect("the applied week")..];
+    let now = &now[..now.find("</section></section>").unwrap()];
+    assert!(
+        now.contains("data-program=\"cu\"") && !now.contains("data-program=\"moi\""),
+        "{now}"
+    );
+    let hub_week = &page[..page.find("id=\"on-station-week\"").unwrap()];
+    assert!(hub_week.contains("data-program=\"moi\"") && !hub_week.contains("data-program=\"cu\""));
+
+    // Out of their areas altogether: the station is not even shown (404).
+    assert_eq!(other.get("/stations/tram-kh/programs").status, 404);
+    assert_eq!(
+        hub.sql("SELECT count(*) FROM timetables WHERE station = 'tram-x'")
+            .trim(),
+        "0"
+    );
+}

@@ -97,6 +97,10 @@ pub struct Feed {
     pub public_key: String,
     pub every: Duration,
     pub max_store: Option<u64>,
+    /// The id this feed knows the station by (the hub's feed of an enrolled
+    /// station): clips bound to other stations are not downloaded. None for
+    /// `[feed]` tables: station-bound clips are never theirs.
+    pub station: Option<String>,
 }
 
 /// How a program's start instants are defined.

@@ -319,6 +319,7 @@ fn read_feed(d: &mut Diags, t: &TableRef<'_, '_>) -> Option<Feed> {
         public_key: public_key?,
         every: every?,
         max_store: max_store.ok()?,
+        station: None,
     })
 }
 

@@ -46,6 +46,7 @@ pub fn spec_of(f: &Feed) -> FeedSpec {
         url: f.url.clone(),
         key: f.url.clone(),
         max_store: f.max_store,
+        station: f.station.clone(),
     }
 }
 

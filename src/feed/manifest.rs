@@ -53,6 +53,10 @@ pub struct Clip {
     /// Administrative codes; empty = everywhere.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub areas: Vec<String>,
+    /// Station ids: a local announcement for these stations only (absent =
+    /// every station its areas reach). Other stations never download it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stations: Vec<String>,
     /// Circular 39/2020's level; absent = `normal`.
     #[serde(default, skip_serializing_if = "ClipLevel::is_normal")]
     pub level: ClipLevel,
@@ -243,6 +247,12 @@ pub fn check_path(path: &str) -> Result<(), String> {
         return Err("must not contain empty, `.` or `..` segments or control characters".into());
     }
     Ok(())
+}
+
+/// Whether a clip bound to `stations` (empty = not bound) is for the station
+/// this feed knows as `me` (None: a feed that knows no station id).
+pub fn for_station(stations: &[String], me: Option<&str>) -> bool {
+    stations.is_empty() || me.is_some_and(|me| stations.iter().any(|s| s == me))
 }
 
 /// Whether an item with these `areas` is for a station answering to `station`.

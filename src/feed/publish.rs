@@ -502,6 +502,7 @@ fn stage_clips(
                 valid_from: meta.valid_from,
                 valid_until: meta.valid_until,
                 areas: areas.clone(),
+                stations: vec![],
                 level: meta.level,
             },
         ));

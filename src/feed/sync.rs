@@ -21,7 +21,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::fetch::{FeedUrl, FetchError, FetchOptions, Fetcher, Small};
-use super::manifest::{targets, Clip, Manifest, MAX_MANIFEST_BYTES};
+use super::manifest::{for_station, targets, Clip, Manifest, MAX_MANIFEST_BYTES};
 use super::state::Accepted;
 use super::store::{past_valid_until, InstallError, Store, StoredBroadcast, StoredClip};
 
@@ -42,6 +42,9 @@ pub struct FeedSpec {
     pub key: String,
     /// All feeds together may not reference more bytes than this.
     pub max_store: Option<u64>,
+    /// The station's id at this feed (hub feeds): clips bound to other
+    /// stations are left alone.
+    pub station: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -302,6 +305,7 @@ fn run(
         .iter()
         .filter(|c| {
             targets(&c.areas, ctx.station_areas)
+                && for_station(&c.stations, ctx.feed.station.as_deref())
                 && lang_ok(&c.lang, ctx.station_lang)
                 && !past_valid_until(c.valid_until, ctx.now)
         })

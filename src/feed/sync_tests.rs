@@ -46,6 +46,7 @@ fn clip(id: &str, body: &[u8]) -> Clip {
         valid_from: None,
         valid_until: None,
         areas: vec![],
+        stations: vec![],
         level: Default::default(),
     }
 }
@@ -90,6 +91,7 @@ impl Fx {
                 key: url.clone(),
                 url,
                 max_store: None,
+                station: None,
             },
             areas: vec!["58".into(), "589".into()],
             lang: vec!["vi".into()],
@@ -472,6 +474,38 @@ fn areas_lang_and_validity_select_the_clips() {
 }
 
 #[test]
+fn a_local_announcement_reaches_only_its_station() {
+    let mut fx = Fx::new();
+    let bodies: Vec<Vec<u8>> = (1..=3).map(|i| data(i, 900 + i as usize)).collect();
+    let mut cs: Vec<Clip> = ["mine", "theirs", "all"]
+        .iter()
+        .zip(&bodies)
+        .map(|(id, b)| clip(id, b))
+        .collect();
+    cs[0].stations = vec!["xa-a".into(), "xa-c".into()];
+    cs[1].stations = vec!["xa-b".into()];
+    let m = manifest(1, cs);
+    let files: Vec<(&str, &[u8])> = ["mine", "theirs", "all"]
+        .into_iter()
+        .zip(bodies.iter().map(Vec::as_slice))
+        .collect();
+    fx.publish(&m, &files);
+    // A feed that knows no station id (a plain [feed] table): only the unbound clip.
+    assert_eq!(fx.sync().added, vec!["all"]);
+    assert!(fx.clip_hits("mine").is_empty() && fx.clip_hits("theirs").is_empty());
+    // The hub's feed of station xa-a: its own announcement too, never xa-b's.
+    fx.spec.station = Some("xa-a".into());
+    fx.publish(&Manifest { sequence: 2, ..m }, &[]);
+    assert_eq!(fx.sync().added, vec!["mine"]);
+    assert!(
+        fx.clip_hits("theirs").is_empty(),
+        "another station's clip downloaded"
+    );
+    let ids: Vec<String> = fx.store.clips().iter().map(|c| c.id.clone()).collect();
+    assert!(!ids.contains(&"theirs".to_string()), "{ids:?}");
+}
+
+#[test]
 fn max_store_refuses_before_downloading() {
     let mut fx = Fx::new();
     fx.spec.max_store = Some(9000);
@@ -807,6 +841,7 @@ fn another_feeds_sync_spares_clips_of_an_unfinished_sync() {
         url: fx.srv.url("/feed/b.json"),
         key: "b".into(),
         max_store: None,
+        station: None,
     };
     expect(&fx.sync(), true, "clip b2: connection closed early");
     assert!(fx.store.clip_path(&sha(&b1)).exists());
@@ -817,6 +852,7 @@ fn another_feeds_sync_spares_clips_of_an_unfinished_sync() {
         url: fx.srv.url("/feed/b.json"),
         key: "b".into(),
         max_store: None,
+        station: None,
     };
     fx.srv.reset_counts();
     let r = fx.sync();

@@ -14,8 +14,10 @@ use serde_json::json;
 use super::app::AppState;
 use super::auth::session::audit_event;
 use super::auth::ClientAddr;
+use super::config::OperatorClips;
 use super::db::{col, join, now_s, split};
 use super::error::{HubError, HubResult};
+use super::local_clips;
 use super::scope;
 use super::upload::{self, Upload};
 use super::users::{Role, User};
@@ -45,6 +47,9 @@ pub struct ClipInfo {
     pub created_at: i64,
     pub decided_by: Option<i64>,
     pub updated_at: i64,
+    /// A local announcement's stations (empty: an ordinary clip).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stations: Vec<String>,
 }
 
 pub(super) const COLUMNS: &str =
@@ -72,6 +77,7 @@ pub(super) fn from_row(r: &sqlx::any::AnyRow) -> HubResult<ClipInfo> {
         created_at: col(r, "created_at")?,
         decided_by: col(r, "decided_by")?,
         updated_at: col(r, "updated_at")?,
+        stations: vec![],
     })
 }
 
@@ -119,7 +125,14 @@ pub async fn create(
     addr: &ClientAddr,
     mut up: Upload,
 ) -> HubResult<ClipInfo> {
-    scope::require(user, Role::Editor)?;
+    // A local announcement names its station(s): the operator's scope, not
+    // an editor's (local_clips.rs).
+    let stations = field(&up, "stations")
+        .map(local_clips::parse_stations)
+        .unwrap_or_default();
+    if stations.is_empty() {
+        scope::require(user, Role::Editor)?;
+    }
     let title = check_title(field(&up, "title").unwrap_or(""))?;
     let category = field(&up, "category").unwrap_or("").to_string();
     check_id(&category).map_err(|e| {
@@ -151,9 +164,13 @@ pub async fn create(
             ));
         }
     }
-    let asked = field(&up, "areas").map(split).unwrap_or_default();
-    let tree = state.area_tree(&asked).await?;
-    let areas = scope::target_areas(&tree, user, asked)?;
+    let areas = if stations.is_empty() {
+        let asked = field(&up, "areas").map(split).unwrap_or_default();
+        let tree = state.area_tree(&asked).await?;
+        scope::target_areas(&tree, user, asked)?
+    } else {
+        local_clips::station_scope(state, user, addr, &stations).await?
+    };
     let id = match field(&up, "id") {
         Some(id) => {
             check_id(id).map_err(|e| {
@@ -236,11 +253,25 @@ pub async fn create(
             .execute(&mut *tx)
             .await?;
     }
+    local_clips::bind(&mut tx, &id, &stations).await?;
     tx.commit().await?;
     let clip = get_any(state, &id).await?;
     let mut ev = audit_event(user, addr, "clip_upload", format!("clip:{id}"));
     ev.after = serde_json::to_string(&clip).unwrap_or_default();
     state.audit(ev).await?;
+    if !stations.is_empty() && !draft && state.cfg.operator_clips == OperatorClips::Direct {
+        // hub.toml operator_clips = "direct": no review for local announcements.
+        return transition(
+            state,
+            user,
+            addr,
+            &clip,
+            "approved",
+            None,
+            "clip_approve_direct",
+        )
+        .await;
+    }
     Ok(clip)
 }
 
@@ -266,7 +297,9 @@ pub async fn get_any(state: &AppState, id: &str) -> HubResult<ClipInfo> {
         .fetch_optional(&state.db.pool)
         .await?
         .ok_or_else(|| not_found(id))?;
-    from_row(&row)
+    let mut c = from_row(&row)?;
+    c.stations = local_clips::stations_of(state, id).await?;
+    Ok(c)
 }
 
 /// Whether `user` may see a clip: admins and viewers see all, others their

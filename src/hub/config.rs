@@ -32,6 +32,21 @@ pub struct HubConfig {
     pub session_idle: Duration,
     /// Peers whose `X-Forwarded-For` is believed (the nginx in front).
     pub trusted_proxies: Vec<IpAddr>,
+    /// `operator_clips`: how a commune operator's local announcement reaches
+    /// its station(s).
+    pub operator_clips: OperatorClips,
+}
+
+/// hub.toml `operator_clips = "approve" | "direct"` (default `approve`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OperatorClips {
+    /// An approver whose areas cover the station approves it (the usual
+    /// editorial review).
+    #[default]
+    Approve,
+    /// Approved at upload, no review (a province that leaves commune-level
+    /// announcements to the commune).
+    Direct,
 }
 
 impl HubConfig {
@@ -69,6 +84,7 @@ struct Raw {
     max_upload: Option<String>,
     session_idle: Option<String>,
     trusted_proxies: Option<Vec<String>>,
+    operator_clips: Option<String>,
 }
 
 /// Read and check the hub config; `Err` holds every problem found.
@@ -184,6 +200,17 @@ pub fn parse(text: &str, path: &Path) -> Result<HubConfig, Vec<Diagnostic>> {
             Err(_) => bad("trusted_proxies", format!("`{p}` is not an IP address")),
         }
     }
+    let operator_clips = match raw.operator_clips.as_deref() {
+        None | Some("approve") => OperatorClips::Approve,
+        Some("direct") => OperatorClips::Direct,
+        Some(other) => {
+            bad(
+                "operator_clips",
+                format!("`{other}` is not a choice: use \"approve\" (an approver in scope reviews operators' local announcements) or \"direct\" (none needed)"),
+            );
+            OperatorClips::Approve
+        }
+    };
     if !errors.is_empty() {
         errors.sort_by_key(|d| (d.line, d.col));
         return Err(errors);
@@ -200,6 +227,7 @@ pub fn parse(text: &str, path: &Path) -> Result<HubConfig, Vec<Diagnostic>> {
         max_upload,
         session_idle,
         trusted_proxies,
+        operator_clips,
     })
 }
 
@@ -215,6 +243,16 @@ mod tests {
         assert_eq!(c.key, PathBuf::from("/etc/x/st/minisign.key"));
         assert_eq!(c.max_upload, 200 * 1024 * 1024);
         assert!(!c.secure_cookies());
+        assert_eq!(c.operator_clips, OperatorClips::Approve);
+    }
+
+    #[test]
+    fn operator_clips_choices() {
+        let c = parse("[hub]\noperator_clips = \"direct\"\n", Path::new("h.toml")).unwrap();
+        assert_eq!(c.operator_clips, OperatorClips::Direct);
+        let e = parse("[hub]\noperator_clips = \"yes\"\n", Path::new("h.toml")).unwrap_err();
+        let s = e[0].to_string();
+        assert!(s.starts_with("h.toml:2:1: operator_clips: `yes`"), "{s}");
     }
 
     #[test]

@@ -54,6 +54,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "chain_breaks",
         include_str!("../../migrations/sqlite/0005_chain_breaks.sql"),
     ),
+    (
+        6,
+        "clip_stations",
+        include_str!("../../migrations/sqlite/0006_clip_stations.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -80,6 +85,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         5,
         "chain_breaks",
         include_str!("../../migrations/postgres/0005_chain_breaks.sql"),
+    ),
+    (
+        6,
+        "clip_stations",
+        include_str!("../../migrations/postgres/0006_clip_stations.sql"),
     ),
 ];
 

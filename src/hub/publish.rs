@@ -64,6 +64,7 @@ pub async fn publish_now(state: &AppState) -> HubResult<u64> {
     )
     .fetch_all(&state.db.pool)
     .await?;
+    let bound = super::local_clips::all(state).await?;
     let mut clips = vec![];
     for r in &rows {
         let id: String = col(r, "id")?;
@@ -76,7 +77,9 @@ pub async fn publish_now(state: &AppState) -> HubResult<u64> {
         let sha: String = col(r, "sha256")?;
         let ext: String = col(r, "ext")?;
         let level: String = col(r, "level")?;
+        let stations = bound.get(&id).cloned().unwrap_or_default();
         clips.push(Clip {
+            stations,
             id,
             title: col(r, "title")?,
             category: col(r, "category")?,

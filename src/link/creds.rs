@@ -97,6 +97,7 @@ pub fn add_hub_feed(cfg: &mut Config) {
                     public_key: c.public_key,
                     every: HUB_FEED_EVERY,
                     max_store: cfg.feeds.iter().filter_map(|f| f.max_store).min(),
+                    station: Some(c.station),
                 });
             }
         }

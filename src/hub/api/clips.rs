@@ -40,7 +40,7 @@ async fn create(
     addr: ClientAddr,
     form: Multipart,
 ) -> HubResult<(StatusCode, Json<ClipInfo>)> {
-    crate::hub::scope::require(&user, crate::hub::users::Role::Editor)?;
+    crate::hub::local_clips::may_upload(&user)?;
     let up = upload::receive(form, &state.cfg.tmp_dir(), state.cfg.max_upload).await?;
     let clip = clips::create(&state, &user, &addr, up).await?;
     Ok((StatusCode::CREATED, Json(clip)))

@@ -22,6 +22,9 @@
 //! audit.rs       /audit (admins)
 //! stations.rs    /stations, /stations/{id} (đài truyền thanh xã, today's as-run)
 //! chain.rs       the station page's acknowledged as-run breaks; an admin acknowledges one
+//! timetable.rs   /stations/{id}/programs (lịch phát sóng: status, week picture,
+//!                programs, phát ngay / dừng phát); timetable_edit.rs the editor
+//! program_edit.rs the program form; week.rs the week picture (pure renders)
 //! reports.rs     /reports (báo cáo: filter form, table, SVG chart, CSV/XLSX links)
 //! ```
 
@@ -33,12 +36,16 @@ mod clips;
 mod ctx;
 mod i18n;
 mod layout;
+mod program_edit;
 mod queue;
 mod reports;
 mod service;
 mod signin;
 mod stations;
+mod timetable;
+mod timetable_edit;
 mod upload;
+pub mod week;
 
 use axum::extract::{DefaultBodyLimit, FromRequestParts};
 use axum::http::request::Parts;
@@ -91,5 +98,15 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/stations", get(stations::list))
         .route("/stations/{id}", get(stations::one))
         .route("/stations/{id}/acknowledge", post(chain::acknowledge))
+        .route("/stations/{id}/programs", get(timetable::show))
+        .route(
+            "/stations/{id}/programs/edit",
+            get(timetable_edit::show).post(timetable_edit::submit),
+        )
+        .route(
+            "/stations/{id}/programs/delete",
+            post(timetable_edit::delete),
+        )
+        .route("/stations/{id}/{action}", post(timetable::remote))
         .route("/reports", get(reports::show))
 }

@@ -288,6 +288,11 @@ pub async fn one(
         div class="card" { (facts(l, tz, &tree, &st)) }
         (chain(l, &st, true))
         (super::chain::section(l, tz, &s.user, &st, &breaks))
+        p class="actions" {
+            a class="btn" id="programs" href={ "/stations/" (url_escape(&st.id)) "/programs" } {
+                (l.t("Lịch phát sóng · Phát ngay / Dừng phát", "Timetable · Play now / Stop"))
+            }
+        }
         h2 { (l.t("Nhật ký phát sóng", "As-run log")) " · " (day.format("%d/%m/%Y")) }
         form method="get" class="inline" {
             label for="day" { (l.t("Ngày", "Day")) }

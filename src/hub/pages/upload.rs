@@ -18,6 +18,7 @@ use crate::hub::auth::ClientAddr;
 use crate::hub::clips;
 use crate::hub::error::HubError;
 use crate::hub::upload;
+use crate::hub::users::Role;
 
 fn form(
     s: &Staff,
@@ -36,6 +37,9 @@ fn form(
         .get("areas")
         .map(|a| a.split(',').map(str::trim).collect())
         .unwrap_or_default();
+    // Operators send local announcements to their own stations (local_clips.rs).
+    let operator = s.user.has(Role::Operator) && !s.user.stations.is_empty();
+    let stations: Vec<&str> = get("stations").split(',').map(str::trim).collect();
     let level = if get("level").is_empty() {
         "normal"
     } else {
@@ -80,6 +84,18 @@ fn form(
                 }
                 p class="hint" { (l.t("Khẩn cấp: dùng trang Phát ngay.", "Emergency: use the Broadcasts page.")) }
             }
+            @if operator {
+                fieldset id="local" {
+                    legend { (l.t("Thông báo của đài (chỉ đài được chọn phát)", "Local announcement (only the chosen stations air it)")) }
+                    @for id in &s.user.stations {
+                        label class="check" {
+                            input type="checkbox" name={"station_" (id)} value="1" checked[stations.contains(&id.as_str()) || s.user.stations.len() == 1];
+                            (id)
+                        }
+                    }
+                }
+            }
+            @if s.user.has(Role::Editor) {
             fieldset {
                 legend { (l.t("Địa bàn", "Areas")) " "
                     span class="hint" { (l.t("(không chọn: toàn bộ địa bàn của tài khoản)", "(none: all of this account's areas)")) } }
@@ -89,6 +105,7 @@ fn form(
                         (name) " (" (code) ")"
                     }
                 }
+            }
             }
             div class="actions" {
                 button id="upload" type="submit" { (l.t("Tải lên", "Upload")) }
@@ -105,6 +122,21 @@ pub async fn show(State(state): State<AppState>, s: Staff) -> Response {
     };
     let body = form(&s, &areas, &HashMap::new(), None);
     s.render("clips", s.lang.t("Tải lên bản tin", "Upload a clip"), body)
+}
+
+/// The ticked `station_ID` boxes → the `stations` list of a local announcement.
+fn join_stations(fields: &mut HashMap<String, String>) {
+    let mut ids: Vec<String> = fields
+        .keys()
+        .filter_map(|k| k.strip_prefix("station_"))
+        .map(String::from)
+        .collect();
+    if ids.is_empty() {
+        return;
+    }
+    ids.sort();
+    fields.retain(|k, _| !k.starts_with("station_"));
+    fields.insert("stations".into(), ids.join(","));
 }
 
 /// The ticked `area_CODE` boxes → the `areas` comma list the service reads
@@ -132,9 +164,10 @@ pub async fn submit(
 ) -> Response {
     let mut kept = HashMap::new();
     let result = async {
-        crate::hub::scope::require(&s.user, crate::hub::users::Role::Editor)?;
+        crate::hub::local_clips::may_upload(&s.user)?;
         let mut up = upload::receive(body, &state.cfg.tmp_dir(), state.cfg.max_upload).await?;
         join_areas(&mut up.fields);
+        join_stations(&mut up.fields);
         kept = up.fields.clone();
         clips::create(&state, &s.user, &addr, up).await
     }

@@ -1,0 +1,268 @@
+//! The week picture (lịch phát sóng theo tuần): seven day columns of one week
+//! in the station's zone, each broadcast a block at its start and length.
+//! The broadcasts and their decisions come from `schedule::agenda`, the
+//! engine behind `loa agenda` (air / skipped by quiet hours / conflict), so
+//! the picture shows exactly what the station would do. Colours by priority
+//! (thường < 50, cao 50–99, khẩn cấp ≥ 100); conflicts outlined red with "!";
+//! skipped ones striped; quiet hours shaded grey; previous / next week links.
+//!
+//! At 360 px the seven columns are compact (about 44 px each, no horizontal
+//! scroll): a block shows its start time, its full details are in its tooltip
+//! and in the list under the picture. Pure: markup from a `Config` and a week.
+
+use std::time::Duration;
+
+use chrono::{Datelike, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
+use maud::{html, Markup};
+
+use super::i18n::Lang;
+use crate::config::{Config, Item, QuietHours};
+use crate::schedule::{agenda, AgendaEntry, Decision};
+
+/// Unknown durations are drawn this long, so the block can be seen.
+const UNKNOWN_LEN_MIN: u32 = 10;
+const DAY_MIN: u32 = 24 * 60;
+
+/// One broadcast placed in its day column.
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub entry: AgendaEntry,
+    /// Minutes after local midnight.
+    pub top_min: u32,
+    /// Drawn length in minutes (cut at midnight).
+    pub len_min: u32,
+    /// Side-by-side lane among overlapping blocks, and how many lanes the day has.
+    pub lane: usize,
+    pub lanes: usize,
+}
+
+/// A day of the picture.
+#[derive(Debug, Clone)]
+pub struct Day {
+    pub date: NaiveDate,
+    pub blocks: Vec<Block>,
+}
+
+/// The Monday of the week holding `d`.
+pub fn monday_of(d: NaiveDate) -> NaiveDate {
+    d - chrono::Days::new(u64::from(d.weekday().num_days_from_monday()))
+}
+
+fn local_midnight_utc(cfg: &Config, d: NaiveDate) -> chrono::DateTime<Utc> {
+    let tz = cfg.station.timezone;
+    let naive = d.and_time(NaiveTime::MIN);
+    tz.from_local_datetime(&naive)
+        .earliest()
+        .or_else(|| {
+            tz.from_local_datetime(&(naive + chrono::TimeDelta::hours(1)))
+                .earliest()
+        })
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| Utc.from_utc_datetime(&naive))
+}
+
+/// The week starting on `monday`, laid out: the agenda of those seven days,
+/// each entry in its local day's column.
+pub fn layout(
+    cfg: &Config,
+    monday: NaiveDate,
+    duration_of: &mut dyn FnMut(&Item) -> Option<Duration>,
+) -> Vec<Day> {
+    let from = local_midnight_utc(cfg, monday);
+    let to = local_midnight_utc(cfg, monday + chrono::Days::new(7));
+    let entries = agenda(cfg, from, to, None, duration_of);
+    let mut days: Vec<Day> = (0..7)
+        .map(|i| Day {
+            date: monday + chrono::Days::new(i),
+            blocks: Vec::new(),
+        })
+        .collect();
+    for e in entries {
+        let local = e.occ.start;
+        let Some(day) = days.iter_mut().find(|d| d.date == local.date_naive()) else {
+            continue;
+        };
+        let top_min = local.hour() * 60 + local.minute();
+        let len = e
+            .duration
+            .map(|d| {
+                u32::try_from(d.as_secs().div_ceil(60))
+                    .unwrap_or(DAY_MIN)
+                    .max(1)
+            })
+            .unwrap_or(UNKNOWN_LEN_MIN);
+        day.blocks.push(Block {
+            entry: e,
+            top_min,
+            len_min: len.min(DAY_MIN - top_min),
+            lane: 0,
+            lanes: 1,
+        });
+    }
+    for day in &mut days {
+        assign_lanes(&mut day.blocks);
+    }
+    days
+}
+
+/// Greedy lanes so overlapping blocks stand side by side.
+fn assign_lanes(blocks: &mut [Block]) {
+    let mut ends: Vec<u32> = Vec::new();
+    for b in blocks.iter_mut() {
+        let lane = match ends.iter().position(|&end| end <= b.top_min) {
+            Some(i) => i,
+            None => {
+                ends.push(0);
+                ends.len() - 1
+            }
+        };
+        ends[lane] = b.top_min + b.len_min.max(UNKNOWN_LEN_MIN);
+        b.lane = lane;
+    }
+    let lanes = ends.len().max(1);
+    for b in blocks.iter_mut() {
+        b.lanes = lanes;
+    }
+}
+
+fn priority_class(p: u32) -> &'static str {
+    match p {
+        0..=49 => "pr-n",
+        50..=99 => "pr-h",
+        _ => "pr-e",
+    }
+}
+
+const SHORT_DAYS: [(&str, &str); 7] = [
+    ("T2", "Mon"),
+    ("T3", "Tue"),
+    ("T4", "Wed"),
+    ("T5", "Thu"),
+    ("T6", "Fri"),
+    ("T7", "Sat"),
+    ("CN", "Sun"),
+];
+
+fn pct(min: u32) -> String {
+    format!("{:.3}%", f64::from(min) * 100.0 / f64::from(DAY_MIN))
+}
+
+/// Quiet-hour bands of one day, as (top, length) in minutes.
+fn quiet_bands(q: &[QuietHours]) -> Vec<(u32, u32)> {
+    let m = |t: NaiveTime| t.hour() * 60 + t.minute();
+    let mut v = Vec::new();
+    for w in q {
+        let (a, b) = (m(w.start), m(w.end));
+        if a < b {
+            v.push((a, b - a));
+        } else {
+            v.push((a, DAY_MIN - a));
+            if b > 0 {
+                v.push((0, b));
+            }
+        }
+    }
+    v
+}
+
+fn decision_text(l: Lang, d: Decision) -> &'static str {
+    match d {
+        Decision::Air => l.t("phát", "airs"),
+        Decision::Skipped => l.t("bỏ qua", "skipped"),
+        Decision::Conflict => l.t("trùng giờ", "conflict"),
+    }
+}
+
+fn tip(l: Lang, b: &Block) -> String {
+    let e = &b.entry;
+    let mut s = format!(
+        "{} {} · {} · {} {} · {}",
+        e.occ.start.format("%H:%M"),
+        e.occ.title,
+        e.occ.program,
+        l.t("ưu tiên", "priority"),
+        e.occ.priority,
+        decision_text(l, e.decision)
+    );
+    if let Some(r) = &e.reason {
+        s.push_str(&format!(": {r}"));
+    }
+    s
+}
+
+/// The whole picture: navigation, the seven columns, a legend and the list.
+/// `week_href(monday)` links another week; `today` is highlighted.
+pub fn week_picture(
+    l: Lang,
+    cfg: &Config,
+    days: &[Day],
+    today: NaiveDate,
+    week_href: &dyn Fn(NaiveDate) -> String,
+) -> Markup {
+    let Some(first) = days.first() else {
+        return html! {};
+    };
+    let prev = first.date - chrono::Days::new(7);
+    let next = first.date + chrono::Days::new(7);
+    let bands = quiet_bands(&cfg.output.quiet_hours);
+    let last = first.date + chrono::Days::new(6);
+    html! {
+        section class="week" id="week" data-monday=(first.date) {
+            div class="week-nav" {
+                a href=(week_href(prev)) id="week-prev" { "‹ " (l.t("Tuần trước", "Previous")) }
+                strong { (first.date.format("%d/%m")) " – " (last.format("%d/%m/%Y")) }
+                a href=(week_href(next)) id="week-next" { (l.t("Tuần sau", "Next")) " ›" }
+            }
+            div class="week-grid" {
+                div class="axis" {
+                    div class="dh" {}
+                    div class="col-body" {
+                        @for h in (0..24).step_by(3) { span style={ "top:" (pct(h * 60)) } { (format!("{h:02}")) } }
+                    }
+                }
+                @for (i, d) in days.iter().enumerate() {
+                    div class={ "day" @if d.date == today { " today" } } data-date=(d.date) {
+                        div class="dh" { (l.t(SHORT_DAYS[i].0, SHORT_DAYS[i].1)) br; span { (d.date.format("%d/%m")) } }
+                        div class="col-body" {
+                            @for (top, len) in &bands {
+                                div class="quiet" style={ "top:" (pct(*top)) ";height:" (pct(*len)) } title=(l.t("giờ im lặng", "quiet hours")) {}
+                            }
+                            @for b in &d.blocks {
+                                @let e = &b.entry;
+                                @let w = 100.0 / b.lanes as f64;
+                                div class={ "blk " (priority_class(e.occ.priority)) " d-" (e.decision.as_str()) }
+                                    style={ "top:" (pct(b.top_min)) ";height:" (pct(b.len_min)) ";left:" (format!("{:.1}%", w * b.lane as f64)) ";width:" (format!("{w:.1}%")) }
+                                    title=(tip(l, b)) data-program=(e.occ.program) data-start=(e.occ.start.to_rfc3339()) data-decision=(e.decision.as_str()) {
+                                    @if e.decision == Decision::Conflict { b { "!" } }
+                                    (e.occ.start.format("%H:%M"))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            p class="legend meta" {
+                span class="key pr-n" {} (l.t("thông thường", "normal")) " "
+                span class="key pr-h" {} (l.t("ưu tiên", "priority")) " "
+                span class="key pr-e" {} (l.t("khẩn cấp", "emergency")) " "
+                span class="key conflict" {} (l.t("trùng giờ", "conflict")) " "
+                span class="key skipped" {} (l.t("bỏ qua", "skipped")) " "
+                span class="key quietk" {} (l.t("giờ im lặng", "quiet hours"))
+            }
+            ol class="week-list" {
+                @for d in days { @for b in &d.blocks {
+                    @let e = &b.entry;
+                    li class={ "d-" (e.decision.as_str()) } data-program=(e.occ.program) {
+                        strong { (l.t(SHORT_DAYS[d.date.weekday().num_days_from_monday() as usize].0, SHORT_DAYS[d.date.weekday().num_days_from_monday() as usize].1)) " " (e.occ.start.format("%d/%m %H:%M")) }
+                        " " (e.occ.title) " · " (decision_text(l, e.decision))
+                        @if let Some(r) = &e.reason { span class="meta" { " — " (r) } }
+                    }
+                } }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "week_tests.rs"]
+mod tests;
