@@ -217,6 +217,23 @@ fn a_local_announcement_reaches_only_its_own_station() {
         .filter(|c| c["stations"] == serde_json::json!(["xa-a"]))
         .collect();
     assert_eq!(bound.len(), 2, "{m}");
+    // Another station's timetable cannot name xa-a's announcement.
+    hub.add_user("quan-tri-58", "admin", "58", "mk-quan-tri-58");
+    let mut admin = hub.login("quan-tri-58", "mk-quan-tri-58");
+    let toml = "[[program]]\nid = \"tb\"\nat = [\"07:00\"]\nplay = [{ clip = \"tb-a-2\" }]\n";
+    let put = |c: &mut common::hub::Client, st: &str| {
+        c.request(
+            "PUT",
+            &format!("/api/v1/stations/{st}/programs"),
+            &[("Content-Type", "application/toml")],
+            toml.as_bytes(),
+        )
+    };
+    let r = put(&mut admin, "xa-b");
+    assert_eq!(r.status, 422, "{}", r.text());
+    assert!(r.text().contains("tb-a-2"), "{}", r.text());
+    let r = put(&mut admin, "xa-a");
+    assert_eq!(r.status, 200, "{}", r.text());
 
     // Two stations of the same commune follow the hub; each airs its category.
     let at = whole_second_in(12);

@@ -107,8 +107,11 @@ pub(crate) async fn known_for(state: &AppState, row: &StationRow) -> Result<Know
         .chain(row.areas.iter().cloned())
         .collect();
     let tree = state.area_tree(&codes).await?;
+    // A local announcement bound to other stations never reaches this one.
+    let bound = crate::hub::local_clips::all(state).await?;
     let feed_clips = all
         .into_iter()
+        .filter(|(id, _)| bound.get(id).is_none_or(|s| s.contains(&row.id)))
         .filter(|(_, areas)| {
             areas.is_empty()
                 || areas.iter().any(|a| {

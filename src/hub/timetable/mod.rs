@@ -101,6 +101,7 @@ pub enum Remote {
 
 /// The station's row: its areas and last heartbeat.
 pub(crate) struct StationRow {
+    pub id: String,
     pub areas: Vec<String>,
     pub status: serde_json::Value,
 }
@@ -114,6 +115,7 @@ pub(crate) async fn station_row(db: &Db, id: &str) -> Result<Option<StationRow>,
         return Ok(None);
     };
     Ok(Some(StationRow {
+        id: id.to_string(),
         areas: split(&col::<String>(&r, "areas")?),
         status: col::<Option<String>>(&r, "status")?
             .and_then(|s| serde_json::from_str(&s).ok())
