@@ -207,11 +207,11 @@ pub fn week_picture(
     let bands = quiet_bands(&cfg.output.quiet_hours);
     let last = first.date + chrono::Days::new(6);
     html! {
-        section class="week" id="week" data-monday=(first.date) {
+        section class="week" data-monday=(first.date) {
             div class="week-nav" {
-                a href=(week_href(prev)) id="week-prev" { "‹ " (l.t("Tuần trước", "Previous")) }
+                a href=(week_href(prev)) class="week-prev" rel="prev" { "‹ " (l.t("Tuần trước", "Previous")) }
                 strong { (first.date.format("%d/%m")) " – " (last.format("%d/%m/%Y")) }
-                a href=(week_href(next)) id="week-next" { (l.t("Tuần sau", "Next")) " ›" }
+                a href=(week_href(next)) class="week-next" rel="next" { (l.t("Tuần sau", "Next")) " ›" }
             }
             div class="week-grid" {
                 div class="axis" {
