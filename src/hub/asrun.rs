@@ -134,8 +134,9 @@ pub async fn upload(
         .fetch_one(&mut *tx)
         .await?;
     let start: String = col(&row, "asrun_last")?;
-    // An admin acknowledged a break: the first new line that does not follow
-    // starts a new stretch of the chain (recorded in `asrun_breaks`).
+    // An admin acknowledged a break: in this batch one new line that does not
+    // follow may start a new stretch (recorded in `asrun_breaks`); the batch
+    // spends the resumption either way.
     let mut resume = col::<i64>(&row, "asrun_resume")? != 0;
     let mut first_fresh: Option<String> = None;
     let mut last = start.clone();
