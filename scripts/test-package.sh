@@ -61,6 +61,10 @@ as_loa() { in_root runuser -u loa -- env STATE_DIRECTORY=/var/lib/loa "$@"; }
 wants=/etc/systemd/system/multi-user.target.wants
 digest() { (cd "$root" && find var/lib/loa etc/loa -type f -print0 | sort -z | xargs -0 sha256sum); }
 mode_of() { in_root stat -c '%a %U:%G' "/$1"; }
+# True once the as-run log holds thu-loa's outcome record saying it aired.
+thu_loa_aired() {
+  grep '"program":"thu-loa"' "$root/var/lib/loa/asrun.jsonl" 2>/dev/null | grep -q '"outcome":"aired"'
+}
 
 say "install $old (no config yet)"
 out=$(in_root dpkg -i "/tmp/loa_${old}_amd64.deb" 2>&1) || { echo "$out"; die "dpkg -i failed"; }
@@ -100,18 +104,19 @@ ok "loa check accepts the packaged example (as user loa)"
 
 say "the packaged binary airs in the chroot; state to keep"
 in_root install -m 0640 -g loa /usr/share/doc/loa/examples/loa.toml /etc/loa/loa.toml
-printf '\n[[program]]\nid = "thu-loa"\non_start = "1s"\nplay = ["chime.ogg"]\n' >>"$root/etc/loa/loa.toml"
+# Priority 100: whatever the example's schedule has on air at this hour (the
+# 05:00 news with its relay), or its quiet hours, thu-loa starts 1 s after start.
+printf '\n[[program]]\nid = "thu-loa"\non_start = "1s"\npriority = 100\nplay = ["chime.ogg"]\n' >>"$root/etc/loa/loa.toml"
 timeout -s TERM 15 chroot "$root" runuser -u loa -- env STATE_DIRECTORY=/var/lib/loa \
   loa run --config /etc/loa/loa.toml --output null >"$work/run.log" 2>&1 &
 run_pid=$!
 for _ in $(seq 1 60); do
-  grep -q '"outcome":"aired"' "$root/var/lib/loa/asrun.jsonl" 2>/dev/null && break
+  thu_loa_aired && break
   sleep 0.25
 done
 kill -TERM "$run_pid" 2>/dev/null || true
 wait "$run_pid" || true
-grep -q '"program":"thu-loa"' "$root/var/lib/loa/asrun.jsonl" 2>/dev/null ||
-  { cat "$work/run.log"; die "loa run aired nothing in the chroot"; }
+thu_loa_aired || { cat "$work/run.log"; cat "$root/var/lib/loa/asrun.jsonl" 2>/dev/null; die "thu-loa did not air in the chroot"; }
 as_loa loa log --verify --config /etc/loa/loa.toml >/dev/null || die "loa log --verify"
 ok "loa run aired thu-loa; the as-run chain verifies"
 in_root install -d -m 0750 -o loa -g loa /var/lib/loa/store
