@@ -4,7 +4,8 @@
 //! occurrences scheduled / aired / missed / failed, compliance %) and a sheet
 //! "Chi tiết" (one row per occurrence, the CSV's columns). Cells are typed
 //! (text stays text: no formula is ever written), Vietnamese is kept as is.
-//! Only formats a `Report`; building it is `hub::reports`' job.
+//! Only formats a `Report`; building it is `hub::reports`' job. The detail
+//! sheet is written in the crate's constant-memory mode (BENCHMARKS.md).
 
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
@@ -67,7 +68,12 @@ fn write(rep: &Report) -> Result<Vec<u8>, XlsxError> {
         ws.write_number(r, 6, s.failed as f64)?;
         ws.write_number(r, 7, s.compliance_pct)?;
     }
-    let ws = wb.add_worksheet().set_name("Chi tiết")?;
+    // A province's month is 100,000+ rows: this sheet goes row by row to a
+    // temporary file (the system's, private to the service) instead of
+    // memory; the summary above is one row per station and category.
+    let ws = wb
+        .add_worksheet_with_constant_memory()?
+        .set_name("Chi tiết")?;
     head(ws, &ROWS_HEAD, &bold)?;
     ws.set_column_width(4, 30)?;
     ws.set_column_width(5, 26)?;
@@ -118,5 +124,16 @@ mod tests {
         };
         let bytes = xlsx(&rep).unwrap();
         assert_eq!(&bytes[..2], b"PK");
+        // Read back: the constant-memory detail sheet writes its strings
+        // inline; a formula-looking title stays text.
+        use calamine::{Data, Reader, Xlsx};
+        let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(wb.sheet_names(), ["Tổng hợp", "Chi tiết"]);
+        let detail = wb.worksheet_range("Chi tiết").unwrap();
+        let row: Vec<Data> = detail.rows().nth(1).unwrap().to_vec();
+        assert_eq!(row[1], Data::String("Đài xã Phước Đình".into()));
+        assert_eq!(row[4], Data::String("=1+1".into()));
+        assert_eq!(row[7], Data::Float(2.5));
+        assert_eq!(row[9], Data::Bool(false));
     }
 }

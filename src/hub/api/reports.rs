@@ -23,8 +23,15 @@ async fn asrun(
     Query(q): Query<ReportQuery>,
 ) -> HubResult<Response> {
     let rep = reports::build(&state, &user, &q).await?;
+    let res = respond(rep, q.format.as_deref().unwrap_or("json"));
+    reports::give_back_memory();
+    res
+}
+
+/// The report in `format`; `rep` is dropped before the body goes out.
+fn respond(rep: reports::Report, format: &str) -> HubResult<Response> {
     let name = format!("bao-cao-phat-song-{}-{}", rep.from, rep.to);
-    Ok(match q.format.as_deref().unwrap_or("json") {
+    Ok(match format {
         "json" => Json(rep).into_response(),
         "csv" => (
             [

@@ -169,6 +169,8 @@ pub async fn show(
         // The SVG escapes every text it draws (hub::chart::esc).
         div class="scroll chart" id="chart" { (PreEscaped(chart::svg(&rep))) }
     };
+    drop(rep);
+    reports::give_back_memory();
     s.render("reports", l.t("Báo cáo", "Reports"), body)
 }
 
