@@ -1,6 +1,8 @@
 use super::*;
 use crate::feed::sign::{public_key_of, verify};
 use minisign::KeyPair;
+use sha2::{Digest, Sha256};
+use std::fs::File;
 
 fn key() -> (SecretKey, String) {
     let kp = KeyPair::generate_unencrypted_keypair().unwrap();
