@@ -6,6 +6,7 @@
 //! writes what happened to `record`. It never decides scheduling rules itself.
 
 mod analyze;
+mod ending;
 mod events;
 mod feeds;
 pub use feeds::spec_of;
@@ -16,6 +17,7 @@ mod power;
 mod preempt;
 mod requests;
 mod resolve;
+mod start;
 mod station;
 mod trim;
 

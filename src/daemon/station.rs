@@ -2,9 +2,11 @@
 //! the facts the scheduler needs — plus the actions that change them.
 //!
 //! Every change of state happens on the scheduling loop's thread, in `pass`
-//! (time moved) or `handle` (an event arrived).
+//! (time moved) or `handle` (an event arrived). Going on air is `start.rs`,
+//! ending (and shutdown) `ending.rs`, preemption `preempt.rs`, operators'
+//! requests `requests.rs`, the hub's timetable `hub.rs`.
 
-use std::sync::mpsc::{Receiver, Sender};
+use std::sync::mpsc::Sender;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -14,13 +16,11 @@ use super::feeds::{self, InUse, Worker};
 use super::notify::Notifier;
 use super::outcome::{self, human, StopCause};
 use super::preempt::PREEMPT_LEAD;
-use super::{analyze, power, resolve, Options, MAX_SLEEP};
+use super::{analyze, Options, MAX_SLEEP};
 use crate::clock::Clock;
 use crate::config::{Config, Item};
 use crate::feed::view::{self, FeedView};
-use crate::playout::{
-    Broadcast, BroadcastPlan, BroadcastReport, EndedBy, Leveling, Output, OutputSpec,
-};
+use crate::playout::{Broadcast, Output, OutputSpec};
 use crate::record::{AsRun, ItemAired, Outcome, Record};
 use crate::schedule::{self, Facts, Occurrence};
 
@@ -29,7 +29,7 @@ use crate::schedule::{self, Facts, Occurrence};
 pub(super) const ARM_LEAD: Duration = Duration::from_millis(250);
 /// After a device fails to open, wait this long before trying again when
 /// nothing is due.
-const RETRY_OPEN: Duration = Duration::from_secs(10);
+pub(super) const RETRY_OPEN: Duration = Duration::from_secs(10);
 
 /// A broadcast to hand to playout: a scheduled occurrence or an operator's `play`.
 pub(super) struct Job {
@@ -44,7 +44,7 @@ pub(super) struct Job {
 }
 
 pub(super) struct OnAir {
-    seq: u64,
+    pub seq: u64,
     pub occ: Occurrence,
     pub broadcast: Broadcast,
     /// Wall time of the first sample.
@@ -52,8 +52,8 @@ pub(super) struct OnAir {
     /// The `on_air` record is written (false while armed ahead of the start).
     pub recorded: bool,
     pub cause: Option<StopCause>,
-    not_active: Vec<ItemAired>,
-    requested_by: Option<String>,
+    pub not_active: Vec<ItemAired>,
+    pub requested_by: Option<String>,
 }
 
 pub struct Station {
@@ -61,17 +61,17 @@ pub struct Station {
     /// What the scheduler sees: `cfg` plus the feeds' pushed broadcasts.
     pub(super) sched: Config,
     /// Pushed program id -> its feed.
-    scopes: std::collections::HashMap<String, String>,
+    pub(super) scopes: std::collections::HashMap<String, String>,
     pub(super) view: FeedView,
-    in_use: InUse,
+    pub(super) in_use: InUse,
     worker: Option<Worker>,
     pub notifier: Notifier,
     pub(super) clock: Clock,
     pub(super) boot: DateTime<Utc>,
     output_override: Option<String>,
-    asrun: AsRun,
+    pub(super) asrun: AsRun,
     pub(super) facts: Facts,
-    tx: Sender<Event>,
+    pub(super) tx: Sender<Event>,
     pub(super) output: Option<Output>,
     pub(super) open_error: Option<(String, Instant)>,
     pub(super) on_air: Option<OnAir>,
@@ -80,7 +80,7 @@ pub struct Station {
     pub(super) fading: Option<OnAir>,
     /// An operator's `play`, waiting for the output to be free.
     pub(super) queued: Option<Job>,
-    seq: u64,
+    pub(super) seq: u64,
     distrusted_logged: bool,
     last_status: String,
     /// Clip loudness, measured once per content hash (STATE/loudness.json).
@@ -159,7 +159,7 @@ impl Station {
     }
 
     /// Append a record and keep the scheduler's facts in step with the log.
-    fn record(&mut self, rec: Record) {
+    pub(super) fn record(&mut self, rec: Record) {
         let instants: Vec<DateTime<Utc>> = [rec.started, rec.ended]
             .into_iter()
             .flatten()
@@ -362,155 +362,6 @@ impl Station {
         }
     }
 
-    fn may_retry_open(&self) -> bool {
-        self.open_error
-            .as_ref()
-            .is_none_or(|(_, t)| t.elapsed() >= RETRY_OPEN)
-    }
-
-    fn open_output(&mut self) -> Result<(), String> {
-        if self.output.is_some() {
-            return Ok(());
-        }
-        if let Some(argv) = &self.cfg.output.power_on {
-            if let Err(e) = power::run("power_on", argv) {
-                tracing::warn!("{e}");
-            }
-        }
-        let spec = self.output_spec();
-        match Output::open(&spec, self.cfg.output.volume) {
-            Ok(out) => {
-                tracing::info!("output {spec} open");
-                self.output = Some(out);
-                self.open_error = None;
-                Ok(())
-            }
-            Err(e) => {
-                let msg = e.to_string();
-                tracing::error!("{msg} (will retry)");
-                self.open_error = Some((msg.clone(), Instant::now()));
-                self.power_off();
-                Err(msg)
-            }
-        }
-    }
-
-    fn power_off(&self) {
-        if let Some(argv) = &self.cfg.output.power_off {
-            if let Err(e) = power::run("power_off", argv) {
-                tracing::warn!("{e}");
-            }
-        }
-    }
-
-    fn release_if_idle(&mut self, next: Option<&Occurrence>, now: DateTime<Utc>) {
-        if self.on_air.is_some() || self.fading.is_some() || self.output.is_none() {
-            return;
-        }
-        let soon = next.is_some_and(|n| {
-            (n.start.with_timezone(&Utc) - now)
-                .to_std()
-                .unwrap_or_default()
-                <= self.cfg.output.warmup + ARM_LEAD * 2
-        });
-        if !soon {
-            self.output = None;
-            tracing::info!("output released");
-            self.power_off();
-        }
-    }
-
-    /// The job for a scheduled occurrence: its program's items and settings.
-    pub(super) fn job_for(&self, occ: Occurrence) -> Option<Job> {
-        let program = self
-            .sched
-            .programs
-            .get(occ.index)
-            .filter(|p| p.id == occ.program)?;
-        Some(Job {
-            play: program.play.clone(),
-            volume: program.volume,
-            max_duration: program.max_duration,
-            requested_by: None,
-            feed: self.scopes.get(&program.id).cloned(),
-            occ,
-        })
-    }
-
-    /// Hand a job to playout, its first sample at `at` (now when `at` has passed).
-    pub(super) fn start(&mut self, job: Job, at: Instant, now: DateTime<Utc>) {
-        let first = priority_first(&job);
-        let occ = job.occ;
-        if let Err(reason) = self.open_output() {
-            tracing::error!("failed {}: {reason}", occ.id);
-            let reason = format!("output unavailable: {reason}");
-            self.record(outcome::decided(
-                &occ,
-                Outcome::Failed,
-                reason,
-                now,
-                self.tz(),
-            ));
-            return;
-        }
-        let resolve::Resolved {
-            items,
-            skipped: not_active,
-            shas,
-        } = self.plan_items(&job.play, job.feed.as_deref(), first, at);
-        if let Ok(mut set) = self.in_use.lock() {
-            if self.fading.is_none() {
-                set.clear();
-            }
-            set.extend(shas);
-        }
-        let plan = BroadcastPlan {
-            items,
-            volume: job.volume,
-            max_duration: job.max_duration,
-            leveling: self.cfg.output.loudness.map(|target_lufs| Leveling {
-                target_lufs,
-                cache: self.loudness.clone(),
-            }),
-            dead_air: Some(self.cfg.output.dead_air).filter(|d| !d.is_zero()),
-        };
-        self.seq += 1;
-        let (seq, tx) = (self.seq, self.tx.clone());
-        let Some(output) = self.output.as_ref() else {
-            return;
-        };
-        let broadcast = output.start(
-            plan,
-            at,
-            Box::new(move |report| {
-                let _ = tx.send(Event::Done { seq, report });
-            }),
-        );
-        let started = self.clock.wall_of(at.max(Instant::now()));
-        let armed = at > Instant::now();
-        let mut on_air = OnAir {
-            seq,
-            occ,
-            broadcast,
-            started,
-            recorded: false,
-            cause: None,
-            not_active,
-            requested_by: job.requested_by,
-        };
-        if !armed {
-            on_air.recorded = true;
-            let late = (started - on_air.occ.start.with_timezone(&Utc)).num_milliseconds();
-            tracing::info!(
-                "on air: {} «{}» ({late} ms after its instant)",
-                on_air.occ.id,
-                on_air.occ.title
-            );
-            self.record(outcome::on_air(&on_air.occ, started, self.tz()));
-        }
-        self.on_air = Some(on_air);
-    }
-
     fn sleep_until_next(&self, next: Option<&Occurrence>, now: DateTime<Utc>) -> Duration {
         let Some(next) = next else { return MAX_SLEEP };
         let lead = (next.start.with_timezone(&Utc) - now)
@@ -541,71 +392,6 @@ impl Station {
             }
             Event::HubPrograms(f) => self.accept_hub_programs(*f),
             Event::Shutdown => {}
-        }
-    }
-
-    fn done(&mut self, seq: u64, report: BroadcastReport) {
-        let faded = self.fading.as_ref().is_some_and(|a| a.seq == seq);
-        let a = if faded {
-            self.fading.take()
-        } else if self.on_air.as_ref().is_some_and(|a| a.seq == seq) {
-            self.on_air.take()
-        } else {
-            None
-        };
-        let Some(mut a) = a else { return };
-        if faded && report.ended_by == EndedBy::Completed {
-            // It ran out before the preempting instant: it aired whole.
-            a.cause = None;
-        }
-        if !faded {
-            if let Ok(mut set) = self.in_use.lock() {
-                set.clear();
-            }
-        }
-        let failed = matches!(report.ended_by, EndedBy::DeviceFailed(_));
-        if a.recorded {
-            let ended = self.clock.now();
-            let requested_by = a.requested_by.clone();
-            let rec = outcome::finished(
-                &a.occ,
-                a.started,
-                ended,
-                self.tz(),
-                &report,
-                a.cause.as_ref(),
-                a.not_active,
-            );
-            let mut rec = rec;
-            if let Some(who) = requested_by {
-                outcome::prepend_reason(&mut rec, format!("played by {who}"));
-            }
-            let aired: f64 = rec.items.iter().map(|i| i.seconds).sum();
-            let first = match report.first_sample {
-                Some(f) => {
-                    let late = (self.clock.wall_of(f) - a.occ.start.with_timezone(&Utc))
-                        .num_milliseconds();
-                    format!("first sample {late} ms after its instant, {aired:.1} s aired")
-                }
-                None => "nothing aired".to_string(),
-            };
-            tracing::info!(
-                "ended: {} {}{} ({first})",
-                a.occ.id,
-                rec.outcome.unwrap_or(Outcome::Aired),
-                rec.reason
-                    .as_ref()
-                    .map(|r| format!(": {r}"))
-                    .unwrap_or_default()
-            );
-            self.record(rec);
-        } else if let EndedBy::DeviceFailed(why) = &report.ended_by {
-            tracing::error!("output failed before {} started: {why}", a.occ.id);
-        }
-        if failed {
-            self.output = None;
-            self.open_error = Some(("output failed".into(), Instant::now()));
-            self.power_off();
         }
     }
 
@@ -668,78 +454,4 @@ impl Station {
         self.scopes = scopes.into_iter().collect();
         self.analyze();
     }
-
-    /// Playout items for a program starting at `at`, resolved now (see `resolve`);
-    /// "today" is the local date it goes on air (armed just before midnight, it is
-    /// the new day's).
-    fn plan_items(
-        &self,
-        play: &[Item],
-        feed: Option<&str>,
-        first: bool,
-        at: Instant,
-    ) -> resolve::Resolved {
-        let on_air = self.clock.wall_of(at.max(Instant::now()));
-        let cx = resolve::Context {
-            cfg: &self.cfg,
-            view: &self.view,
-            last_aired: self.asrun.last_aired(),
-            today: on_air.with_timezone(&self.tz()).date_naive(),
-            feed,
-            priority_first: first,
-        };
-        resolve::resolve(&cx, play)
-    }
-
-    /// SIGTERM: fade out what is on air, record it `stopped` (shutdown), exit.
-    pub fn shutdown(&mut self, rx: &Receiver<Event>) {
-        self.notifier.stopping();
-        tracing::info!("shutting down");
-        if self.on_air.is_some() || self.fading.is_some() {
-            for a in self.on_air.iter_mut().chain(self.fading.iter_mut()) {
-                if a.cause.is_none() {
-                    a.cause = Some(StopCause::Shutdown);
-                }
-                a.broadcast.stop();
-            }
-            let deadline = Instant::now() + Duration::from_millis(1500);
-            while self.on_air.is_some() || self.fading.is_some() {
-                let left = deadline.saturating_duration_since(Instant::now());
-                match rx.recv_timeout(left) {
-                    Ok(Event::Done { seq, report }) => self.done(seq, report),
-                    Ok(_) => {}
-                    Err(_) => break,
-                }
-            }
-        }
-        let left = [self.fading.take(), self.on_air.take()];
-        for a in left.into_iter().flatten().filter(|a| a.recorded) {
-            let report = BroadcastReport {
-                items: Vec::new(),
-                ended_by: EndedBy::Stopped,
-                first_sample: None,
-            };
-            let cause = a.cause.clone().unwrap_or(StopCause::Shutdown);
-            let rec = outcome::finished(
-                &a.occ,
-                a.started,
-                self.clock.now(),
-                self.tz(),
-                &report,
-                Some(&cause),
-                a.not_active,
-            );
-            self.record(rec);
-        }
-        if self.output.take().is_some() {
-            self.power_off();
-        }
-    }
-}
-
-/// Whether a job opens with today's due `priority` clips: a scheduled program of
-/// the station's own (not a pushed broadcast, not an operator's `play`) with
-/// priority < 100.
-fn priority_first(job: &Job) -> bool {
-    job.requested_by.is_none() && job.feed.is_none() && job.occ.priority < 100
 }
