@@ -261,25 +261,27 @@ fn an_approved_emergency_reaches_the_air_of_an_enrolled_station_in_seconds() {
 
 /// `[hub] heartbeat` changed and reloaded (`loa reload`, as SIGHUP): the
 /// next heartbeat goes at once with the new interval, and then at its pace.
+/// The heartbeat carries the station's timezone and quiet hours (the hub's
+/// week picture is drawn with them); new quiet hours, reloaded, go at once.
 #[test]
 fn a_reloaded_heartbeat_interval_takes_effect_at_once() {
     let mut hub = Hub::start(Backend::Sqlite);
     let mut admin = hub.admin("mat-khau-quan-tri-1");
     let code = station_add(&hub, "phuoc-dinh", "22936");
     let st = Station::new();
-    let write = |every: &str| {
+    let write = |every: &str, quiet: &str| {
         std::fs::write(
             st.config_path(),
             format!(
                 "[station]\nname = \"Phước Dinh\"\nareas = [\"22936\"]\ntimezone = \"{}\"\n\n\
-                 [output]\ndevice = \"null\"\n\n[paths]\nclips = \"audio\"\nstate = \"state\"\n\n\
+                 [output]\ndevice = \"null\"\nquiet_hours = [{quiet}]\n\n[paths]\nclips = \"audio\"\nstate = \"state\"\n\n\
                  [hub]\nheartbeat = \"{every}\"\n",
                 st.tz
             ),
         )
         .unwrap()
     };
-    write("1h");
+    write("1h", "");
     let o = st.cmd(&["enroll", &hub.url, &code]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let _d = st.spawn();
@@ -290,8 +292,21 @@ fn a_reloaded_heartbeat_interval_takes_effect_at_once() {
     let first = beats(&hub);
     std::thread::sleep(Duration::from_millis(1500));
     assert_eq!(beats(&hub), first, "no second heartbeat within the hour");
+    let s = station_of(&mut admin, "phuoc-dinh");
+    assert_eq!(s["timezone"], st.tz.as_str(), "{s}");
+    assert_eq!(s["quiet_hours"], serde_json::json!([]), "{s}");
 
-    write("1s");
+    // New quiet hours: reported at once, the interval unchanged.
+    write("1h", "\"21:30-05:00\", \"11:30:30-13:00\"");
+    let o = st.cmd(&["reload"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    wait_until(Duration::from_secs(5), "the new quiet hours", || {
+        station_of(&mut admin, "phuoc-dinh")["quiet_hours"]
+            == serde_json::json!(["21:30-05:00", "11:30:30-13:00"])
+    });
+    assert_eq!(station_of(&mut admin, "phuoc-dinh")["heartbeat_s"], 3600);
+
+    write("1s", "\"21:30-05:00\"");
     let o = st.cmd(&["reload"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let t0 = Instant::now();

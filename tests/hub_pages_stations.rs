@@ -22,6 +22,11 @@ const XSS: &str = "<script>alert('x')</script>";
 /// clock 3 h fast, two lines today), `tram-x` (a `<script>` name, Xã Phước
 /// Diêm, a broken chain, never a heartbeat), `tram-kh` (Khánh Hòa).
 fn world() -> Hub {
+    world_and_kh().0
+}
+
+/// The world, and tram-kh's station side (its token) for more heartbeats.
+fn world_and_kh() -> (Hub, FakeStation) {
     let hub = setup();
     hub.add_user("xem", "viewer", "58", "mat-khau-xem-bao-cao");
     hub.add_user("xem-kh", "viewer", "56", "mat-khau-xem-khanh-hoa");
@@ -84,7 +89,7 @@ fn world() -> Hub {
         Some("mat-khau-van-hanh-kh"),
     );
     assert_eq!(code, Some(0), "{out} {err}");
-    hub
+    (hub, kh)
 }
 
 fn cards(html: &str) -> Vec<String> {
@@ -357,7 +362,7 @@ fn post_urlencoded(
 /// play now / stop are signed; another commune's operator gets 403.
 #[test]
 fn timetable_pages_edit_publish_and_scope() {
-    let hub = world();
+    let (hub, kh) = world_and_kh();
     let mut op = hub.login("vh-kh", "mat-khau-van-hanh-kh");
     let page = op.get("/stations/tram-kh/programs");
     assert_eq!(page.status, 200, "{}", page.text());
@@ -428,6 +433,42 @@ fn timetable_pages_edit_publish_and_scope() {
         4,
         "Mon and Tue, twice a day: {page}"
     );
+    assert!(
+        page.contains("Đài chưa báo múi giờ và giờ im lặng"),
+        "a station that has not reported its frame: drawn in the hub's: {page}"
+    );
+    // The station reports its zone and quiet hours: the picture is drawn in
+    // its time, and the 17:30 broadcasts inside its quiet hours show skipped.
+    let r = kh.beat_frame(&hub, "Asia/Tokyo", &["17:00-18:00"]);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let page = op.get("/stations/tram-kh/programs").text();
+    assert!(
+        page.contains("data-tz=\"Asia/Tokyo\" data-quiet=\"17:00-18:00\""),
+        "{page}"
+    );
+    assert_eq!(page.matches("class=\"quiet\"").count(), 7, "{page}");
+    assert_eq!(
+        page.matches("T05:00:00+09:00\" data-decision=\"air\"")
+            .count(),
+        2,
+        "{page}"
+    );
+    assert_eq!(
+        page.matches("T17:30:00+09:00\" data-decision=\"skipped\"")
+            .count(),
+        2,
+        "{page}"
+    );
+    // A heartbeat with a zone that does not exist: 400 naming the field, and
+    // the picture keeps the last good report.
+    let r = kh.beat_frame(&hub, "Asia/Atlantis", &[]);
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert!(r.text().contains("`timezone`"), "{}", r.text());
+    let r = kh.beat_frame(&hub, "Asia/Tokyo", &["17:00"]);
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert!(r.text().contains("`quiet_hours`"), "{}", r.text());
+    let page = op.get("/stations/tram-kh/programs").text();
+    assert!(page.contains("data-tz=\"Asia/Tokyo\" data-quiet=\"17:00-18:00\""));
     let stored = hub.sql("SELECT toml FROM timetables WHERE station = 'tram-kh'");
     assert!(stored.contains("at = [\"05:00\", \"17:30\"]"), "{stored}");
     assert!(

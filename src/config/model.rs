@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use chrono::{NaiveDate, NaiveTime, Weekday};
+use chrono::{NaiveDate, NaiveTime, Timelike, Weekday};
 use chrono_tz::Tz;
 
 /// A whole, valid station config.
@@ -75,6 +75,18 @@ pub struct QuietHours {
 }
 
 impl QuietHours {
+    /// `HH:MM-HH:MM` as the config writes it (seconds only when not zero).
+    pub fn text(&self) -> String {
+        let hhmm = |t: NaiveTime| {
+            if t.second() == 0 {
+                t.format("%H:%M").to_string()
+            } else {
+                t.format("%H:%M:%S").to_string()
+            }
+        };
+        format!("{}-{}", hhmm(self.start), hhmm(self.end))
+    }
+
     /// Whether a local time of day falls inside (start inclusive, end exclusive).
     pub fn contains(&self, t: NaiveTime) -> bool {
         if self.start <= self.end {

@@ -409,7 +409,7 @@ impl Station {
                 self.cfg = cfg;
                 self.refresh_feeds();
                 if let Some(l) = &self.link {
-                    l.set_interval(self.cfg.hub.heartbeat);
+                    l.follow_config(&self.cfg);
                 }
                 if feeds_changed {
                     self.worker = feeds::spawn(&self.cfg, self.tx.clone(), self.in_use.clone());

@@ -1,6 +1,7 @@
 //! Station heartbeats and the stations list (HUB.md): a heartbeat is the
 //! station's `loa status --json` plus `version`, `uptime_s`, `clock`,
-//! `disk_free_bytes`, `errors` (and `heartbeat_s`, its interval). The hub
+//! `disk_free_bytes`, `errors` (and `heartbeat_s`, its interval; `timezone`
+//! and `quiet_hours`, for the week picture; `local_clips`). The hub
 //! checks its shape (400 naming the field), stores it with the hub's own time
 //! of arrival, and answers the sequences the station should hold.
 //!
@@ -20,6 +21,8 @@ use super::users::{Role, User};
 pub const MAX_BODY: usize = 64 * 1024;
 /// The most clip file names a heartbeat may list (`local_clips`).
 pub const MAX_LOCAL_CLIPS: usize = 1000;
+/// The most quiet-hours windows a heartbeat may list.
+pub const MAX_QUIET_HOURS: usize = 24;
 
 fn field_error(field: &str, want: &str) -> HubError {
     HubError::bad_request(
@@ -82,6 +85,31 @@ pub fn check(body: &Value) -> HubResult<Beat> {
             return Err(field_error(
                 "local_clips",
                 &format!("a list of at most {MAX_LOCAL_CLIPS} file names"),
+            ))
+        }
+    }
+    match get("timezone") {
+        Value::Null => {}
+        Value::String(s) if s.parse::<chrono_tz::Tz>().is_ok() => {}
+        _ => {
+            return Err(field_error(
+                "timezone",
+                "an IANA time zone, e.g. \"Asia/Ho_Chi_Minh\"",
+            ))
+        }
+    }
+    match get("quiet_hours") {
+        Value::Null => {}
+        Value::Array(a)
+            if a.len() <= MAX_QUIET_HOURS
+                && a.iter().all(|q| {
+                    q.as_str()
+                        .is_some_and(|q| crate::config::parse_quiet_window(q).is_ok())
+                }) => {}
+        _ => {
+            return Err(field_error(
+                "quiet_hours",
+                &format!("a list of at most {MAX_QUIET_HOURS} windows \"HH:MM-HH:MM\""),
             ))
         }
     }
@@ -153,6 +181,23 @@ pub struct StationInfo {
     pub asrun_lines: i64,
     /// Why the uploaded as-run chain is broken, when it is.
     pub chain_break: Option<String>,
+    /// The station's IANA timezone and quiet hours, from its heartbeat
+    /// (a station older than these fields sends neither).
+    pub timezone: Option<String>,
+    pub quiet_hours: Vec<String>,
+}
+
+/// The strings of the list `key` of a stored heartbeat.
+fn strings(status: &Value, key: &str) -> Vec<String> {
+    status
+        .get(key)
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| e.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Whether `user` may see `station` (its areas, or an operator's stations).
@@ -209,19 +254,16 @@ pub async fn list(state: &AppState, user: &User) -> HubResult<Vec<StationInfo>> 
                 .get("version")
                 .and_then(Value::as_str)
                 .map(String::from),
-            errors: status
-                .get("errors")
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|e| e.as_str().map(String::from))
-                        .collect()
-                })
-                .unwrap_or_default(),
+            errors: strings(&status, "errors"),
             clock_offset_s: col(r, "clock_offset_s")?,
             heartbeat_s,
             asrun_lines: col(r, "asrun_lines")?,
             chain_break: col(r, "chain_break")?,
+            timezone: status
+                .get("timezone")
+                .and_then(Value::as_str)
+                .map(String::from),
+            quiet_hours: strings(&status, "quiet_hours"),
         });
     }
     Ok(out)
@@ -250,7 +292,8 @@ mod tests {
     fn good() -> Value {
         json!({"on_air": null, "next": [], "feed": null, "store": {"clips": 0, "bytes": 0},
                "output": {"device": "null", "state": "closed"}, "version": "0.1.0", "uptime_s": 5,
-               "clock": "2026-11-29T08:00:00+07:00", "disk_free_bytes": 1000, "errors": [], "heartbeat_s": 60})
+               "clock": "2026-11-29T08:00:00+07:00", "disk_free_bytes": 1000, "errors": [], "heartbeat_s": 60,
+               "timezone": "Asia/Ho_Chi_Minh", "quiet_hours": ["21:30-05:00", "11:30:30-13:00"]})
     }
 
     #[test]
@@ -273,6 +316,11 @@ mod tests {
             ("programs_sequence", json!(-1)),
             ("programs_error", json!(3)),
             ("local_clips", json!([1])),
+            ("timezone", json!("Mars/Olympus")),
+            ("timezone", json!(7)),
+            ("quiet_hours", json!(["21:30"])),
+            ("quiet_hours", json!("21:30-05:00")),
+            ("quiet_hours", json!(vec!["21:30-05:00"; 25])),
         ] {
             let mut b = good();
             b[k] = v;

@@ -48,6 +48,25 @@ pub struct Link {
     interval: tokio::sync::watch::Sender<std::time::Duration>,
     tasks: Vec<tokio::task::AbortHandle>,
     report: Arc<std::sync::Mutex<programs::Report>>,
+    frame: Arc<std::sync::Mutex<Frame>>,
+}
+
+/// What the heartbeat tells the hub about the station's clock of the day, so
+/// its week picture is drawn as the station will decide: `timezone` (IANA)
+/// and `quiet_hours` (`HH:MM-HH:MM`, as in the config).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Frame {
+    pub timezone: String,
+    pub quiet_hours: Vec<String>,
+}
+
+impl Frame {
+    pub fn of(cfg: &Config) -> Frame {
+        Frame {
+            timezone: cfg.station.timezone.name().to_string(),
+            quiet_hours: cfg.output.quiet_hours.iter().map(|q| q.text()).collect(),
+        }
+    }
 }
 
 impl Link {
@@ -56,14 +75,25 @@ impl Link {
         self.kick.notify_one();
     }
 
-    /// A reloaded config's `[hub] heartbeat`: the next beat goes at once and
-    /// then at the new pace (the hub learns it from `heartbeat_s`).
-    pub fn set_interval(&self, every: std::time::Duration) {
-        self.interval.send_if_modified(|d| {
+    /// A reloaded config: its timezone and quiet hours go into the next
+    /// heartbeat; a new `[hub] heartbeat` sends the next beat at once and then
+    /// at the new pace (the hub learns it from `heartbeat_s`).
+    pub fn follow_config(&self, cfg: &Config) {
+        let frame = Frame::of(cfg);
+        let moved = self.frame.lock().map(|mut f| {
+            let moved = *f != frame;
+            *f = frame;
+            moved
+        });
+        let every = cfg.hub.heartbeat;
+        let paced = self.interval.send_if_modified(|d| {
             let changed = *d != every;
             *d = every;
             changed
         });
+        if moved.unwrap_or(false) && !paced {
+            self.kick();
+        }
     }
 
     /// What the next heartbeat says about the hub's timetable: the sequence
@@ -121,7 +151,9 @@ pub fn start(
     let (interval, every) = tokio::sync::watch::channel(cfg.hub.heartbeat);
     let creds = Arc::new(creds);
     let report = Arc::new(std::sync::Mutex::new(programs::Report::default()));
+    let frame = Arc::new(std::sync::Mutex::new(Frame::of(cfg)));
     let reporter = report::Reporter {
+        frame: frame.clone(),
         creds: creds.clone(),
         client: client.clone(),
         state: cfg.paths.state.clone(),
@@ -165,5 +197,6 @@ pub fn start(
         interval,
         tasks,
         report,
+        frame,
     })
 }

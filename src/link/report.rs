@@ -33,6 +33,8 @@ pub struct Reporter {
     pub kick: Arc<tokio::sync::Notify>,
     /// The hub timetable's state (`programs_sequence`, `programs_error`).
     pub programs: Arc<std::sync::Mutex<super::programs::Report>>,
+    /// The station's timezone and quiet hours, changed by a reload.
+    pub frame: Arc<std::sync::Mutex<super::Frame>>,
 }
 
 impl Reporter {
@@ -120,6 +122,9 @@ impl Reporter {
             .await
             .unwrap_or_default();
         o.insert("local_clips".into(), json!(names));
+        let frame = self.frame.lock().map(|f| f.clone()).unwrap_or_default();
+        o.insert("timezone".into(), json!(frame.timezone));
+        o.insert("quiet_hours".into(), json!(frame.quiet_hours));
         o.insert(
             "heartbeat_s".into(),
             json!(self.interval.borrow().as_secs().max(1)),

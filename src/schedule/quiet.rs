@@ -3,8 +3,6 @@
 //! Owns only that judgement and its reason text. Priority >= 100 (emergency)
 //! ignores quiet hours. Never decides anything else about the occurrence.
 
-use chrono::{NaiveTime, Timelike};
-
 use super::Occurrence;
 use crate::config::{Config, QuietHours, EMERGENCY_PRIORITY};
 
@@ -24,15 +22,7 @@ pub fn quiet_reason(cfg: &Config, occ: &Occurrence) -> Option<String> {
 
 /// `quiet hours HH:MM-HH:MM` (seconds shown only when not zero).
 pub fn describe(q: &QuietHours) -> String {
-    format!("quiet hours {}-{}", hhmm(q.start), hhmm(q.end))
-}
-
-fn hhmm(t: NaiveTime) -> String {
-    if t.second() == 0 {
-        t.format("%H:%M").to_string()
-    } else {
-        t.format("%H:%M:%S").to_string()
-    }
+    format!("quiet hours {}", q.text())
 }
 
 #[cfg(test)]

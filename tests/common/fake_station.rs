@@ -65,6 +65,17 @@ impl FakeStation {
         )
     }
 
+    /// A heartbeat, idle, that also reports the station's `timezone` and
+    /// `quiet_hours` (fields a station of this version sends); the answer.
+    pub fn beat_frame(&self, hub: &Hub, timezone: &str, quiet_hours: &[&str]) -> Resp {
+        let body = json!({"on_air": null, "next": [], "feed": null,
+            "store": {"clips": 1, "bytes": 1000}, "output": {"device": "null", "state": "closed"},
+            "version": "0.1.0", "uptime_s": 600, "clock": Utc::now().to_rfc3339(),
+            "disk_free_bytes": 1_000_000_000u64, "errors": [], "heartbeat_s": 60,
+            "timezone": timezone, "quiet_hours": quiet_hours});
+        self.post(hub, "heartbeat", &body)
+    }
+
     /// A heartbeat: on air (`program`, `item`) or idle, its feed sequence,
     /// errors, and a clock `offset_s` away from the real time.
     pub fn beat(

@@ -179,6 +179,61 @@ fn remote_card(l: Lang, id: &str, forms: &[ProgramForm]) -> Markup {
     }
 }
 
+/// The clock the week picture is drawn in: the station's timezone and quiet
+/// hours from its heartbeat, so blocks sit where the station airs them and a
+/// program inside quiet hours shows as skipped; the hub's zone and no quiet
+/// hours for a station that has not reported them (said under the title).
+struct Frame {
+    tz: chrono_tz::Tz,
+    quiet_hours: Vec<String>,
+    reported: bool,
+}
+
+impl Frame {
+    fn of(st: &StationInfo, hub_tz: chrono_tz::Tz) -> Frame {
+        match st.timezone.as_deref().and_then(|z| z.parse().ok()) {
+            Some(tz) => Frame {
+                tz,
+                quiet_hours: st.quiet_hours.clone(),
+                reported: true,
+            },
+            None => Frame {
+                tz: hub_tz,
+                quiet_hours: vec![],
+                reported: false,
+            },
+        }
+    }
+
+    /// `programs` as the station would run them; quiet hours the hub's
+    /// checks refuse (overlapping) are left out rather than losing the picture.
+    fn config(&self, programs: &str, name: &str) -> Option<Config> {
+        timetable_config(programs, name, self.tz, &self.quiet_hours)
+            .or_else(|_| timetable_config(programs, name, self.tz, &[]))
+            .ok()
+            .map(|c| c.0)
+    }
+
+    fn note(&self, l: Lang) -> Markup {
+        let quiet = self.quiet_hours.join(", ");
+        html! {
+            p class="meta" id="week-frame" data-tz=(self.tz.name()) data-quiet=(quiet) {
+                @if !self.reported {
+                    (l.t("Đài chưa báo múi giờ và giờ im lặng: hình vẽ theo giờ của hub, chưa tính giờ im lặng.",
+                         "The station has not reported its timezone and quiet hours: drawn in the hub's time, without quiet hours."))
+                } @else if quiet.is_empty() {
+                    (l.t("Giờ của đài", "Station time")) " (" (self.tz.name()) "); "
+                    (l.t("không có giờ im lặng.", "no quiet hours."))
+                } @else {
+                    (l.t("Giờ của đài", "Station time")) " (" (self.tz.name()) "); "
+                    (l.t("giờ im lặng (vùng xám, chương trình thường bị bỏ qua): ", "quiet hours (grey; ordinary programs are skipped): "))
+                    (quiet)
+                }
+            }
+        }
+    }
+}
+
 /// The week picture of the hub's timetable (nothing when there is none).
 fn picture(
     l: Lang,
@@ -211,14 +266,12 @@ pub async fn show(
         Err(r) => return r,
     };
     let tz = state.cfg.timezone;
-    let today = chrono::Utc::now().with_timezone(&tz).date_naive();
+    let frame = Frame::of(&st, tz);
+    let today = chrono::Utc::now().with_timezone(&frame.tz).date_naive();
     let monday = NaiveDate::parse_from_str(&q.week, "%Y-%m-%d")
         .map(monday_of)
         .unwrap_or_else(|_| monday_of(today));
-    let cfg = tt
-        .as_ref()
-        .and_then(|t| timetable_config(&t.toml, &st.name, tz, &[]).ok())
-        .map(|c| c.0);
+    let cfg = tt.as_ref().and_then(|t| frame.config(&t.toml, &st.name));
     let lengths = clip_lengths(&state).await;
     // What the station airs now when it has not applied the newest document:
     // the programs of the one it reported (`timetable::document`).
@@ -229,8 +282,8 @@ pub async fn show(
             .flatten()
             .and_then(|doc| from_toml(&doc).ok())
             .map(|forms| crate::hub::program_form::to_toml(&forms).text)
-            .and_then(|text| timetable_config(&text, &st.name, tz, &[]).ok())
-            .map(|c| (a, c.0)),
+            .and_then(|text| frame.config(&text, &st.name))
+            .map(|c| (a, c)),
         _ => None,
     };
     let note = match q.done.as_str() {
@@ -252,6 +305,7 @@ pub async fn show(
         (status_card(l, tz, &st, &tt))
         (remote_card(l, &id, &forms))
         h2 { (l.t("Tuần", "Week")) }
+        (frame.note(l))
         @if tt.is_some() { (picture(l, cfg.as_ref(), &lengths, monday, today, &id)) }
         @else { p class="meta" { (l.t("Chưa có chương trình nào từ hub.", "No programs from the hub yet.")) } }
         @if let Some((a, c)) = &applied {
