@@ -296,13 +296,31 @@ fn a_reloaded_heartbeat_interval_takes_effect_at_once() {
     assert_eq!(s["timezone"], st.tz.as_str(), "{s}");
     assert_eq!(s["quiet_hours"], serde_json::json!([]), "{s}");
 
-    // New quiet hours: reported at once, the interval unchanged.
-    write("1h", "\"21:30-05:00\", \"11:30:30-13:00\"");
+    let own = |hub: &Hub| hub.sql("SELECT own_programs FROM stations WHERE id = 'phuoc-dinh'");
+    assert_eq!(own(&hub).trim(), "", "no programs of its own yet");
+
+    // New quiet hours and a program of its own: reported at once, the
+    // interval unchanged; the hub keeps the programs' text.
+    st.tone("a.wav", 440.0, 1.0);
+    std::fs::write(
+        st.config_path(),
+        std::fs::read_to_string(st.config_path()).unwrap()
+            + "\n[[program]]\nid = \"rieng\"\nat = [\"05:00\"]\nplay = [\"a.wav\"]\n",
+    )
+    .unwrap();
+    let with_program = std::fs::read_to_string(st.config_path()).unwrap().replace(
+        "quiet_hours = []",
+        "quiet_hours = [\"21:30-05:00\", \"11:30:30-13:00\"]",
+    );
+    std::fs::write(st.config_path(), &with_program).unwrap();
     let o = st.cmd(&["reload"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     wait_until(Duration::from_secs(5), "the new quiet hours", || {
         station_of(&mut admin, "phuoc-dinh")["quiet_hours"]
             == serde_json::json!(["21:30-05:00", "11:30:30-13:00"])
+    });
+    wait_until(Duration::from_secs(5), "its own program on the hub", || {
+        own(&hub).contains("id = \"rieng\"")
     });
     assert_eq!(station_of(&mut admin, "phuoc-dinh")["heartbeat_s"], 3600);
 
@@ -327,5 +345,9 @@ fn a_reloaded_heartbeat_interval_takes_effect_at_once() {
             seen.push(now);
         }
         seen.len() >= 3
+    });
+    // That config has no program of its own any more: the hub's copy follows.
+    wait_until(Duration::from_secs(5), "the own program gone", || {
+        own(&hub).trim().is_empty()
     });
 }

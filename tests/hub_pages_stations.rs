@@ -13,8 +13,10 @@ use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
 use common::fake_station::{today_at, FakeStation};
-use common::hub::Hub;
+use common::hub::{Client, Hub, Resp};
 use common::pages::{setup, upload};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 
 const XSS: &str = "<script>alert('x')</script>";
 
@@ -434,41 +436,10 @@ fn timetable_pages_edit_publish_and_scope() {
         "Mon and Tue, twice a day: {page}"
     );
     assert!(
-        page.contains("Đài chưa báo múi giờ và giờ im lặng"),
+        page.contains("Đài chưa báo múi giờ, giờ im lặng và lịch riêng"),
         "a station that has not reported its frame: drawn in the hub's: {page}"
     );
-    // The station reports its zone and quiet hours: the picture is drawn in
-    // its time, and the 17:30 broadcasts inside its quiet hours show skipped.
-    let r = kh.beat_frame(&hub, "Asia/Tokyo", &["17:00-18:00"]);
-    assert_eq!(r.status, 200, "{}", r.text());
-    let page = op.get("/stations/tram-kh/programs").text();
-    assert!(
-        page.contains("data-tz=\"Asia/Tokyo\" data-quiet=\"17:00-18:00\""),
-        "{page}"
-    );
-    assert_eq!(page.matches("class=\"quiet\"").count(), 7, "{page}");
-    assert_eq!(
-        page.matches("T05:00:00+09:00\" data-decision=\"air\"")
-            .count(),
-        2,
-        "{page}"
-    );
-    assert_eq!(
-        page.matches("T17:30:00+09:00\" data-decision=\"skipped\"")
-            .count(),
-        2,
-        "{page}"
-    );
-    // A heartbeat with a zone that does not exist: 400 naming the field, and
-    // the picture keeps the last good report.
-    let r = kh.beat_frame(&hub, "Asia/Atlantis", &[]);
-    assert_eq!(r.status, 400, "{}", r.text());
-    assert!(r.text().contains("`timezone`"), "{}", r.text());
-    let r = kh.beat_frame(&hub, "Asia/Tokyo", &["17:00"]);
-    assert_eq!(r.status, 400, "{}", r.text());
-    assert!(r.text().contains("`quiet_hours`"), "{}", r.text());
-    let page = op.get("/stations/tram-kh/programs").text();
-    assert!(page.contains("data-tz=\"Asia/Tokyo\" data-quiet=\"17:00-18:00\""));
+    week_frame_from_the_heartbeat(&hub, &kh, &mut op);
     let stored = hub.sql("SELECT toml FROM timetables WHERE station = 'tram-kh'");
     assert!(stored.contains("at = [\"05:00\", \"17:30\"]"), "{stored}");
     assert!(
@@ -606,4 +577,108 @@ fn timetable_pages_edit_publish_and_scope() {
             .trim(),
         "0"
     );
+}
+
+/// The station reports its zone, quiet hours and own programs: the picture is
+/// drawn in its time, the 17:30 broadcasts inside its quiet hours show
+/// skipped, its own programs stand beside the hub's (dotted), and a clash of
+/// ids leaves them out with the reason. Bad reports: 400 naming the field.
+fn week_frame_from_the_heartbeat(hub: &Hub, kh: &FakeStation, op: &mut Client) {
+    let own = "[[program]]\nid = \"rieng\"\nat = [\"06:00\"]\nplay = [\"chuong.ogg\"]\n\n\
+               [[program]]\nid = \"trung\"\nat = [\"05:00\"]\ndays = [\"mon\"]\npriority = 5\nplay = [\"chuong.ogg\"]\n";
+    let sha = hex::encode(Sha256::digest(own.as_bytes()));
+    let r = kh.beat_frame(hub, "Asia/Tokyo", &["17:00-18:00"], own, true);
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(
+        r.json()["own_programs_sha256"],
+        sha.as_str(),
+        "{}",
+        r.text()
+    );
+    // The digest alone (no text) keeps what the hub holds.
+    let r = kh.beat_frame(hub, "Asia/Tokyo", &["17:00-18:00"], own, false);
+    assert_eq!(
+        r.json()["own_programs_sha256"],
+        sha.as_str(),
+        "{}",
+        r.text()
+    );
+    let page = op.get("/stations/tram-kh/programs").text();
+    assert!(
+        page.contains("data-tz=\"Asia/Tokyo\" data-quiet=\"17:00-18:00\" data-own=\"2\""),
+        "{page}"
+    );
+    assert_eq!(page.matches("class=\"quiet\"").count(), 7, "{page}");
+    assert_eq!(
+        page.matches("data-program=\"sang\" data-start").count(),
+        4,
+        "{page}"
+    );
+    assert_eq!(
+        page.matches("T17:30:00+09:00\" data-decision=\"skipped\"")
+            .count(),
+        2,
+        "{page}"
+    );
+    assert_eq!(
+        page.matches(" own\"").count(),
+        8,
+        "rieng daily, trung on Monday: {page}"
+    );
+    assert!(
+        page.contains("data-program=\"trung\" data-start=") && page.contains(" d-conflict"),
+        "the 05:00 on Monday: the hub's and the station's own in conflict: {page}"
+    );
+    assert!(!page.contains("id=\"own-left-out\""), "{page}");
+    // An own program with the id of one of the hub's: the hub's alone, and why.
+    let clash = "[[program]]\nid = \"sang\"\nat = [\"06:00\"]\nplay = [\"chuong.ogg\"]\n";
+    let r = kh.beat_frame(hub, "Asia/Tokyo", &[], clash, true);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let page = op.get("/stations/tram-kh/programs").text();
+    assert!(page.contains("id=\"own-left-out\""), "{page}");
+    assert!(!page.contains(" own\""), "{page}");
+    assert_eq!(
+        page.matches("data-program=\"sang\" data-start").count(),
+        4,
+        "{page}"
+    );
+    // Refused: a zone that does not exist, a window that is not one, a text
+    // that is not what its digest says. The picture keeps the last good report.
+    let r = kh.beat_frame(hub, "Asia/Atlantis", &[], own, true);
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert!(r.text().contains("`timezone`"), "{}", r.text());
+    let r = kh.beat_frame(hub, "Asia/Tokyo", &["17:00"], own, true);
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert!(r.text().contains("`quiet_hours`"), "{}", r.text());
+    let mut body = json!({"version": "0.1.0", "uptime_s": 1, "clock": chrono::Utc::now().to_rfc3339(),
+        "disk_free_bytes": 1, "errors": [], "own_programs": own, "own_programs_sha256": "ab".repeat(32)});
+    let r = station_post(hub, kh, &body);
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert!(r.text().contains("`own_programs`"), "{}", r.text());
+    body["own_programs_sha256"] = json!("not hex");
+    let r = station_post(hub, kh, &body);
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert!(r.text().contains("`own_programs_sha256`"), "{}", r.text());
+    let page = op.get("/stations/tram-kh/programs").text();
+    assert!(
+        page.contains("data-tz=\"Asia/Tokyo\" data-quiet=\"\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("id=\"own-left-out\""),
+        "still the clash: {page}"
+    );
+}
+
+/// A raw heartbeat body from `st`.
+fn station_post(hub: &Hub, st: &FakeStation, body: &Value) -> Resp {
+    hub.client().request(
+        "POST",
+        &format!("/api/v1/stations/{}/heartbeat", st.id),
+        &[
+            ("Content-Type", "application/json"),
+            ("Authorization", &format!("Bearer {}", st.token)),
+        ],
+        body.to_string().as_bytes(),
+    )
 }

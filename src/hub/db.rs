@@ -59,6 +59,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "clip_stations",
         include_str!("../../migrations/sqlite/0006_clip_stations.sql"),
     ),
+    (
+        7,
+        "own_programs",
+        include_str!("../../migrations/sqlite/0007_own_programs.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -90,6 +95,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         6,
         "clip_stations",
         include_str!("../../migrations/postgres/0006_clip_stations.sql"),
+    ),
+    (
+        7,
+        "own_programs",
+        include_str!("../../migrations/postgres/0007_own_programs.sql"),
     ),
 ];
 

@@ -10,6 +10,7 @@
 
 use serde::Serialize;
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 use super::app::AppState;
 use super::db::{col, now_s, split};
@@ -23,6 +24,8 @@ pub const MAX_BODY: usize = 64 * 1024;
 pub const MAX_LOCAL_CLIPS: usize = 1000;
 /// The most quiet-hours windows a heartbeat may list.
 pub const MAX_QUIET_HOURS: usize = 24;
+/// The biggest `own_programs` text kept (the station sends no bigger).
+pub const MAX_OWN_PROGRAMS: usize = crate::link::own::MAX_OWN_PROGRAMS;
 
 fn field_error(field: &str, want: &str) -> HubError {
     HubError::bad_request(
@@ -36,6 +39,8 @@ fn field_error(field: &str, want: &str) -> HubError {
 pub struct Beat {
     pub clock: i64,
     pub interval_s: i64,
+    /// The station's own programs (TOML), when this beat carries them.
+    pub own_programs: Option<String>,
 }
 
 /// Check a heartbeat's shape; the first wrong field is named.
@@ -113,6 +118,37 @@ pub fn check(body: &Value) -> HubResult<Beat> {
             ))
         }
     }
+    let own_sha = match get("own_programs_sha256") {
+        Value::Null => None,
+        Value::String(s) if s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            Some(s.to_ascii_lowercase())
+        }
+        _ => {
+            return Err(field_error(
+                "own_programs_sha256",
+                "null or 64 hex digits (the SHA-256 of own_programs)",
+            ))
+        }
+    };
+    let own_programs = match get("own_programs") {
+        Value::Null => None,
+        Value::String(s) if s.len() <= MAX_OWN_PROGRAMS => {
+            let sha = hex::encode(Sha256::digest(s.as_bytes()));
+            if own_sha.as_deref() != Some(sha.as_str()) {
+                return Err(field_error(
+                    "own_programs",
+                    "text whose SHA-256 is own_programs_sha256",
+                ));
+            }
+            Some(s.clone())
+        }
+        _ => {
+            return Err(field_error(
+                "own_programs",
+                &format!("null or a text of at most {MAX_OWN_PROGRAMS} bytes"),
+            ))
+        }
+    };
     let interval_s = match o.get("heartbeat_s") {
         None => super::stations::DEFAULT_HEARTBEAT_S,
         Some(v) => match v.as_i64() {
@@ -128,23 +164,47 @@ pub fn check(body: &Value) -> HubResult<Beat> {
     Ok(Beat {
         clock: clock.timestamp(),
         interval_s,
+        own_programs,
     })
 }
 
-/// Store a heartbeat of `station`; returns the sequences it should hold.
+/// Store a heartbeat of `station`; returns the sequences it should hold and
+/// the digest of the own programs the hub keeps for it.
 pub async fn record(state: &AppState, station: &str, body: &Value) -> HubResult<Value> {
     let beat = check(body)?;
     let now = now_s();
+    // The own programs are kept apart (sent once per change), not in the status.
+    let mut status = body.clone();
+    if let Some(o) = status.as_object_mut() {
+        o.remove("own_programs");
+    }
     sqlx::query(
         "UPDATE stations SET last_seen = $1, status = $2, clock_offset_s = $3, heartbeat_s = $4 WHERE id = $5",
     )
     .bind(now)
-    .bind(body.to_string())
+    .bind(status.to_string())
     .bind(beat.clock - now)
     .bind(beat.interval_s)
     .bind(station)
     .execute(&state.db.pool)
     .await?;
+    if let Some(text) = &beat.own_programs {
+        sqlx::query(
+            "UPDATE stations SET own_programs = $1, own_programs_sha256 = $2 WHERE id = $3",
+        )
+        .bind(text)
+        .bind(hex::encode(Sha256::digest(text.as_bytes())))
+        .bind(station)
+        .execute(&state.db.pool)
+        .await?;
+    }
+    let own: Option<String> = sqlx::query("SELECT own_programs_sha256 FROM stations WHERE id = $1")
+        .bind(station)
+        .fetch_optional(&state.db.pool)
+        .await?
+        .map(|r| col::<Option<String>>(&r, "own_programs_sha256"))
+        .transpose()?
+        .flatten();
     let programs = super::timetable::current(&state.db, station)
         .await?
         .map(|t| t.sequence)
@@ -152,6 +212,7 @@ pub async fn record(state: &AppState, station: &str, body: &Value) -> HubResult<
     Ok(serde_json::json!({
         "feed_sequence": state.link.feed_sequence(),
         "programs_sequence": programs,
+        "own_programs_sha256": own,
     }))
 }
 

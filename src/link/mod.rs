@@ -29,6 +29,7 @@ mod enroll;
 mod events;
 mod follow;
 mod http;
+pub mod own;
 pub mod programs;
 mod report;
 
@@ -51,20 +52,26 @@ pub struct Link {
     frame: Arc<std::sync::Mutex<Frame>>,
 }
 
-/// What the heartbeat tells the hub about the station's clock of the day, so
-/// its week picture is drawn as the station will decide: `timezone` (IANA)
-/// and `quiet_hours` (`HH:MM-HH:MM`, as in the config).
+/// What the heartbeat tells the hub so its week picture is drawn as the
+/// station will decide: `timezone` (IANA), `quiet_hours` (`HH:MM-HH:MM`, as
+/// in the config) and the config file's own programs (`own`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Frame {
     pub timezone: String,
     pub quiet_hours: Vec<String>,
+    /// The own programs' TOML and its SHA-256 (`own::own_programs`).
+    pub own_programs: String,
+    pub own_sha256: String,
 }
 
 impl Frame {
     pub fn of(cfg: &Config) -> Frame {
+        let (own_programs, own_sha256) = own::own_programs(&cfg.path);
         Frame {
             timezone: cfg.station.timezone.name().to_string(),
             quiet_hours: cfg.output.quiet_hours.iter().map(|q| q.text()).collect(),
+            own_programs,
+            own_sha256,
         }
     }
 }
@@ -75,8 +82,8 @@ impl Link {
         self.kick.notify_one();
     }
 
-    /// A reloaded config: its timezone and quiet hours go into the next
-    /// heartbeat; a new `[hub] heartbeat` sends the next beat at once and then
+    /// A reloaded config: its timezone, quiet hours and own programs go into
+    /// the next heartbeat; a new `[hub] heartbeat` sends the next beat at once and then
     /// at the new pace (the hub learns it from `heartbeat_s`).
     pub fn follow_config(&self, cfg: &Config) {
         let frame = Frame::of(cfg);

@@ -44,13 +44,15 @@ impl Reporter {
         let mut ok_pace = Backoff::new(every);
         let mut fail_pace = Backoff::new(Duration::from_secs(5));
         let mut errors: Vec<String> = vec![];
+        // The digest of the own programs the hub holds (its last answer).
+        let mut hub_own: Option<String> = None;
         loop {
             let now_every = *self.interval.borrow_and_update();
             if now_every != every {
                 every = now_every;
                 ok_pace = Backoff::new(every);
             }
-            let beat = self.heartbeat(started, &errors).await;
+            let beat = self.heartbeat(started, &errors, &mut hub_own).await;
             let upload = match &beat {
                 Ok(()) => self.upload().await,
                 Err(_) => Ok(()),
@@ -92,7 +94,12 @@ impl Reporter {
         )
     }
 
-    async fn heartbeat(&self, started: Instant, errors: &[String]) -> Result<(), LinkError> {
+    async fn heartbeat(
+        &self,
+        started: Instant,
+        errors: &[String],
+        hub_own: &mut Option<String>,
+    ) -> Result<(), LinkError> {
         let socket = crate::control::socket_path(&self.state);
         let status = tokio::task::spawn_blocking(move || {
             crate::control::client::request(
@@ -125,17 +132,28 @@ impl Reporter {
         let frame = self.frame.lock().map(|f| f.clone()).unwrap_or_default();
         o.insert("timezone".into(), json!(frame.timezone));
         o.insert("quiet_hours".into(), json!(frame.quiet_hours));
+        if hub_own.as_deref() != Some(frame.own_sha256.as_str()) {
+            o.insert("own_programs".into(), json!(frame.own_programs));
+        }
+        o.insert("own_programs_sha256".into(), json!(frame.own_sha256));
         o.insert(
             "heartbeat_s".into(),
             json!(self.interval.borrow().as_secs().max(1)),
         );
-        post_json(
+        let answer = post_json(
             &self.client,
             &self.url("heartbeat"),
             Some(&self.creds.token),
             &body,
         )
         .await?;
+        // The digest the hub holds (null: none, the text goes next time). A
+        // hub that does not answer it does not keep the text: not sent again
+        // until the programs change.
+        *hub_own = match answer.get("own_programs_sha256") {
+            None => Some(frame.own_sha256),
+            Some(v) => v.as_str().map(String::from),
+        };
         Ok(())
     }
 

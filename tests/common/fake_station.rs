@@ -65,14 +65,26 @@ impl FakeStation {
         )
     }
 
-    /// A heartbeat, idle, that also reports the station's `timezone` and
-    /// `quiet_hours` (fields a station of this version sends); the answer.
-    pub fn beat_frame(&self, hub: &Hub, timezone: &str, quiet_hours: &[&str]) -> Resp {
-        let body = json!({"on_air": null, "next": [], "feed": null,
+    /// A heartbeat, idle, that also reports the station's `timezone`,
+    /// `quiet_hours` and own programs (`own`: the digest of the TOML, and the
+    /// text when `send`), as a station of this version does; the answer.
+    pub fn beat_frame(
+        &self,
+        hub: &Hub,
+        timezone: &str,
+        quiet_hours: &[&str],
+        own: &str,
+        send: bool,
+    ) -> Resp {
+        let mut body = json!({"on_air": null, "next": [], "feed": null,
             "store": {"clips": 1, "bytes": 1000}, "output": {"device": "null", "state": "closed"},
             "version": "0.1.0", "uptime_s": 600, "clock": Utc::now().to_rfc3339(),
             "disk_free_bytes": 1_000_000_000u64, "errors": [], "heartbeat_s": 60,
-            "timezone": timezone, "quiet_hours": quiet_hours});
+            "timezone": timezone, "quiet_hours": quiet_hours,
+            "own_programs_sha256": hex::encode(Sha256::digest(own.as_bytes()))});
+        if send {
+            body["own_programs"] = json!(own);
+        }
         self.post(hub, "heartbeat", &body)
     }
 

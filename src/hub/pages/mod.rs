@@ -46,6 +46,7 @@ mod timetable;
 mod timetable_edit;
 mod upload;
 pub mod week;
+mod week_frame;
 
 use axum::extract::{DefaultBodyLimit, FromRequestParts};
 use axum::http::request::Parts;

@@ -20,13 +20,14 @@ use super::ctx::Staff;
 use super::i18n::Lang;
 use super::layout::{url_escape, when, Note};
 use super::week::{layout, monday_of, week_picture};
-use crate::config::{Config, Item};
+use super::week_frame::{Drawn, Frame};
+use crate::config::Item;
 use crate::hub::app::AppState;
 use crate::hub::auth::ClientAddr;
 use crate::hub::db::col;
 use crate::hub::error::HubError;
 use crate::hub::heartbeat::{self, StationInfo};
-use crate::hub::program_form::{from_toml, timetable_config, ProgramForm, WhenKind, DAYS};
+use crate::hub::program_form::{from_toml, ProgramForm, WhenKind, DAYS};
 use crate::hub::timetable::{self, Remote, StationTimetable, TimetableError};
 
 /// What every timetable page of a station starts from.
@@ -179,76 +180,26 @@ fn remote_card(l: Lang, id: &str, forms: &[ProgramForm]) -> Markup {
     }
 }
 
-/// The clock the week picture is drawn in: the station's timezone and quiet
-/// hours from its heartbeat, so blocks sit where the station airs them and a
-/// program inside quiet hours shows as skipped; the hub's zone and no quiet
-/// hours for a station that has not reported them (said under the title).
-struct Frame {
-    tz: chrono_tz::Tz,
-    quiet_hours: Vec<String>,
-    reported: bool,
-}
-
-impl Frame {
-    fn of(st: &StationInfo, hub_tz: chrono_tz::Tz) -> Frame {
-        match st.timezone.as_deref().and_then(|z| z.parse().ok()) {
-            Some(tz) => Frame {
-                tz,
-                quiet_hours: st.quiet_hours.clone(),
-                reported: true,
-            },
-            None => Frame {
-                tz: hub_tz,
-                quiet_hours: vec![],
-                reported: false,
-            },
-        }
-    }
-
-    /// `programs` as the station would run them; quiet hours the hub's
-    /// checks refuse (overlapping) are left out rather than losing the picture.
-    fn config(&self, programs: &str, name: &str) -> Option<Config> {
-        timetable_config(programs, name, self.tz, &self.quiet_hours)
-            .or_else(|_| timetable_config(programs, name, self.tz, &[]))
-            .ok()
-            .map(|c| c.0)
-    }
-
-    fn note(&self, l: Lang) -> Markup {
-        let quiet = self.quiet_hours.join(", ");
-        html! {
-            p class="meta" id="week-frame" data-tz=(self.tz.name()) data-quiet=(quiet) {
-                @if !self.reported {
-                    (l.t("Đài chưa báo múi giờ và giờ im lặng: hình vẽ theo giờ của hub, chưa tính giờ im lặng.",
-                         "The station has not reported its timezone and quiet hours: drawn in the hub's time, without quiet hours."))
-                } @else if quiet.is_empty() {
-                    (l.t("Giờ của đài", "Station time")) " (" (self.tz.name()) "); "
-                    (l.t("không có giờ im lặng.", "no quiet hours."))
-                } @else {
-                    (l.t("Giờ của đài", "Station time")) " (" (self.tz.name()) "); "
-                    (l.t("giờ im lặng (vùng xám, chương trình thường bị bỏ qua): ", "quiet hours (grey; ordinary programs are skipped): "))
-                    (quiet)
-                }
-            }
-        }
-    }
-}
-
-/// The week picture of the hub's timetable (nothing when there is none).
+/// The week picture of the hub's timetable and the station's own programs
+/// (nothing when there are none).
 fn picture(
     l: Lang,
-    cfg: Option<&Config>,
+    drawn: &Drawn,
+    frame: &Frame,
     lengths: &HashMap<String, Duration>,
     monday: NaiveDate,
     today: NaiveDate,
     id: &str,
 ) -> Markup {
-    let Some(cfg) = cfg else { return html! {} };
+    let Some(cfg) = drawn.config.as_ref() else {
+        return html! {};
+    };
     let mut dur = |i: &Item| match i {
         Item::Clip(c) => lengths.get(c).copied(),
         _ => None,
     };
-    let days = layout(cfg, monday, &mut dur);
+    let mut days = layout(cfg, monday, &mut dur);
+    frame.mark_own(drawn, &mut days);
     let href = |m: NaiveDate| format!("/stations/{}/programs?week={m}", url_escape(id));
     week_picture(l, cfg, &days, today, &href)
 }
@@ -266,12 +217,12 @@ pub async fn show(
         Err(r) => return r,
     };
     let tz = state.cfg.timezone;
-    let frame = Frame::of(&st, tz);
+    let frame = Frame::load(&state, &st, tz).await;
     let today = chrono::Utc::now().with_timezone(&frame.tz).date_naive();
     let monday = NaiveDate::parse_from_str(&q.week, "%Y-%m-%d")
         .map(monday_of)
         .unwrap_or_else(|_| monday_of(today));
-    let cfg = tt.as_ref().and_then(|t| frame.config(&t.toml, &st.name));
+    let drawn = frame.config(tt.as_ref().map(|t| t.toml.as_str()), &st.name);
     let lengths = clip_lengths(&state).await;
     // What the station airs now when it has not applied the newest document:
     // the programs of the one it reported (`timetable::document`).
@@ -282,8 +233,8 @@ pub async fn show(
             .flatten()
             .and_then(|doc| from_toml(&doc).ok())
             .map(|forms| crate::hub::program_form::to_toml(&forms).text)
-            .and_then(|text| frame.config(&text, &st.name))
-            .map(|c| (a, c)),
+            .map(|text| (a, frame.config(Some(&text), &st.name)))
+            .filter(|(_, d)| d.config.is_some()),
         _ => None,
     };
     let note = match q.done.as_str() {
@@ -305,14 +256,14 @@ pub async fn show(
         (status_card(l, tz, &st, &tt))
         (remote_card(l, &id, &forms))
         h2 { (l.t("Tuần", "Week")) }
-        (frame.note(l))
-        @if tt.is_some() { (picture(l, cfg.as_ref(), &lengths, monday, today, &id)) }
-        @else { p class="meta" { (l.t("Chưa có chương trình nào từ hub.", "No programs from the hub yet.")) } }
+        (frame.note(l, drawn.own_left_out.as_deref()))
+        @if tt.is_none() { p class="meta" { (l.t("Chưa có chương trình nào từ hub.", "No programs from the hub yet.")) } }
+        (picture(l, &drawn, &frame, &lengths, monday, today, &id))
         @if let Some((a, c)) = &applied {
             section id="on-station-week" data-sequence=(a) {
                 h2 { (l.t("Trên đài lúc này: lịch số", "On the station now: no.")) " " (a) }
                 p class="meta" { (l.t("Đài chưa áp dụng lịch mới; đây là lịch đài đang phát.", "The station has not applied the newest timetable; this is what it airs.")) }
-                (picture(l, Some(c), &lengths, monday, today, &id))
+                (picture(l, c, &frame, &lengths, monday, today, &id))
             }
         }
         h2 { (l.t("Chương trình", "Programs")) }

@@ -34,6 +34,8 @@ pub struct Block {
     /// Side-by-side lane among overlapping blocks, and how many lanes the day has.
     pub lane: usize,
     pub lanes: usize,
+    /// A program of the station's own config file (not the hub's timetable).
+    pub own: bool,
 }
 
 /// A day of the picture.
@@ -97,6 +99,7 @@ pub fn layout(
             len_min: len.min(DAY_MIN - top_min),
             lane: 0,
             lanes: 1,
+            own: false,
         });
     }
     for day in &mut days {
@@ -230,7 +233,7 @@ pub fn week_picture(
                             @for b in &d.blocks {
                                 @let e = &b.entry;
                                 @let w = 100.0 / b.lanes as f64;
-                                div class={ "blk " (priority_class(e.occ.priority)) " d-" (e.decision.as_str()) }
+                                div class={ "blk " (priority_class(e.occ.priority)) " d-" (e.decision.as_str()) @if b.own { " own" } }
                                     style={ "top:" (pct(b.top_min)) ";height:" (pct(b.len_min)) ";left:" (format!("{:.1}%", w * b.lane as f64)) ";width:" (format!("{w:.1}%")) }
                                     title=(tip(l, b)) data-program=(e.occ.program) data-start=(e.occ.start.to_rfc3339()) data-decision=(e.decision.as_str()) {
                                     @if e.decision == Decision::Conflict { b { "!" } }
@@ -248,6 +251,9 @@ pub fn week_picture(
                 span class="key conflict" {} (l.t("trùng giờ", "conflict")) " "
                 span class="key skipped" {} (l.t("bỏ qua", "skipped")) " "
                 span class="key quietk" {} (l.t("giờ im lặng", "quiet hours"))
+                @if days.iter().any(|d| d.blocks.iter().any(|b| b.own)) {
+                    " " span class="key ownk" {} (l.t("lịch riêng của đài", "the station's own"))
+                }
             }
             ol class="week-list" {
                 @for d in days { @for b in &d.blocks {
@@ -255,6 +261,7 @@ pub fn week_picture(
                     li class={ "d-" (e.decision.as_str()) } data-program=(e.occ.program) {
                         strong { (l.t(SHORT_DAYS[d.date.weekday().num_days_from_monday() as usize].0, SHORT_DAYS[d.date.weekday().num_days_from_monday() as usize].1)) " " (e.occ.start.format("%d/%m %H:%M")) }
                         " " (e.occ.title) " · " (decision_text(l, e.decision))
+                        @if b.own { span class="meta" { " · " (l.t("lịch riêng của đài", "the station's own")) } }
                         @if let Some(r) = &e.reason { span class="meta" { " — " (r) } }
                     }
                 } }
