@@ -83,7 +83,7 @@ fn station_api_refusals_change_nothing(backend: Backend) {
         r.text()
     );
     let mut big = beat(&now.to_rfc3339());
-    big["errors"] = json!(vec!["x".repeat(1000); 100]);
+    big["errors"] = json!(vec!["x".repeat(1000); 200]);
     let r = bearer(
         &mut c,
         ta,

@@ -18,8 +18,9 @@ use super::error::{HubError, HubResult};
 use super::scope;
 use super::users::{Role, User};
 
-/// The biggest heartbeat body accepted.
-pub const MAX_BODY: usize = 64 * 1024;
+/// The biggest heartbeat body accepted (the station keeps its own under
+/// `link::report::MAX_HEARTBEAT`).
+pub const MAX_BODY: usize = 128 * 1024;
 /// The most clip file names a heartbeat may list (`local_clips`).
 pub const MAX_LOCAL_CLIPS: usize = 1000;
 /// The most quiet-hours windows a heartbeat may list.

@@ -20,6 +20,9 @@ use crate::feed::state::Backoff;
 /// Lines per upload, and about this many bytes.
 pub const BATCH_LINES: usize = 500;
 pub const BATCH_BYTES: usize = 1024 * 1024;
+/// A heartbeat stays under this (the hub takes up to 128 KiB): past it, the
+/// own programs' text is left out (their digest still goes).
+pub const MAX_HEARTBEAT: usize = 120 * 1024;
 
 pub struct Reporter {
     pub creds: Arc<Credentials>,
@@ -132,14 +135,19 @@ impl Reporter {
         let frame = self.frame.lock().map(|f| f.clone()).unwrap_or_default();
         o.insert("timezone".into(), json!(frame.timezone));
         o.insert("quiet_hours".into(), json!(frame.quiet_hours));
-        if hub_own.as_deref() != Some(frame.own_sha256.as_str()) {
-            o.insert("own_programs".into(), json!(frame.own_programs));
-        }
         o.insert("own_programs_sha256".into(), json!(frame.own_sha256));
         o.insert(
             "heartbeat_s".into(),
             json!(self.interval.borrow().as_secs().max(1)),
         );
+        if hub_own.as_deref() != Some(frame.own_sha256.as_str()) {
+            let size = body.to_string().len() + frame.own_programs.len() * 2 + 20;
+            if size > MAX_HEARTBEAT {
+                tracing::warn!("hub link: the heartbeat would be {size} bytes, over {MAX_HEARTBEAT}; the own programs are left out of it");
+            } else if let Some(o) = body.as_object_mut() {
+                o.insert("own_programs".into(), json!(frame.own_programs));
+            }
+        }
         let answer = post_json(
             &self.client,
             &self.url("heartbeat"),
