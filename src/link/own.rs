@@ -8,7 +8,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-/// Own programs bigger than this are not sent (the hub's heartbeat cap is 64 KiB).
+/// Own programs bigger than this are not sent (the hub takes heartbeats up to 128 KiB).
 pub const MAX_OWN_PROGRAMS: usize = 32 * 1024;
 
 /// The programs text and its SHA-256 (hex); both empty-text when the file has
