@@ -705,8 +705,6 @@ fn life_cycle_refusals_name_the_kind_and_leave_no_trace(b: Backend) {
             )
         );
     }
-    let r = both.post_json("/api/v1/clips/tin-a/reject", &json!({"reason": "x"}));
-    assert_eq!(r.status, 403, "not an approver's own: {}", r.text());
     // A rejection needs a reason; withdrawal is the author's, an approver's
     // in scope or an admin's.
     let r = ap.post_json("/api/v1/broadcasts/b1/reject", &json!({"reason": "  "}));
@@ -784,7 +782,20 @@ fn life_cycle_refusals_name_the_kind_and_leave_no_trace(b: Backend) {
     assert_eq!(m["sequence"], seq + 1);
     assert_eq!(m["broadcasts"], json!([]));
     assert!(minisign_verifies(&hub));
-    // A clip withdrawn twice: the second is refused, naming the clip.
+    // A clip withdrawn twice: the second is refused, naming the clip (once
+    // the proposal still playing it is withdrawn).
+    let r = ed.post_json("/api/v1/clips/tin-a/withdraw", &json!({}));
+    assert_eq!(r.status, 409, "{}", r.text());
+    assert!(
+        reasons(&r).1.contains("`cua-toi` plays this clip"),
+        "{}",
+        r.text()
+    );
+    assert_eq!(
+        both.post_json("/api/v1/broadcasts/cua-toi/withdraw", &json!({}))
+            .status,
+        200
+    );
     assert_eq!(
         ed.post_json("/api/v1/clips/tin-a/withdraw", &json!({}))
             .status,
@@ -829,6 +840,7 @@ fn life_cycle_refusals_name_the_kind_and_leave_no_trace(b: Backend) {
         ("broadcast_withdraw", "broadcast:b1", "bt-thuan-nam"),
         ("broadcast_approve", "broadcast:b2", "duyet-58"),
         ("broadcast_withdraw", "broadcast:b2", "duyet-58"),
+        ("broadcast_withdraw", "broadcast:cua-toi", "bt-ninh-thuan"),
         ("clip_withdraw", "clip:tin-a", "bt-thuan-nam"),
     ]
     .iter()

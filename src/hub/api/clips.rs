@@ -113,9 +113,9 @@ pub(super) async fn approve<I: Reviewed>(
 }
 
 #[derive(Deserialize)]
-struct RejectBody {
+pub(super) struct RejectBody {
     #[serde(default)]
-    reason: String,
+    pub reason: String,
 }
 
 /// `POST …/ID/reject {"reason"}`, for clips and broadcasts alike.
