@@ -58,20 +58,35 @@ pub fn row_hash(prev: &str, at: i64, e: &Event) -> String {
 pub async fn append(db: &Db, lock: &Mutex<()>, e: Event) -> HubResult<()> {
     let _g = lock.lock().await;
     let mut tx = db.begin_write().await?;
-    if db.dialect == Dialect::Postgres {
+    append_in(db.dialect, &mut tx, &e).await?;
+    tx.commit().await?;
+    trace(&e);
+    Ok(())
+}
+
+/// Append one row inside the caller's write transaction, so that a change
+/// and its row commit together (the caller holds `AppState::audit_lock`,
+/// taken before `begin_write`, as `append` does; it logs with [`trace`]
+/// once committed).
+pub async fn append_in(
+    dialect: Dialect,
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    e: &Event,
+) -> HubResult<()> {
+    if dialect == Dialect::Postgres {
         sqlx::query("LOCK TABLE audit IN EXCLUSIVE MODE")
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
     }
     let last = sqlx::query("SELECT hash FROM audit ORDER BY id DESC LIMIT 1")
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?;
     let prev = match last {
         Some(r) => col::<String>(&r, "hash")?,
         None => GENESIS.to_string(),
     };
     let at = now_s();
-    let hash = row_hash(&prev, at, &e);
+    let hash = row_hash(&prev, at, e);
     sqlx::query(
         "INSERT INTO audit (at, actor, address, action, target, before, after, prev, hash) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -85,9 +100,13 @@ pub async fn append(db: &Db, lock: &Mutex<()>, e: Event) -> HubResult<()> {
     .bind(&e.after)
     .bind(&prev)
     .bind(&hash)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    tx.commit().await?;
+    Ok(())
+}
+
+/// The log line of a committed row.
+pub fn trace(e: &Event) {
     tracing::info!(
         "audit: {} {} {} from {}",
         e.actor,
@@ -95,7 +114,6 @@ pub async fn append(db: &Db, lock: &Mutex<()>, e: Event) -> HubResult<()> {
         e.target,
         e.address
     );
-    Ok(())
 }
 
 fn entry(r: &sqlx::any::AnyRow) -> HubResult<Entry> {

@@ -1,11 +1,14 @@
 //! Pushed broadcasts (HUB.md): an editor proposes `{title, at | now, play,
-//! priority, areas}`; it goes through the clips' approval rules (approver in
-//! scope, never the author); once approved it is in the signed feed at once.
-//! Priority ≥ 100 is an emergency (khẩn cấp). `now` is fixed to the instant of
-//! approval. Owns the `broadcasts` table.
+//! priority, areas}`; it goes through the clips' life cycle (`lifecycle.rs`:
+//! approver in scope, never the author); once approved it is in the signed
+//! feed at once. Its own rules: approval waits for every clip it plays to be
+//! approved, and `now` is fixed to the instant of approval. Priority ≥ 100 is
+//! an emergency (khẩn cấp). Owns the `broadcasts` table.
+
+use std::future::Future;
 
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::app::AppState;
 use super::auth::session::audit_event;
@@ -13,6 +16,7 @@ use super::auth::ClientAddr;
 use super::clips;
 use super::db::{col, join, now_s, split};
 use super::error::{HubError, HubResult};
+use super::lifecycle::{self, Kind, Reviewed};
 use super::scope;
 use super::users::{Role, User};
 use crate::feed::manifest::check_id;
@@ -82,23 +86,12 @@ fn from_row(r: &sqlx::any::AnyRow) -> HubResult<BroadcastInfo> {
     })
 }
 
-fn bad(vi: String, en: String) -> HubError {
-    HubError::invalid(vi, en)
-}
-
-fn not_found(id: &str) -> HubError {
-    HubError::not_found(
-        format!("không có lượt phát `{id}`"),
-        format!("no broadcast `{id}`"),
-    )
-}
-
 pub async fn get_any(state: &AppState, id: &str) -> HubResult<BroadcastInfo> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM broadcasts WHERE id = $1"))
         .bind(id)
         .fetch_optional(&state.db.pool)
         .await?
-        .ok_or_else(|| not_found(id))?;
+        .ok_or_else(|| lifecycle::not_found(&BroadcastInfo::KIND, id))?;
     from_row(&row)
 }
 
@@ -141,27 +134,27 @@ pub async fn propose(
     let title = clips::check_title(&p.title)?;
     let at = match (&p.at, p.now) {
         (Some(_), true) => {
-            return Err(bad(
-                "chọn `at` hoặc `now`, không chọn cả hai".into(),
-                "give `at` or `now`, not both".into(),
+            return Err(HubError::invalid(
+                "chọn `at` hoặc `now`, không chọn cả hai",
+                "give `at` or `now`, not both",
             ))
         }
         (None, false) => {
-            return Err(bad(
-                "cần thời điểm phát (`at`) hoặc `now`".into(),
-                "give `at` (RFC 3339) or `now: true`".into(),
+            return Err(HubError::invalid(
+                "cần thời điểm phát (`at`) hoặc `now`",
+                "give `at` (RFC 3339) or `now: true`",
             ))
         }
         (None, true) => AT_NOW,
         (Some(s), false) => {
             let t = chrono::DateTime::parse_from_rfc3339(s).map_err(|_| {
-                bad(
+                HubError::invalid(
                     format!("thời điểm `{s}` không đúng dạng RFC 3339"),
                     format!("`at` {s} is not RFC 3339 (e.g. 2026-11-28T17:15:00+07:00)"),
                 )
             })?;
             if t.timestamp() <= now_s() {
-                return Err(bad(
+                return Err(HubError::invalid(
                     format!("thời điểm {s} đã qua"),
                     format!("`at` {s} is not in the future"),
                 ));
@@ -170,15 +163,15 @@ pub async fn propose(
         }
     };
     if !(1..=1000).contains(&p.priority) {
-        return Err(bad(
-            "độ ưu tiên phải từ 1 đến 1000".into(),
-            "priority must be 1..=1000".into(),
+        return Err(HubError::invalid(
+            "độ ưu tiên phải từ 1 đến 1000",
+            "priority must be 1..=1000",
         ));
     }
     if p.play.is_empty() {
-        return Err(bad(
-            "cần ít nhất một bản tin để phát".into(),
-            "`play` needs at least one clip id".into(),
+        return Err(HubError::invalid(
+            "cần ít nhất một bản tin để phát",
+            "`play` needs at least one clip id",
         ));
     }
     for c in &p.play {
@@ -195,7 +188,7 @@ pub async fn propose(
     let id = match p.id {
         Some(id) => {
             check_id(&id).map_err(|e| {
-                bad(
+                HubError::invalid(
                     format!("mã `{id}` không hợp lệ"),
                     format!("broadcast id `{id}`: {e}"),
                 )
@@ -250,174 +243,60 @@ pub async fn propose(
     Ok(b)
 }
 
-fn wrong_state(id: &str, st: &str, want: &str) -> HubError {
-    HubError::conflict(
-        format!("lượt phát `{id}` đang ở trạng thái {st}, không thể {want}"),
-        format!("broadcast `{id}` is {st}: it cannot be {want}"),
-    )
-}
-
-/// One life-cycle step: the new state, its reason, the fixed instant, the audit action.
-struct Step<'a> {
-    to: &'a str,
-    reason: Option<String>,
-    at: Option<i64>,
-    action: &'a str,
-}
-
-async fn transition(
-    state: &AppState,
-    user: &User,
-    addr: &ClientAddr,
-    before: &BroadcastInfo,
-    step: Step<'_>,
-) -> HubResult<BroadcastInfo> {
-    let Step {
-        to,
-        reason,
-        at,
-        action,
-    } = step;
-    let changed = sqlx::query(
-        "UPDATE broadcasts SET state = $1, reason = $2, decided_by = $3, updated_at = $4, at = $5 WHERE id = $6 AND state = $7",
-    )
-    .bind(to)
-    .bind(reason)
-    .bind(user.id)
-    .bind(now_s())
-    .bind(at.or(before.at).unwrap_or(AT_NOW))
-    .bind(&before.id)
-    .bind(&before.state)
-    .execute(&state.db.pool)
-    .await?;
-    if changed.rows_affected() == 0 {
-        let now = get_any(state, &before.id).await?;
-        return Err(wrong_state(&before.id, &now.state, to));
+impl Reviewed for BroadcastInfo {
+    const KIND: Kind = Kind {
+        table: "broadcasts",
+        en: "broadcast",
+        vi: "lượt phát",
+    };
+    const COLUMNS: &'static str = COLUMNS;
+    fn from_row(r: &sqlx::any::AnyRow) -> HubResult<Self> {
+        from_row(r)
     }
-    let after = get_any(state, &before.id).await?;
-    if to == "approved" || before.state == "approved" {
-        super::publish::publish_now(state).await?;
+    fn id(&self) -> &str {
+        &self.id
     }
-    let mut ev = audit_event(user, addr, action, format!("broadcast:{}", before.id));
-    ev.before = json!({"state": before.state, "at": before.at}).to_string();
-    ev.after = json!({"state": after.state, "at": after.at, "reason": after.reason}).to_string();
-    state.audit(ev).await?;
-    Ok(after)
-}
-
-/// submitted → approved: every clip it plays must be approved already.
-pub async fn approve(
-    state: &AppState,
-    user: &User,
-    addr: &ClientAddr,
-    id: &str,
-) -> HubResult<BroadcastInfo> {
-    let b = get_any(state, id).await?;
-    let tree = state.area_tree(&b.areas).await?;
-    scope::may_decide(&tree, user, b.created_by, &b.areas)?;
-    if b.state != "submitted" {
-        return Err(wrong_state(id, &b.state, "approved"));
+    fn state(&self) -> &str {
+        &self.state
     }
-    for c in &b.play {
-        let clip = clips::get_any(state, c).await?;
-        if clip.state != "approved" {
-            return Err(HubError::conflict(
-                format!("hãy phê duyệt bản tin `{c}` trước (đang {})", clip.state),
-                format!("approve clip `{c}` first (it is {})", clip.state),
-            ));
+    fn author(&self) -> i64 {
+        self.created_by
+    }
+    fn areas(&self) -> &[String] {
+        &self.areas
+    }
+    fn load(state: &AppState, id: &str) -> impl Future<Output = HubResult<Self>> + Send {
+        get_any(state, id)
+    }
+    fn audit_before(&self) -> Value {
+        json!({"state": self.state, "at": self.at})
+    }
+    fn audit_after(&self) -> Value {
+        json!({"state": self.state, "at": self.at, "reason": self.reason})
+    }
+    /// Every step writes `at`: the one approval fixes, else the stored one.
+    fn fixed(&self, step: Option<i64>) -> Option<(&'static str, i64)> {
+        Some(("at", step.or(self.at).unwrap_or(AT_NOW)))
+    }
+    /// Every clip it plays must be approved already, and its time still
+    /// ahead; `now` is fixed to this instant.
+    async fn ready_to_approve(&self, state: &AppState) -> HubResult<Option<i64>> {
+        for c in &self.play {
+            let clip = clips::get_any(state, c).await?;
+            if clip.state != "approved" {
+                return Err(HubError::conflict(
+                    format!("hãy phê duyệt bản tin `{c}` trước (đang {})", clip.state),
+                    format!("approve clip `{c}` first (it is {})", clip.state),
+                ));
+            }
         }
-    }
-    let at = match b.at {
-        None => now_s(),
-        Some(t) if t <= now_s() => {
-            return Err(HubError::conflict(
+        match self.at {
+            None => Ok(Some(now_s())),
+            Some(t) if t <= now_s() => Err(HubError::conflict(
                 "thời điểm phát đã qua; hãy đề xuất lại",
                 "the broadcast's time has passed; propose it again",
-            ))
+            )),
+            Some(t) => Ok(Some(t)),
         }
-        Some(t) => t,
-    };
-    transition(
-        state,
-        user,
-        addr,
-        &b,
-        Step {
-            to: "approved",
-            reason: None,
-            at: Some(at),
-            action: "broadcast_approve",
-        },
-    )
-    .await
-}
-
-pub async fn reject(
-    state: &AppState,
-    user: &User,
-    addr: &ClientAddr,
-    id: &str,
-    reason: &str,
-) -> HubResult<BroadcastInfo> {
-    let b = get_any(state, id).await?;
-    let tree = state.area_tree(&b.areas).await?;
-    scope::may_decide(&tree, user, b.created_by, &b.areas)?;
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(bad(
-            "cần nêu lý do từ chối".into(),
-            "a rejection needs a reason".into(),
-        ));
     }
-    if b.state != "submitted" {
-        return Err(wrong_state(id, &b.state, "rejected"));
-    }
-    transition(
-        state,
-        user,
-        addr,
-        &b,
-        Step {
-            to: "rejected",
-            reason: Some(reason.to_string()),
-            at: None,
-            action: "broadcast_reject",
-        },
-    )
-    .await
-}
-
-pub async fn withdraw(
-    state: &AppState,
-    user: &User,
-    addr: &ClientAddr,
-    id: &str,
-) -> HubResult<BroadcastInfo> {
-    let b = get_any(state, id).await?;
-    let tree = state.area_tree(&b.areas).await?;
-    let may = b.created_by == user.id
-        || user.has(Role::Admin)
-        || (user.has(Role::Approver) && scope::covers(&tree, user, &b.areas));
-    if !may {
-        return Err(HubError::forbidden(
-            "chỉ người soạn, người phê duyệt của địa bàn hoặc quản trị mới thu hồi được",
-            "only the author, an approver of its areas or an admin withdraws a broadcast",
-        ));
-    }
-    if b.state == "withdrawn" {
-        return Err(wrong_state(id, &b.state, "withdrawn"));
-    }
-    transition(
-        state,
-        user,
-        addr,
-        &b,
-        Step {
-            to: "withdrawn",
-            reason: None,
-            at: None,
-            action: "broadcast_withdraw",
-        },
-    )
-    .await
 }

@@ -1,15 +1,19 @@
 //! The clip service: uploads become clips (checked, measured, stored by hash
-//! in `STATE/clips/`), and the life cycle draft → submitted → approved |
-//! rejected → withdrawn, with HUB.md's role and scope rules. Approval and
-//! withdrawal of an approved clip re-sign the feed at once. Every step is in
-//! the audit log. Callable from the JSON API and the pages alike.
+//! in `STATE/clips/`), with HUB.md's role and scope rules. The life cycle
+//! (draft → submitted → approved | rejected → withdrawn, audited, the feed
+//! re-signed) is `lifecycle.rs`'s; here is what is a clip's own: submitting
+//! a draft (its author only), direct approval of operators' local
+//! announcements, and no withdrawal while a live broadcast plays the clip.
+//! Callable from the JSON API and the pages alike.
 //!
 //! Owns the `clips` and `clip_areas` tables and `STATE/clips/` (listing is
 //! in `clip_list`).
 
+use std::future::Future;
+
 use chrono::NaiveDate;
 use serde::Serialize;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::app::AppState;
 use super::auth::session::audit_event;
@@ -17,6 +21,7 @@ use super::auth::ClientAddr;
 use super::config::OperatorClips;
 use super::db::{col, join, now_s, split};
 use super::error::{HubError, HubResult};
+use super::lifecycle::{self, Kind, Reviewed, Step};
 use super::local_clips;
 use super::scope;
 use super::upload::{self, Upload};
@@ -88,15 +93,11 @@ fn field<'a>(u: &'a Upload, name: &str) -> Option<&'a str> {
         .filter(|s| !s.is_empty())
 }
 
-fn bad(vi: String, en: String) -> HubError {
-    HubError::invalid(vi, en)
-}
-
 fn date(u: &Upload, name: &str) -> HubResult<Option<NaiveDate>> {
     field(u, name)
         .map(|s| {
             NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-                bad(
+                HubError::invalid(
                     format!("{name} `{s}` không phải ngày dạng YYYY-MM-DD"),
                     format!("{name} `{s}` is not a date (YYYY-MM-DD)"),
                 )
@@ -110,9 +111,9 @@ pub fn check_title(title: &str) -> HubResult<String> {
     let t = title.trim();
     let n = t.chars().count();
     if n == 0 || n > 200 || t.chars().any(char::is_control) {
-        return Err(bad(
-            "tiêu đề cần 1–200 ký tự, không có ký tự điều khiển".into(),
-            "the title needs 1–200 characters and no control characters".into(),
+        return Err(HubError::invalid(
+            "tiêu đề cần 1–200 ký tự, không có ký tự điều khiển",
+            "the title needs 1–200 characters and no control characters",
         ));
     }
     Ok(t.to_string())
@@ -136,21 +137,21 @@ pub async fn create(
     let title = check_title(field(&up, "title").unwrap_or(""))?;
     let category = field(&up, "category").unwrap_or("").to_string();
     check_id(&category).map_err(|e| {
-        bad(
+        HubError::invalid(
             format!("chuyên mục `{category}` không hợp lệ: chữ thường, chữ số, `.`, `_`, `-`"),
             format!("category `{category}`: {e}"),
         )
     })?;
     let lang = field(&up, "lang").unwrap_or("vi").to_string();
     if !(2..=3).contains(&lang.len()) || !lang.bytes().all(|b| b.is_ascii_lowercase()) {
-        return Err(bad(
+        return Err(HubError::invalid(
             format!("mã ngôn ngữ `{lang}` không hợp lệ (vd. vi, cjm)"),
             format!("language code `{lang}` is invalid (e.g. vi, cjm)"),
         ));
     }
     let level = field(&up, "level").unwrap_or("normal").to_string();
     if level != "normal" && level != "priority" {
-        return Err(bad(
+        return Err(HubError::invalid(
             format!("mức `{level}` không hợp lệ: thông thường (normal) hoặc ưu tiên (priority); khẩn cấp là phát ngay (broadcast)"),
             format!("level `{level}` is invalid: normal or priority (emergencies are pushed broadcasts)"),
         ));
@@ -158,7 +159,7 @@ pub async fn create(
     let (from, until) = (date(&up, "valid_from")?, date(&up, "valid_until")?);
     if let (Some(f), Some(u)) = (from, until) {
         if f > u {
-            return Err(bad(
+            return Err(HubError::invalid(
                 format!("ngày bắt đầu {f} sau ngày kết thúc {u}"),
                 format!("valid_from {f} is after valid_until {u}"),
             ));
@@ -174,7 +175,7 @@ pub async fn create(
     let id = match field(&up, "id") {
         Some(id) => {
             check_id(id).map_err(|e| {
-                bad(
+                HubError::invalid(
                     format!("mã bản tin `{id}` không hợp lệ"),
                     format!("clip id `{id}`: {e}"),
                 )
@@ -195,9 +196,9 @@ pub async fn create(
     };
     let draft = field(&up, "draft") == Some("true");
     let file = up.file.take().ok_or_else(|| {
-        bad(
-            "chưa chọn tệp âm thanh (trường `file`)".into(),
-            "no audio file (field `file`)".into(),
+        HubError::invalid(
+            "chưa chọn tệp âm thanh (trường `file`)",
+            "no audio file (field `file`)",
         )
     })?;
     if exists(state, &id).await? {
@@ -261,16 +262,8 @@ pub async fn create(
     state.audit(ev).await?;
     if !stations.is_empty() && !draft && state.cfg.operator_clips == OperatorClips::Direct {
         // hub.toml operator_clips = "direct": no review for local announcements.
-        return transition(
-            state,
-            user,
-            addr,
-            &clip,
-            "approved",
-            None,
-            "clip_approve_direct",
-        )
-        .await;
+        let step = Step::to("approved", "approve_direct");
+        return lifecycle::transition(state, user, addr, &clip, step).await;
     }
     Ok(clip)
 }
@@ -283,20 +276,13 @@ async fn exists(state: &AppState, id: &str) -> HubResult<bool> {
         .is_some())
 }
 
-fn not_found(id: &str) -> HubError {
-    HubError::not_found(
-        format!("không có bản tin `{id}`"),
-        format!("no clip `{id}`"),
-    )
-}
-
 /// A clip, whoever asks (services only).
 pub async fn get_any(state: &AppState, id: &str) -> HubResult<ClipInfo> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM clips WHERE id = $1"))
         .bind(id)
         .fetch_optional(&state.db.pool)
         .await?
-        .ok_or_else(|| not_found(id))?;
+        .ok_or_else(|| lifecycle::not_found(&ClipInfo::KIND, id))?;
     let mut c = from_row(&row)?;
     c.stations = local_clips::stations_of(state, id).await?;
     Ok(c)
@@ -318,7 +304,7 @@ pub async fn get(state: &AppState, user: &User, id: &str) -> HubResult<ClipInfo>
     if visible(&tree, user, &c) {
         Ok(c)
     } else {
-        Err(not_found(id))
+        Err(lifecycle::not_found(&ClipInfo::KIND, id))
     }
 }
 
@@ -345,97 +331,47 @@ pub async fn audio(
     ))
 }
 
-fn wrong_state(id: &str, st: &str, want: &str) -> HubError {
-    HubError::conflict(
-        format!("bản tin `{id}` đang ở trạng thái {st}, không thể {want}"),
-        format!("clip `{id}` is {st}: it cannot be {want}"),
-    )
-}
-
-/// Change a clip's state (only from `from_states`), audit it, and re-sign
-/// the feed when the feed's content changed.
-async fn transition(
-    state: &AppState,
-    user: &User,
-    addr: &ClientAddr,
-    before: &ClipInfo,
-    to: &str,
-    reason: Option<String>,
-    action: &str,
-) -> HubResult<ClipInfo> {
-    let changed = sqlx::query(
-        "UPDATE clips SET state = $1, reason = $2, decided_by = $3, updated_at = $4 WHERE id = $5 AND state = $6",
-    )
-    .bind(to)
-    .bind(reason)
-    .bind(user.id)
-    .bind(now_s())
-    .bind(&before.id)
-    .bind(&before.state)
-    .execute(&state.db.pool)
-    .await?;
-    if changed.rows_affected() == 0 {
-        let now = get_any(state, &before.id).await?;
-        return Err(wrong_state(&before.id, &now.state, to));
+impl Reviewed for ClipInfo {
+    const KIND: Kind = Kind {
+        table: "clips",
+        en: "clip",
+        vi: "bản tin",
+    };
+    const COLUMNS: &'static str = COLUMNS;
+    fn from_row(r: &sqlx::any::AnyRow) -> HubResult<Self> {
+        from_row(r)
     }
-    let after = get_any(state, &before.id).await?;
-    if to == "approved" || before.state == "approved" {
-        super::publish::publish_now(state).await?;
+    fn id(&self) -> &str {
+        &self.id
     }
-    let mut ev = audit_event(user, addr, action, format!("clip:{}", before.id));
-    ev.before = json!({"state": before.state}).to_string();
-    ev.after = json!({"state": after.state, "reason": after.reason}).to_string();
-    state.audit(ev).await?;
-    Ok(after)
-}
-
-/// submitted → approved (in the signed feed at once).
-pub async fn approve(
-    state: &AppState,
-    user: &User,
-    addr: &ClientAddr,
-    id: &str,
-) -> HubResult<ClipInfo> {
-    let c = get_any(state, id).await?;
-    let tree = state.area_tree(&c.areas).await?;
-    scope::may_decide(&tree, user, c.created_by, &c.areas)?;
-    if c.state != "submitted" {
-        return Err(wrong_state(id, &c.state, "approved"));
+    fn state(&self) -> &str {
+        &self.state
     }
-    transition(state, user, addr, &c, "approved", None, "clip_approve").await
-}
-
-/// submitted → rejected, with a reason.
-pub async fn reject(
-    state: &AppState,
-    user: &User,
-    addr: &ClientAddr,
-    id: &str,
-    reason: &str,
-) -> HubResult<ClipInfo> {
-    let c = get_any(state, id).await?;
-    let tree = state.area_tree(&c.areas).await?;
-    scope::may_decide(&tree, user, c.created_by, &c.areas)?;
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(bad(
-            "cần nêu lý do từ chối".into(),
-            "a rejection needs a reason".into(),
-        ));
+    fn author(&self) -> i64 {
+        self.created_by
     }
-    if c.state != "submitted" {
-        return Err(wrong_state(id, &c.state, "rejected"));
+    fn areas(&self) -> &[String] {
+        &self.areas
     }
-    transition(
-        state,
-        user,
-        addr,
-        &c,
-        "rejected",
-        Some(reason.to_string()),
-        "clip_reject",
-    )
-    .await
+    fn load(state: &AppState, id: &str) -> impl Future<Output = HubResult<Self>> + Send {
+        get_any(state, id)
+    }
+    fn audit_before(&self) -> Value {
+        json!({"state": self.state})
+    }
+    fn audit_after(&self) -> Value {
+        json!({"state": self.state, "reason": self.reason})
+    }
+    /// Refused while an approved or pending broadcast still plays it.
+    async fn free_to_withdraw(&self, state: &AppState) -> HubResult<()> {
+        match super::broadcasts::live_using(state, &self.id).await? {
+            Some(b) => Err(HubError::conflict(
+                format!("phát ngay `{b}` đang dùng bản tin này: hãy thu hồi nó trước"),
+                format!("broadcast `{b}` plays this clip: withdraw the broadcast first"),
+            )),
+            None => Ok(()),
+        }
+    }
 }
 
 /// draft → submitted, by its author.
@@ -453,39 +389,12 @@ pub async fn submit(
         ));
     }
     if c.state != "draft" {
-        return Err(wrong_state(id, &c.state, "submitted"));
-    }
-    transition(state, user, addr, &c, "submitted", None, "clip_submit").await
-}
-
-/// Any state but withdrawn → withdrawn (out of the feed): by its author, an
-/// approver whose areas cover it, or an admin. Refused while an approved
-/// broadcast still plays it.
-pub async fn withdraw(
-    state: &AppState,
-    user: &User,
-    addr: &ClientAddr,
-    id: &str,
-) -> HubResult<ClipInfo> {
-    let c = get_any(state, id).await?;
-    let tree = state.area_tree(&c.areas).await?;
-    let may = c.created_by == user.id
-        || user.has(Role::Admin)
-        || (user.has(Role::Approver) && scope::covers(&tree, user, &c.areas));
-    if !may {
-        return Err(HubError::forbidden(
-            "chỉ người soạn, người phê duyệt của địa bàn hoặc quản trị mới thu hồi được",
-            "only the author, an approver of its areas or an admin withdraws a clip",
+        return Err(lifecycle::wrong_state(
+            &ClipInfo::KIND,
+            id,
+            &c.state,
+            "submitted",
         ));
     }
-    if c.state == "withdrawn" {
-        return Err(wrong_state(id, &c.state, "withdrawn"));
-    }
-    if let Some(b) = super::broadcasts::live_using(state, id).await? {
-        return Err(HubError::conflict(
-            format!("phát ngay `{b}` đang dùng bản tin này: hãy thu hồi nó trước"),
-            format!("broadcast `{b}` plays this clip: withdraw the broadcast first"),
-        ));
-    }
-    transition(state, user, addr, &c, "withdrawn", None, "clip_withdraw").await
+    lifecycle::transition(state, user, addr, &c, Step::to("submitted", "submit")).await
 }

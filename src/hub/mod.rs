@@ -18,8 +18,10 @@
 //! audit.rs      the chained audit log: append, list, verify
 //! scope.rs      role and area-scope rules every service applies (403 with a reason)
 //! upload.rs     multipart streamed to STATE/tmp, format sniffed, decoded and measured
-//! clips.rs      clip service: create from an upload, life cycle, visibility
-//! broadcasts.rs pushed broadcasts service (same life cycle)
+//! lifecycle.rs  the one life cycle of clips and broadcasts: who decides, refusals,
+//!               the audited transition, the feed re-signed
+//! clips.rs      clip service: create from an upload, submit, visibility
+//! broadcasts.rs pushed broadcasts service (proposal; approval waits for its clips)
 //! publish.rs    the feed: manifest of approved items, signed, in STATE/feed/
 //! stations.rs   stations: `station add` (enrolment code), enrol (token), StationAuth
 //! heartbeat.rs  station heartbeats (shape check, online by the hub's clock), stations list
@@ -53,7 +55,7 @@
 //! # How to call services
 //!
 //! Business rules live in the services, never in handlers, so the JSON API and
-//! the pages share them: e.g. `clips::approve(&state, &user, &addr, id)`,
+//! the pages share them: e.g. `lifecycle::approve::<ClipInfo>(&state, &user, &addr, id)`,
 //! `clips::list(&state, &user, filter)`, `users::add(&state.db, new)`. Each checks
 //! role and scope itself and writes its audit row (`state.audit(event)`).
 //!
@@ -82,6 +84,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod heartbeat;
+pub mod lifecycle;
 pub mod local_clips;
 pub mod nudge;
 pub mod pages;

@@ -1,12 +1,13 @@
 //! `/api/v1/broadcasts`: propose a pushed broadcast, list, one, and the life
-//! cycle (approve, reject, withdraw). Rules are in `hub::broadcasts`.
+//! cycle (approve, reject, withdraw: the handlers `api::clips` shares, over
+//! `hub::lifecycle`). Rules are in `hub::broadcasts`.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 
-use super::clips::RejectBody;
+use super::clips::{approve, reject, withdraw};
 use crate::hub::app::AppState;
 use crate::hub::auth::{ClientAddr, CurrentUser};
 use crate::hub::broadcasts::{self, BroadcastInfo, Proposal};
@@ -16,9 +17,9 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/broadcasts", get(list).post(propose))
         .route("/broadcasts/{id}", get(one))
-        .route("/broadcasts/{id}/approve", post(approve))
-        .route("/broadcasts/{id}/reject", post(reject))
-        .route("/broadcasts/{id}/withdraw", post(withdraw))
+        .route("/broadcasts/{id}/approve", post(approve::<BroadcastInfo>))
+        .route("/broadcasts/{id}/reject", post(reject::<BroadcastInfo>))
+        .route("/broadcasts/{id}/withdraw", post(withdraw::<BroadcastInfo>))
 }
 
 async fn propose(
@@ -44,34 +45,4 @@ async fn one(
     Path(id): Path<String>,
 ) -> HubResult<Json<BroadcastInfo>> {
     Ok(Json(broadcasts::get_any(&state, &id).await?))
-}
-
-async fn approve(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    addr: ClientAddr,
-    Path(id): Path<String>,
-) -> HubResult<Json<BroadcastInfo>> {
-    Ok(Json(broadcasts::approve(&state, &user, &addr, &id).await?))
-}
-
-async fn reject(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    addr: ClientAddr,
-    Path(id): Path<String>,
-    Json(body): Json<RejectBody>,
-) -> HubResult<Json<BroadcastInfo>> {
-    Ok(Json(
-        broadcasts::reject(&state, &user, &addr, &id, &body.reason).await?,
-    ))
-}
-
-async fn withdraw(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    addr: ClientAddr,
-    Path(id): Path<String>,
-) -> HubResult<Json<BroadcastInfo>> {
-    Ok(Json(broadcasts::withdraw(&state, &user, &addr, &id).await?))
 }

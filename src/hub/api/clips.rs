@@ -1,6 +1,7 @@
 //! `/api/v1/clips`: upload (multipart), list, one clip, its audio, and the
 //! life cycle (submit, approve, reject, withdraw). Thin: the rules are in
-//! `hub::clips`.
+//! `hub::clips` and `hub::lifecycle`. The approve, reject and withdraw
+//! handlers are generic over the reviewed kind: broadcasts route them too.
 
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -15,6 +16,7 @@ use crate::hub::app::AppState;
 use crate::hub::auth::{ClientAddr, CurrentUser};
 use crate::hub::clips::{self, ClipInfo};
 use crate::hub::error::{HubError, HubResult};
+use crate::hub::lifecycle::{self, Reviewed};
 use crate::hub::upload;
 
 pub fn routes(state: &AppState) -> Router<AppState> {
@@ -29,9 +31,9 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/clips/{id}", get(one))
         .route("/clips/{id}/audio", get(audio))
         .route("/clips/{id}/submit", post(submit))
-        .route("/clips/{id}/approve", post(approve))
-        .route("/clips/{id}/reject", post(reject))
-        .route("/clips/{id}/withdraw", post(withdraw))
+        .route("/clips/{id}/approve", post(approve::<ClipInfo>))
+        .route("/clips/{id}/reject", post(reject::<ClipInfo>))
+        .route("/clips/{id}/withdraw", post(withdraw::<ClipInfo>))
 }
 
 async fn create(
@@ -100,13 +102,14 @@ async fn submit(
     Ok(Json(clips::submit(&state, &user, &addr, &id).await?))
 }
 
-async fn approve(
+/// `POST …/ID/approve`, for clips and broadcasts alike.
+pub(super) async fn approve<I: Reviewed>(
     State(state): State<AppState>,
     user: CurrentUser,
     addr: ClientAddr,
     Path(id): Path<String>,
-) -> HubResult<Json<ClipInfo>> {
-    Ok(Json(clips::approve(&state, &user, &addr, &id).await?))
+) -> HubResult<Json<I>> {
+    Ok(Json(lifecycle::approve(&state, &user, &addr, &id).await?))
 }
 
 #[derive(Deserialize)]
@@ -115,23 +118,25 @@ pub(super) struct RejectBody {
     pub reason: String,
 }
 
-async fn reject(
+/// `POST …/ID/reject {"reason"}`, for clips and broadcasts alike.
+pub(super) async fn reject<I: Reviewed>(
     State(state): State<AppState>,
     user: CurrentUser,
     addr: ClientAddr,
     Path(id): Path<String>,
     Json(body): Json<RejectBody>,
-) -> HubResult<Json<ClipInfo>> {
+) -> HubResult<Json<I>> {
     Ok(Json(
-        clips::reject(&state, &user, &addr, &id, &body.reason).await?,
+        lifecycle::reject(&state, &user, &addr, &id, &body.reason).await?,
     ))
 }
 
-async fn withdraw(
+/// `POST …/ID/withdraw`, for clips and broadcasts alike.
+pub(super) async fn withdraw<I: Reviewed>(
     State(state): State<AppState>,
     user: CurrentUser,
     addr: ClientAddr,
     Path(id): Path<String>,
-) -> HubResult<Json<ClipInfo>> {
-    Ok(Json(clips::withdraw(&state, &user, &addr, &id).await?))
+) -> HubResult<Json<I>> {
+    Ok(Json(lifecycle::withdraw(&state, &user, &addr, &id).await?))
 }

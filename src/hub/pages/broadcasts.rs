@@ -1,7 +1,8 @@
 //! Phát ngay: pushed broadcasts — the list, the proposal form (title, clips
 //! to play, now or at a time in the hub's zone, normal or emergency level
 //! (khẩn cấp = priority 100), areas) and the life cycle buttons (phê duyệt,
-//! từ chối with a reason, thu hồi). The rules are `hub::broadcasts`'.
+//! từ chối with a reason, thu hồi: the clips' page's forms). The rules are
+//! `hub::broadcasts`' and `hub::lifecycle`'s.
 
 use std::collections::HashMap;
 
@@ -11,9 +12,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::TimeZone;
 use maud::{html, Markup};
 
-use super::clips::done_note;
+use super::clips::{decision_forms, done_location, done_note, ActionForm};
 use super::ctx::Staff;
-use super::i18n::{safe_back, Lang};
+use super::i18n::Lang;
 use super::layout::{areas_text, level_badge, state_badge, when, Note};
 use super::service;
 use crate::hub::app::AppState;
@@ -22,6 +23,7 @@ use crate::hub::auth::ClientAddr;
 use crate::hub::broadcasts::{self, BroadcastInfo, Proposal, EMERGENCY};
 use crate::hub::clips::{self, ClipInfo};
 use crate::hub::error::HubError;
+use crate::hub::lifecycle;
 use crate::hub::users::{Role, User};
 
 /// One broadcast as a card, with the buttons that fit (the service decides).
@@ -54,26 +56,7 @@ pub fn card(
             div class="meta" { (l.t("địa bàn", "areas")) ": " (areas_text(tree, l, &b.areas)) }
             div class="meta" { (names.get(&b.created_by).map(String::as_str).unwrap_or("?")) " · " (when(tz, b.created_at)) }
             @if let Some(r) = &b.reason { div class="meta" { (l.t("lý do", "reason")) ": " (r) } }
-            div class="actions" {
-                @if decide {
-                    form method="post" action={(base) "/approve"} {
-                        input type="hidden" name="back" value=(back);
-                        button type="submit" class="ok approve" { (l.t("Phê duyệt", "Approve")) }
-                    }
-                    form method="post" action={(base) "/reject"} class="reject" {
-                        input type="hidden" name="back" value=(back);
-                        input type="text" name="reason" required
-                            placeholder=(l.t("Lý do từ chối", "Reason for rejecting")) aria-label=(l.t("Lý do từ chối", "Reason for rejecting"));
-                        button type="submit" class="no" { (l.t("Từ chối", "Reject")) }
-                    }
-                }
-                @if withdraw {
-                    form method="post" action={(base) "/withdraw"} {
-                        input type="hidden" name="back" value=(back);
-                        button type="submit" class="no withdraw" { (l.t("Thu hồi", "Withdraw")) }
-                    }
-                }
-            }
+            div class="actions" { (decision_forms(l, &base, back, decide, withdraw)) }
         }
     }
 }
@@ -271,14 +254,6 @@ pub async fn propose(
     }
 }
 
-#[derive(serde::Deserialize)]
-pub struct ActionForm {
-    #[serde(default)]
-    back: String,
-    #[serde(default)]
-    reason: String,
-}
-
 /// `POST /broadcasts/{id}/{approve|reject|withdraw}`.
 pub async fn act(
     State(state): State<AppState>,
@@ -287,26 +262,8 @@ pub async fn act(
     Path((id, what)): Path<(String, String)>,
     Form(f): Form<ActionForm>,
 ) -> Response {
-    let r = match what.as_str() {
-        "approve" => broadcasts::approve(&state, &s.user, &addr, &id).await,
-        "reject" => broadcasts::reject(&state, &s.user, &addr, &id, &f.reason).await,
-        "withdraw" => broadcasts::withdraw(&state, &s.user, &addr, &id).await,
-        _ => Err(HubError::not_found(
-            format!("không có thao tác `{what}`"),
-            format!("no action `{what}`"),
-        )),
-    };
-    match r {
-        Ok(_) => {
-            let back = safe_back(&f.back);
-            let back = match back.find("done=") {
-                Some(i) => &back[..i - 1],
-                None => back,
-            };
-            let back = if back == "/" { "/broadcasts" } else { back };
-            let sep = if back.contains('?') { '&' } else { '?' };
-            Redirect::to(&format!("{back}{sep}done={what}")).into_response()
-        }
+    match lifecycle::act::<BroadcastInfo>(&state, &s.user, &addr, &id, &what, &f.reason).await {
+        Ok(_) => Redirect::to(&done_location(&f.back, "/broadcasts", &what)).into_response(),
         Err(e) => s.fail("broadcasts", e),
     }
 }

@@ -1,8 +1,9 @@
 //! Bản tin: the clip list (state and level, filters, the signed feed's
 //! sequence), one clip (its player, details, and the life-cycle buttons:
 //! gửi duyệt, phê duyệt, từ chối with a reason, thu hồi). Every action calls
-//! `hub::clips`, which checks role and scope; the buttons shown are only a
-//! convenience.
+//! `hub::clips` or `hub::lifecycle`, which check role and scope; the buttons
+//! shown are only a convenience. The life-cycle forms, their fields and the
+//! redirect once done are shared with the broadcasts' page.
 
 use std::collections::HashMap;
 
@@ -19,6 +20,7 @@ use crate::hub::app::AppState;
 use crate::hub::areas::AreaTree;
 use crate::hub::auth::ClientAddr;
 use crate::hub::clips::{self, ClipInfo};
+use crate::hub::lifecycle;
 use crate::hub::users::{Role, User};
 
 /// Clips shown per page of the list.
@@ -105,23 +107,31 @@ pub fn actions(l: Lang, u: &User, c: &ClipInfo, back: &str) -> Markup {
                     button type="submit" class="plain" { (l.t("Gửi duyệt", "Submit")) }
                 }
             }
-            @if decide {
-                form method="post" action={(base) "/approve"} {
-                    input type="hidden" name="back" value=(back);
-                    button type="submit" class="ok approve" { (l.t("Phê duyệt", "Approve")) }
-                }
-                form method="post" action={(base) "/reject"} class="reject" {
-                    input type="hidden" name="back" value=(back);
-                    input type="text" name="reason" required
-                        placeholder=(l.t("Lý do từ chối", "Reason for rejecting")) aria-label=(l.t("Lý do từ chối", "Reason for rejecting"));
-                    button type="submit" class="no" { (l.t("Từ chối", "Reject")) }
-                }
+            (decision_forms(l, &base, back, decide, withdraw))
+        }
+    }
+}
+
+/// The life-cycle forms of a clip or broadcast at `base`: phê duyệt and từ
+/// chối (with a reason) when `decide`, thu hồi when `withdraw`.
+pub fn decision_forms(l: Lang, base: &str, back: &str, decide: bool, withdraw: bool) -> Markup {
+    html! {
+        @if decide {
+            form method="post" action={(base) "/approve"} {
+                input type="hidden" name="back" value=(back);
+                button type="submit" class="ok approve" { (l.t("Phê duyệt", "Approve")) }
             }
-            @if withdraw {
-                form method="post" action={(base) "/withdraw"} {
-                    input type="hidden" name="back" value=(back);
-                    button type="submit" class="no withdraw" { (l.t("Thu hồi", "Withdraw")) }
-                }
+            form method="post" action={(base) "/reject"} class="reject" {
+                input type="hidden" name="back" value=(back);
+                input type="text" name="reason" required
+                    placeholder=(l.t("Lý do từ chối", "Reason for rejecting")) aria-label=(l.t("Lý do từ chối", "Reason for rejecting"));
+                button type="submit" class="no" { (l.t("Từ chối", "Reject")) }
+            }
+        }
+        @if withdraw {
+            form method="post" action={(base) "/withdraw"} {
+                input type="hidden" name="back" value=(back);
+                button type="submit" class="no withdraw" { (l.t("Thu hồi", "Withdraw")) }
             }
         }
     }
@@ -217,12 +227,27 @@ pub async fn one(
     s.render("clips", &c.title, body)
 }
 
+/// A life-cycle form's fields (clips and broadcasts).
 #[derive(Deserialize)]
 pub struct ActionForm {
     #[serde(default)]
-    back: String,
+    pub back: String,
     #[serde(default)]
-    reason: String,
+    pub reason: String,
+}
+
+/// Where a page goes once an action went through: `back` (a local path;
+/// `list` when it is not one or comes down to the home page) with
+/// `done=WHAT`, which replaces an earlier `done=`.
+pub fn done_location(back: &str, list: &str, what: &str) -> String {
+    let back = safe_back(back);
+    let back = match back.find("done=") {
+        Some(i) => &back[..i - 1],
+        None => back,
+    };
+    let back = if back == "/" { list } else { back };
+    let sep = if back.contains('?') { '&' } else { '?' };
+    format!("{back}{sep}done={what}")
 }
 
 /// `POST /clips/{id}/{approve|reject|withdraw|submit}`.
@@ -234,27 +259,46 @@ pub async fn act(
     Form(f): Form<ActionForm>,
 ) -> Response {
     let done = match what.as_str() {
-        "approve" => clips::approve(&state, &s.user, &addr, &id).await,
-        "reject" => clips::reject(&state, &s.user, &addr, &id, &f.reason).await,
-        "withdraw" => clips::withdraw(&state, &s.user, &addr, &id).await,
         "submit" => clips::submit(&state, &s.user, &addr, &id).await,
-        _ => Err(crate::hub::error::HubError::not_found(
-            format!("không có thao tác `{what}`"),
-            format!("no action `{what}`"),
-        )),
+        _ => lifecycle::act::<ClipInfo>(&state, &s.user, &addr, &id, &what, &f.reason).await,
     };
     match done {
-        Ok(_) => {
-            let back = safe_back(&f.back);
-            let back = if back == "/" { "/clips" } else { back };
-            // An earlier `done=` message is replaced, not repeated.
-            let back = match back.find("done=") {
-                Some(i) => &back[..i - 1],
-                None => back,
-            };
-            let sep = if back.contains('?') { '&' } else { '?' };
-            Redirect::to(&format!("{back}{sep}done={what}")).into_response()
-        }
+        Ok(_) => Redirect::to(&done_location(&f.back, "/clips", &what)).into_response(),
         Err(e) => s.fail("clips", e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::done_location;
+
+    #[test]
+    fn an_action_goes_back_with_one_done_note() {
+        assert_eq!(
+            done_location("/queue", "/clips", "approve"),
+            "/queue?done=approve"
+        );
+        assert_eq!(
+            done_location("/clips/a-1?done=upload", "/clips", "submit"),
+            "/clips/a-1?done=submit"
+        );
+        assert_eq!(
+            done_location("/clips?state=approved&done=reject", "/clips", "withdraw"),
+            "/clips?state=approved&done=withdraw"
+        );
+        // Not a local path, empty, or the home page: the kind's list.
+        for back in [
+            "",
+            "//evil.example/",
+            "https://evil.example/",
+            "/",
+            "/?done=approve",
+        ] {
+            assert_eq!(
+                done_location(back, "/broadcasts", "reject"),
+                "/broadcasts?done=reject",
+                "{back}"
+            );
+        }
     }
 }
