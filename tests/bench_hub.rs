@@ -10,18 +10,6 @@ use std::time::{Duration, Instant};
 use common::hub::{Backend, Hub, HubOptions};
 use serde_json::json;
 
-fn rss_kb(pid: u32) -> (u64, u64) {
-    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let get = |k: &str| {
-        s.lines()
-            .find(|l| l.starts_with(k))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    };
-    (get("VmRSS:"), get("VmHWM:"))
-}
-
 #[test]
 #[ignore]
 fn bench_hub_upload_to_signed_feed_10mb_mp3() {
@@ -90,7 +78,7 @@ fn bench_hub_idle_rss() {
     let mut c = hub.login("admin", &hub.admin_password.clone());
     assert_eq!(c.get("/api/v1/session").status, 200);
     std::thread::sleep(Duration::from_secs(10));
-    let (rss, hwm) = rss_kb(hub.pid().unwrap());
+    let (rss, hwm) = common::rss_kb(hub.pid().unwrap());
     println!(
         "BENCH hub idle: RSS {rss} kB (peak {hwm} kB: argon2id uses 19 MiB while it checks a password) 10 s after start and one sign-in, SQLite"
     );

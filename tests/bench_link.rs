@@ -134,7 +134,7 @@ fn bench_a_month_report_over_a_thousand_stations() {
             let v: Value = r.json();
             assert_eq!(v["rows"].as_array().unwrap().len(), 120_000);
         }
-        let (rss, hwm) = rss_and_peak_kb(pid);
+        let (rss, hwm) = common::rss_kb(pid);
         println!(
             "BENCH report: a month of 1000 stations (120000 occurrences) as {format}: {:.2} s, {} kB; hub RSS after {rss} kB, peak so far {hwm} kB",
             took.as_secs_f64(),
@@ -142,17 +142,4 @@ fn bench_a_month_report_over_a_thousand_stations() {
         );
     }
     assert_eq!(hub.stop(), Some(0));
-}
-
-/// VmRSS and VmHWM of process `pid`, in kB.
-fn rss_and_peak_kb(pid: u32) -> (u64, u64) {
-    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let get = |k: &str| {
-        s.lines()
-            .find(|l| l.starts_with(k))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    };
-    (get("VmRSS:"), get("VmHWM:"))
 }

@@ -120,19 +120,6 @@ fn pct(sorted: &[Duration], p: f64) -> f64 {
     sorted[i].as_secs_f64() * 1000.0
 }
 
-/// VmRSS and VmHWM (kB) of a process.
-fn rss_kb(pid: u32) -> (u64, u64) {
-    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let get = |k: &str| {
-        s.lines()
-            .find(|l| l.starts_with(k))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    };
-    (get("VmRSS:"), get("VmHWM:"))
-}
-
 /// utime + stime of a process, in clock ticks.
 fn cpu_ticks(pid: u32) -> u64 {
     let s = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
@@ -152,7 +139,7 @@ fn bench_a_thousand_stations_on_one_hub() {
     let tokens = seed_stations(&hub, n);
     let pid = hub.pid().unwrap();
     let addr = hub.addr;
-    let (rss0, _) = rss_kb(pid);
+    let (rss0, _) = common::rss_kb(pid);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -174,7 +161,7 @@ fn bench_a_thousand_stations_on_one_hub() {
         }
     }
     let connect_all = t.elapsed();
-    let (rss_streams, _) = rss_kb(pid);
+    let (rss_streams, _) = common::rss_kb(pid);
 
     // Heartbeats, spread evenly over each interval, until told to stop.
     let beats = Arc::new(std::sync::Mutex::new(Vec::<Duration>::new()));
@@ -246,7 +233,7 @@ fn bench_a_thousand_stations_on_one_hub() {
         / cpu0.1.elapsed().as_secs_f64()
         * 100.0;
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    let (rss1, hwm) = rss_kb(pid);
+    let (rss1, hwm) = common::rss_kb(pid);
     let window = cpu0.1.elapsed();
     arrivals.sort();
     all_in.sort();

@@ -27,6 +27,19 @@ use chrono::{DateTime, TimeDelta, Timelike, Utc};
 
 pub const RATE: u32 = 48_000;
 
+/// VmRSS and VmHWM (kB) of process `pid`.
+pub fn rss_kb(pid: u32) -> (u64, u64) {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let get = |k: &str| {
+        s.lines()
+            .find(|l| l.starts_with(k))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (get("VmRSS:"), get("VmHWM:"))
+}
+
 pub fn loa() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_loa"));
     c.env_remove("LOA_CONFIG")
