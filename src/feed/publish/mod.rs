@@ -8,6 +8,7 @@
 //! FILEs it reads, and knows nothing of stations, HTTP or playout (decoding
 //! is the `probe` it is given).
 
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -86,6 +87,18 @@ use error::io;
 use folder::{finish, lock, read_current, recover, remove_all, sync_dir};
 use stage::{copy_clip, stage_clips};
 
+/// Create `feed_dir` if missing, take its lock (held while the file lives),
+/// finish or undo a cut-off publish, and read the current manifest verified
+/// with `sk`'s public key (`None` for a new feed).
+fn open(feed_dir: &Path, sk: &SecretKey) -> Result<(File, Option<Manifest>), PublishError> {
+    std::fs::create_dir_all(feed_dir).map_err(io("create the feed folder", feed_dir))?;
+    let lock = lock(feed_dir)?;
+    let public_key = sign::public_key_of(sk)?;
+    recover(feed_dir, &public_key)?;
+    let old = read_current(feed_dir, &public_key)?;
+    Ok((lock, old))
+}
+
 /// Apply `change` to the feed in `feed_dir` (created if missing), sign the
 /// new manifest with `sk` and put it in place atomically.
 pub fn publish(
@@ -96,11 +109,7 @@ pub fn publish(
     now: DateTime<FixedOffset>,
     probe: &dyn Fn(&Path) -> Result<Option<Duration>, String>,
 ) -> Result<Published, PublishError> {
-    std::fs::create_dir_all(feed_dir).map_err(io("create the feed folder", feed_dir))?;
-    let _lock = lock(feed_dir)?;
-    let public_key = sign::public_key_of(sk)?;
-    recover(feed_dir, &public_key)?;
-    let old = read_current(feed_dir, &public_key)?;
+    let (_lock, old) = open(feed_dir, sk)?;
     let mut m = old.clone().unwrap_or(Manifest {
         loa_feed: FORMAT_VERSION,
         sequence: 0,
@@ -187,11 +196,7 @@ pub fn publish_manifest(
     expires: Duration,
     now: DateTime<FixedOffset>,
 ) -> Result<Published, PublishError> {
-    std::fs::create_dir_all(feed_dir).map_err(io("create the feed folder", feed_dir))?;
-    let _lock = lock(feed_dir)?;
-    let public_key = sign::public_key_of(sk)?;
-    recover(feed_dir, &public_key)?;
-    let old = read_current(feed_dir, &public_key)?;
+    let (_lock, old) = open(feed_dir, sk)?;
     let mut m = Manifest {
         loa_feed: FORMAT_VERSION,
         sequence: old.map(|m| m.sequence).unwrap_or(0),
