@@ -36,7 +36,7 @@ pub struct Reporter {
     pub kick: Arc<tokio::sync::Notify>,
     /// The hub timetable's state (`programs_sequence`, `programs_error`).
     pub programs: Arc<std::sync::Mutex<super::programs::Report>>,
-    /// The station's timezone and quiet hours, changed by a reload.
+    /// The station's timezone, quiet hours and own programs, changed by a reload.
     pub frame: Arc<std::sync::Mutex<super::Frame>>,
 }
 
