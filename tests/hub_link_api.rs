@@ -249,13 +249,13 @@ fn station_api_refusals_change_nothing(backend: Backend) {
     // The events stream: 403 for another station; its first event carries the sequence.
     let mut s = std::net::TcpStream::connect(hub.addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    write!(s, "GET /api/v1/stations/tram-a/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {tb}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(s, "GET /api/v1/stations/tram-a/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {tb}\r\nConnection: close\r\n\r\n").unwrap();
     let mut got = String::new();
     let _ = s.read_to_string(&mut got);
     assert!(got.starts_with("HTTP/1.1 403"), "{got}");
     let mut s = std::net::TcpStream::connect(hub.addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    write!(s, "GET /api/v1/stations/tram-a/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {ta}\r\n\r\n").unwrap();
+    write!(s, "GET /api/v1/stations/tram-a/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {ta}\r\n\r\n").unwrap();
     let mut buf = vec![0u8; 4096];
     let mut got = String::new();
     while !got.contains("\n\n") || !got.contains("event: feed") {
@@ -336,7 +336,7 @@ fn a_nudge_raised_on_one_hub_process_reaches_streams_on_another() {
     // The station's stream is on the first process.
     let mut s = std::net::TcpStream::connect(hub.addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(s, "GET /api/v1/stations/tram-a/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\r\n").unwrap();
+    write!(s, "GET /api/v1/stations/tram-a/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\r\n").unwrap();
     let mut seen = String::new();
     let first = next_sequence(&mut s, &mut seen);
     // The approval is made on the second.

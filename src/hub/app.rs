@@ -1,10 +1,10 @@
 //! The running hub: shared state (`AppState`), the router (API, pages, the
-//! feed folder), and serving until SIGTERM/SIGINT with `Type=notify` READY.
+//! feed folder), and serving until SIGTERM/SIGINT with `Type=notify` READY
+//! (the connection limits and security headers are `http/`'s).
 //!
 //! Handlers get everything through `State<AppState>`; nothing here knows a
 //! route's business (that is the services: `clips`, `broadcasts`, `users`…).
 
-use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
 
 use axum::Router;
@@ -103,6 +103,13 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             super::auth::csrf::guard,
         ))
+        // Outermost: a foreign Host never reaches the cross-site check, and
+        // every answer (refusals too) carries the security headers.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            super::http::host::guard,
+        ))
+        .layer(axum::middleware::from_fn(super::http::headers::set))
         .with_state(state)
 }
 
@@ -126,11 +133,12 @@ pub async fn serve(state: AppState) -> HubResult<()> {
     let app = router(state.clone());
     tracing::info!("loa hub: listening on {local} ({})", state.cfg.public_url);
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown({
+    let limits = state.cfg.limits;
+    let per_address = super::http::per_address::PerAddress::new(
+        limits.max_connections_per_address,
+        &state.cfg.trusted_proxies,
+    );
+    super::http::serve::serve(listener, app, limits, per_address, {
         let link = state.link.clone();
         async move {
             shutdown().await;
@@ -138,8 +146,7 @@ pub async fn serve(state: AppState) -> HubResult<()> {
             link.stop();
         }
     })
-    .await
-    .map_err(HubError::internal)?;
+    .await;
     refresher.abort();
     if let Some(t) = listener_task {
         t.abort();

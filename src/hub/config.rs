@@ -35,6 +35,32 @@ pub struct HubConfig {
     /// `operator_clips`: how a commune operator's local announcement reaches
     /// its station(s).
     pub operator_clips: OperatorClips,
+    /// The server's own limits against slow or greedy clients (`http/`).
+    pub limits: Limits,
+}
+
+/// hub.toml's connection limits (`src/hub/http/`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// `header_timeout`: a request's head must arrive within this, and an
+    /// idle keep-alive connection is closed after it (default 30 s).
+    pub header_timeout: Duration,
+    /// `body_timeout`: an upload that sends nothing for this long is cut
+    /// (progress, not total: a slow 3G upload keeps going; default 60 s).
+    pub body_timeout: Duration,
+    /// `max_connections_per_address`: open connections one client address
+    /// may hold (default 64; 0 = no cap). `trusted_proxies` are exempt.
+    pub max_connections_per_address: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            header_timeout: Duration::from_secs(30),
+            body_timeout: Duration::from_secs(60),
+            max_connections_per_address: 64,
+        }
+    }
 }
 
 /// hub.toml `operator_clips = "approve" | "direct"` (default `approve`).
@@ -85,6 +111,9 @@ struct Raw {
     session_idle: Option<String>,
     trusted_proxies: Option<Vec<String>>,
     operator_clips: Option<String>,
+    header_timeout: Option<String>,
+    body_timeout: Option<String>,
+    max_connections_per_address: Option<usize>,
 }
 
 /// Read and check the hub config; `Err` holds every problem found.
@@ -211,6 +240,26 @@ pub fn parse(text: &str, path: &Path) -> Result<HubConfig, Vec<Diagnostic>> {
             OperatorClips::Approve
         }
     };
+    let mut limits = Limits::default();
+    for (key, raw, slot) in [
+        (
+            "header_timeout",
+            &raw.header_timeout,
+            &mut limits.header_timeout,
+        ),
+        ("body_timeout", &raw.body_timeout, &mut limits.body_timeout),
+    ] {
+        if let Some(s) = raw {
+            match parse_duration(s) {
+                Ok(d) if !d.is_zero() => *slot = d,
+                Ok(_) => bad(key, "must be longer than 0 s".into()),
+                Err(e) => bad(key, e),
+            }
+        }
+    }
+    if let Some(n) = raw.max_connections_per_address {
+        limits.max_connections_per_address = n;
+    }
     if !errors.is_empty() {
         errors.sort_by_key(|d| (d.line, d.col));
         return Err(errors);
@@ -228,6 +277,7 @@ pub fn parse(text: &str, path: &Path) -> Result<HubConfig, Vec<Diagnostic>> {
         session_idle,
         trusted_proxies,
         operator_clips,
+        limits,
     })
 }
 
@@ -253,6 +303,25 @@ mod tests {
         let e = parse("[hub]\noperator_clips = \"yes\"\n", Path::new("h.toml")).unwrap_err();
         let s = e[0].to_string();
         assert!(s.starts_with("h.toml:2:1: operator_clips: `yes`"), "{s}");
+    }
+
+    #[test]
+    fn limits_default_and_set() {
+        let c = parse("[hub]\n", Path::new("h.toml")).unwrap();
+        assert_eq!(c.limits, Limits::default());
+        let c = parse(
+            "[hub]\nheader_timeout = \"5s\"\nbody_timeout = \"2m\"\nmax_connections_per_address = 0\n",
+            Path::new("h.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.limits.header_timeout, Duration::from_secs(5));
+        assert_eq!(c.limits.body_timeout, Duration::from_secs(120));
+        assert_eq!(c.limits.max_connections_per_address, 0);
+        let e = parse("[hub]\nheader_timeout = \"0s\"\n", Path::new("h.toml")).unwrap_err();
+        assert!(
+            e[0].to_string().starts_with("h.toml:2:1: header_timeout:"),
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -11,6 +11,8 @@
 //! app.rs        AppState (config, Db, area tree, signing key, locks), router(), serve()
 //! db.rs         Db = sqlx AnyPool + dialect; migrations (migrations/{sqlite,postgres})
 //! error.rs      HubError: every refusal -> status + {"error","reason","reason_en"}
+//! http/         below the routes: serving with header / idle / progress timeouts,
+//!               connections per address, Host and Origin names, security headers (CSP)
 //! auth/         password (argon2id), session (cookie, CurrentUser/SignedIn/ClientAddr
 //!               extractors), ratelimit (failed logins, 429), csrf (cross-site refusal)
 //! users.rs      accounts and roles (service; admins create accounts)
@@ -84,6 +86,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod heartbeat;
+pub mod http;
 pub mod lifecycle;
 pub mod local_clips;
 pub mod nudge;

@@ -29,6 +29,8 @@ pub struct HubOptions {
     pub session_idle: String,
     /// What browsers use (default: the listen address over http).
     pub public_url: Option<String>,
+    /// More `key = value` lines for the `[hub]` table.
+    pub extra: String,
 }
 
 impl HubOptions {
@@ -38,6 +40,7 @@ impl HubOptions {
             max_upload: "8MiB".into(),
             session_idle: "1h".into(),
             public_url: None,
+            extra: String::new(),
         }
     }
 }
@@ -89,7 +92,7 @@ impl Hub {
             .replace(
                 &format!("public_url = \"{url}\""),
                 &format!("public_url = \"{}\"", o.public_url.as_deref().unwrap_or(&url)),
-            ),
+            ) + &o.extra,
         )
         .unwrap();
         let mut hub = Hub {

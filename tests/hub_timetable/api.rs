@@ -189,7 +189,7 @@ fn read_events(addr: std::net::SocketAddr, token: &str, limit: Duration) -> Stri
         .unwrap();
     write!(
         s,
-        "GET /api/v1/stations/{STATION}/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n"
+        "GET /api/v1/stations/{STATION}/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n"
     )
     .unwrap();
     let mut r = BufReader::new(s);

@@ -1,9 +1,11 @@
 //! Cross-site request refusal: a state-changing request (anything but GET,
 //! HEAD, OPTIONS) whose `Sec-Fetch-Site` says another site, or whose `Origin`
-//! is neither the hub's public URL nor the host it was sent to, is refused
-//! with 403 before any handler runs. Requests without either header (curl,
-//! scripts, stations) pass: the session cookie is SameSite and stations use
-//! bearer tokens, so a browser on another site cannot ride a session.
+//! is not the hub's own (`public_url`, or the local forms of `http/host.rs`;
+//! never judged by the request's own `Host`, which a rebound DNS name
+//! controls), is refused with 403 before any handler runs. Requests without
+//! either header (curl, scripts, stations) pass: the session cookie is
+//! SameSite and stations use bearer tokens, so a browser on another site
+//! cannot ride a session.
 
 use axum::extract::{Request, State};
 use axum::http::{header, Method};
@@ -12,18 +14,19 @@ use axum::response::{IntoResponse, Response};
 
 use crate::hub::app::AppState;
 use crate::hub::error::HubError;
+use crate::hub::http::host::Names;
 
 pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
-    match verdict(&state.cfg.public_url, &req) {
+    match verdict(&Names::of(&state), &req) {
         Ok(()) => next.run(req).await,
         Err(e) => e.into_response(),
     }
 }
 
-fn verdict(public_url: &str, req: &Request) -> Result<(), HubError> {
+fn verdict(names: &Names, req: &Request) -> Result<(), HubError> {
     let h = req.headers();
     let refuse = |why: &str| {
         Err(HubError::forbidden(
@@ -38,15 +41,7 @@ fn verdict(public_url: &str, req: &Request) -> Result<(), HubError> {
     }
     if let Some(origin) = h.get(header::ORIGIN) {
         let origin = origin.to_str().unwrap_or("");
-        let host = h
-            .get(header::HOST)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        let same_host = origin
-            .strip_prefix("http://")
-            .or_else(|| origin.strip_prefix("https://"))
-            == Some(host);
-        if origin != public_url && !same_host {
+        if !names.origin_ok(origin) {
             return refuse(&format!("Origin: {origin}"));
         }
     }
