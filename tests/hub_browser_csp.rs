@@ -55,8 +55,16 @@ async fn the_main_pages_load_under_the_policy() {
         return;
     }
     let mut hub = Hub::start(Backend::Sqlite);
-    hub.admin("mat-khau-quan-tri-1");
+    let mut admin = hub.admin("mat-khau-quan-tri-1");
     station_add(&hub, "tram-a", "22936");
+    // A program, so the week picture (style attributes) is drawn.
+    let r = admin.request(
+        "PUT",
+        "/api/v1/stations/tram-a/programs",
+        &[("Content-Type", "application/toml")],
+        b"[[program]]\nid = \"sang\"\ntitle = \"Ban tin sang\"\nat = [\"06:00:00\"]\nplay = [\"a.wav\"]\n",
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
     let b = Browser::start().await;
 
     b.goto(&format!("{}/login", hub.url)).await;
@@ -85,16 +93,22 @@ async fn the_main_pages_load_under_the_policy() {
         assert_eq!(violations(&b).await, Vec::<String>::new(), "{page}");
     }
     // The week picture keeps its layout (style attributes are allowed).
-    b.goto(&format!("{}/stations/tram-a", hub.url)).await;
+    b.goto(&format!("{}/stations/tram-a/programs", hub.url))
+        .await;
     let top =
         b.c.execute(
-            "const e = document.querySelector('[style*=\"top:\"]');
+            "const e = document.querySelectorAll('.week [style*=\"top:\"]')[1];
              return e ? getComputedStyle(e).top : 'none';",
             vec![],
         )
         .await
         .unwrap();
-    assert_ne!(top.as_str(), Some("none"), "no positioned element");
+    assert_ne!(
+        top.as_str(),
+        Some("none"),
+        "no positioned element: {}",
+        b.source().await
+    );
     assert_ne!(
         top.as_str(),
         Some("auto"),
