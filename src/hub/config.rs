@@ -43,7 +43,8 @@ pub struct HubConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// `header_timeout`: a request's head must arrive within this, and an
-    /// idle keep-alive connection is closed after it (default 30 s).
+    /// idle keep-alive connection is closed after it (default 60 s: longer
+    /// than the stations' 30 s connection pool idle, so they drop first).
     pub header_timeout: Duration,
     /// `body_timeout`: an upload that sends nothing for this long is cut
     /// (progress, not total: a slow 3G upload keeps going; default 60 s).
@@ -56,7 +57,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
-            header_timeout: Duration::from_secs(30),
+            header_timeout: Duration::from_secs(60),
             body_timeout: Duration::from_secs(60),
             max_connections_per_address: 64,
         }

@@ -2,7 +2,7 @@
 //! has none): each accepted socket is admitted by `per_address` (or answered
 //! 429 and closed), then served by hyper with
 //!
-//! - `header_timeout` for a request's head, counted from when the hub starts
+//! - `header_timeout` (default 60 s) for a request's head, counted from when the hub starts
 //!   waiting for it — so it is also the idle keep-alive timeout (a connection
 //!   with no request under way is closed after it); a half-sent head gets a
 //!   408 with the JSON reason, a quiet connection is just closed;
