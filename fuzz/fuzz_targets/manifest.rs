@@ -1,0 +1,36 @@
+//! The feed manifest a station fetches (`loa sync`): the signature check
+//! (`feed::sign::verify`, minisign, against a fixed key) and the document
+//! itself (`feed::manifest::Manifest::parse`: size cap, version, shape, every
+//! field's check). Input: `SIGNATURE \0 MANIFEST`; without a NUL byte the whole
+//! input is the manifest and also tried as a signature.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use loa::feed::manifest::Manifest;
+use loa::feed::sign::verify;
+
+/// A real minisign public key (any will do: the fuzzer cannot forge signatures).
+const PUBLIC_KEY: &str = "RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3";
+
+fuzz_target!(|data: &[u8]| {
+    let (sig, doc) = match data.iter().position(|&b| b == 0) {
+        Some(i) => (&data[..i], &data[i + 1..]),
+        None => (data, data),
+    };
+    let sig = String::from_utf8_lossy(sig);
+    if let Err(e) = verify(doc, &sig, PUBLIC_KEY) {
+        std::hint::black_box(e.to_string());
+    }
+    // Also with the signature text as the key (a station's config holds it).
+    let _ = verify(doc, &sig, &sig);
+    match Manifest::parse(doc) {
+        Ok(m) => {
+            // What parses must write back and parse again the same.
+            let again = Manifest::parse(&m.to_bytes()).expect("a parsed manifest re-parses");
+            assert_eq!(again.to_bytes(), m.to_bytes());
+        }
+        Err(e) => {
+            std::hint::black_box(e.to_string());
+        }
+    }
+});
