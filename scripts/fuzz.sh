@@ -19,6 +19,8 @@
 #   `cd fuzz && cargo +nightly fuzz run -s none TARGET artifacts/TARGET/crash-...`.
 # - Each input has a time limit (-timeout) and the process a memory limit
 #   (-rss_limit_mb); the upload target also caps what it decodes.
+# - Temp files (inputs the targets write to files) go to a private folder on
+#   /dev/shm, removed at the end.
 # - Logs: fuzz/target/logs/TARGET.log.
 set -uo pipefail
 
@@ -61,6 +63,14 @@ opts_for() {
 }
 
 mkdir -p target/logs
+# Three targets write each input to a file (the config, as-run and upload
+# readers take paths): on tmpfs when there is one, since a disk shared with
+# builds makes every write wait milliseconds (20x fewer executions).
+shm=/dev/shm
+[[ -d $shm && -w $shm ]] || shm="${TMPDIR:-/tmp}"
+TMPDIR="$(mktemp -d "$shm/loa-fuzz.XXXXXX")" || exit 1
+export TMPDIR
+trap 'rm -rf "$TMPDIR"' EXIT
 failed=()
 summary=()
 for t in "${targets[@]}"; do
