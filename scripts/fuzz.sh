@@ -86,10 +86,11 @@ for t in "${targets[@]}"; do
     # No final stats (a crash): libFuzzer's last status line `#N ...`.
     execs=$(grep -o '^#[0-9]*' "$log" | tail -n 1 | tr -d '#')
   fi
+  rate=$(sed -n 's/^stat::average_exec_per_sec: *\([0-9]*\).*/\1/p' "$log" | tail -n 1)
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | cut -d' ' -f2)
   corpus=$(find "target/corpus/$t" -type f | wc -l)
   line=$(printf '%-14s %12s execs  %8s/s  cov %-6s corpus %-6s' "$t" "${execs:-?}" \
-    "$(((${execs:-0}) / secs))" "${cov:-?}" "$corpus")
+    "${rate:-$((${execs:-0} / secs))}" "${cov:-?}" "$corpus")
   if [[ $rc -ne 0 ]]; then
     crash=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)
     line+="  FAILED (exit $rc): ${crash:+$repo/fuzz/$crash}"
