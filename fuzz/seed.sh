@@ -4,13 +4,15 @@
 # the audio/ clips cut to their first few KiB (headers and a few frames: enough
 # for the decoders, small enough to commit). Needs bash, coreutils, sha256sum;
 # sox and ffmpeg (optional) add a WAV and an M4A clip. Deterministic otherwise.
+# Inputs that once crashed a target are kept beside them as seed-regress-*.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 root=..
 c=corpus
 for t in config manifest programs_doc heartbeat asrun upload relay_demux; do
   mkdir -p "$c/$t"
-  rm -f "$c/$t"/seed-*
+  # seed-regress-*: inputs that once crashed a target, kept by hand (not regenerated)
+  find "$c/$t" -name 'seed-*' ! -name 'seed-regress-*' -delete
 done
 
 # --- config: the repo's configs, and a programs-only document
