@@ -11,6 +11,8 @@ mod open;
 mod probe;
 
 #[cfg(test)]
+mod fuzz_regressions;
+#[cfg(test)]
 mod tests;
 
 use std::path::PathBuf;

@@ -54,11 +54,36 @@ pub fn open(path: &Path) -> Result<Clip, DecodeError> {
     if let Some(ext) = hint {
         b = b.with_hint(&ext);
     }
-    let mut inner = b.build().map_err(|e| DecodeError::Decode {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    })?;
-    let mut first = inner.next();
+    // symphonia 0.5 panics on some malformed headers instead of returning an
+    // error (an M4A `esds` atom without its ES descriptor, found by fuzzing:
+    // pdeljanov/Symphonia#484, fixed only in 0.6): such a file is refused like
+    // any other that does not decode, never a panic for the caller.
+    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        b.build().map(|mut inner| {
+            let first = inner.next();
+            (inner, first)
+        })
+    }));
+    let (mut inner, mut first) = match built {
+        Ok(Ok(opened)) => opened,
+        Ok(Err(e)) => {
+            return Err(DecodeError::Decode {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            })
+        }
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            return Err(DecodeError::Decode {
+                path: path.to_path_buf(),
+                reason: format!("the decoder failed on this file ({what})"),
+            });
+        }
+    };
     let (channels, rate) = (inner.channels(), inner.sample_rate());
     let (ch, sr) = (u64::from(channels.get()), f64::from(rate.get()));
     let mut left = None;

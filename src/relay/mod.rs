@@ -31,6 +31,14 @@ pub use error::RelayError;
 use shared::Shared;
 pub use warm::warm_up;
 
+/// The byte guards the relay puts in front of its decoder (the ID3 tag skipper,
+/// then the Ogg setup-header guard), over any reader: for the fuzz target
+/// `fuzz/fuzz_targets/relay_demux.rs` only, not part of loa's API.
+#[doc(hidden)]
+pub fn fuzz_guards<R: std::io::Read>(inner: R) -> impl std::io::Read {
+    ogg_guard::OggGuard::new(id3::SkipId3::new(inner))
+}
+
 /// Optional processing on the worker thread: input interleaved samples at the output
 /// format; append the processed samples to the `Vec`.
 pub type Process = Box<dyn FnMut(&[f32], &mut Vec<f32>) + Send>;

@@ -1,0 +1,24 @@
+//! Inputs the fuzzers (fuzz/, scripts/fuzz.sh) found that made decoding panic,
+//! kept in `fuzz_cases/`: each must now be refused with an error, never a panic.
+
+use std::path::PathBuf;
+
+use super::{open, probe_info, DecodeError};
+
+fn case(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("src/decode/fuzz_cases")
+        .join(name)
+}
+
+/// An M4A whose `esds` atom holds no ES descriptor: symphonia 0.5 unwraps a
+/// None while reading the header (upload target, 2026-12-07).
+#[test]
+fn m4a_esds_without_descriptor_is_refused_not_a_panic() {
+    let path = case("m4a-esds-without-descriptor.m4a");
+    let e = open(&path).err().expect("the file must be refused");
+    assert!(matches!(e, DecodeError::Decode { .. }), "{e:?}");
+    assert!(e.to_string().starts_with("cannot decode"), "{e}");
+    assert!(probe_info(&path).is_err());
+    assert!(crate::loudness::measure_file(&path).is_err());
+}
