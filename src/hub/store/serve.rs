@@ -121,9 +121,44 @@ async fn clip(
     .await?
     .ok_or_else(missing)?;
     let path = super::blobs::local(&state, sha, ext).await?;
-    let r = tower_http::services::ServeFile::new(path)
+    // The validator is the content hash, the same from every process (the
+    // file's own mtime differs between processes' caches).
+    let etag = format!("\"{sha}\"");
+    let mut req = req;
+    let h = req.headers_mut();
+    let matches = |v: Option<&HeaderValue>| {
+        v.and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+    };
+    if matches(h.get(header::IF_NONE_MATCH)) {
+        let mut r = StatusCode::NOT_MODIFIED.into_response();
+        r.headers_mut().insert(
+            header::ETAG,
+            HeaderValue::from_str(&etag).map_err(HubError::internal)?,
+        );
+        return Ok(r);
+    }
+    if h.contains_key(header::IF_RANGE) && !matches(h.get(header::IF_RANGE)) {
+        h.remove(header::RANGE);
+    }
+    for k in [
+        header::IF_RANGE,
+        header::IF_NONE_MATCH,
+        header::IF_MODIFIED_SINCE,
+        header::IF_MATCH,
+        header::IF_UNMODIFIED_SINCE,
+    ] {
+        h.remove(k);
+    }
+    let mut r = tower_http::services::ServeFile::new(path)
         .oneshot(req)
         .await
         .map_err(HubError::internal)?;
+    let h = r.headers_mut();
+    h.remove(header::LAST_MODIFIED);
+    h.insert(
+        header::ETAG,
+        HeaderValue::from_str(&etag).map_err(HubError::internal)?,
+    );
     Ok(r.map(Body::new))
 }
