@@ -297,7 +297,7 @@ pub async fn refresh_loop(state: AppState) {
     loop {
         tokio::time::sleep(Duration::from_secs(60)).await;
         n += 1;
-        let r = if n % 60 == 0 {
+        let r = if n.is_multiple_of(60) {
             ensure_fresh(&state).await
         } else {
             reconcile(&state).await.map(|_| ())

@@ -33,7 +33,7 @@ pub const PROGRAMS_FLOOR: &str = "programs_sequence_floor";
 
 /// The advisory lock keys (PostgreSQL): publishing the feed, issuing one
 /// station's programs document.
-const LOCK_FEED: i64 = 0x6c6f_6166_6565_64; // "loafeed"
+const LOCK_FEED: i64 = 0x006c_6f61_6665_6564; // "loafeed"
 const LOCK_PROGRAMS: i32 = 0x6c6f_6170; // "loap" + hashtext(station)
 
 /// Serialise publishing the feed across hub processes for the rest of the
