@@ -28,7 +28,7 @@ pub struct AppState {
     pub key: Arc<SecretKey>,
     /// Serialises audit appends in this process.
     pub audit_lock: Arc<Mutex<()>>,
-    /// Serialises feed publishing in this process.
+    /// Serialises feed publishing in this process (`store::lock_feed` across processes).
     pub publish_lock: Arc<Mutex<()>>,
     /// Station nudges and the shutdown of their streams (`nudge.rs`).
     pub link: Arc<super::nudge::LinkHub>,
@@ -46,11 +46,8 @@ impl AppState {
         .map_err(HubError::internal)?
         .map_err(HubError::internal)?;
         let tree = areas::load(&db).await?;
-        let seq = std::fs::read(cfg.feed_dir().join(crate::feed::publish::MANIFEST_FILE))
-            .ok()
-            .and_then(|b| crate::feed::manifest::Manifest::parse(&b).ok())
-            .map(|m| m.sequence)
-            .unwrap_or(0);
+        // The sequence the database serves (every process the same).
+        let seq = super::store::latest(&db).await?.map_or(0, |m| m.sequence);
         Ok(AppState {
             link: super::nudge::LinkHub::new(seq),
             cfg: Arc::new(cfg),
@@ -98,6 +95,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", super::api::routes(&state))
         .merge(super::pages::routes(&state))
+        .merge(super::store::serve::routes())
         .nest_service("/feed", feed)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -124,6 +122,7 @@ pub async fn serve(state: AppState) -> HubResult<()> {
     let local = listener.local_addr()?;
     super::publish::ensure_fresh(&state).await?;
     let refresher = tokio::spawn(super::publish::refresh_loop(state.clone()));
+    let follower = tokio::spawn(super::store::cache::follow(state.clone()));
     let listener_task = (state.db.dialect == super::db::Dialect::Postgres).then(|| {
         tokio::spawn(super::nudge::listen(
             state.cfg.database.clone(),
@@ -148,6 +147,7 @@ pub async fn serve(state: AppState) -> HubResult<()> {
     })
     .await;
     refresher.abort();
+    follower.abort();
     if let Some(t) = listener_task {
         t.abort();
     }

@@ -1,4 +1,5 @@
-//! The `loa hub …` commands: `init`, `run`, `user add`, `areas import`.
+//! The `loa hub …` commands: `init`, `run`, `user add`, `areas import`,
+//! `station add`, `backup`, `restore`.
 //! Argument definitions (clap) and what each does; exit status 0 success,
 //! 1 failure, 2 usage or an invalid config (SPEC.md).
 
@@ -36,6 +37,16 @@ pub enum HubCommand {
     /// Loudspeaker stations.
     #[command(subcommand)]
     Station(StationCommand),
+    /// Copy the database (a consistent snapshot, while the hub runs), the signing key and the clips into the new folder DEST.
+    Backup {
+        /// A new (or empty) folder.
+        dest: PathBuf,
+    },
+    /// Restore a backup onto the fresh state folder (and, for PostgreSQL, the empty database) the config names.
+    Restore {
+        /// The folder `loa hub backup` made.
+        src: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -138,6 +149,8 @@ pub fn dispatch(config_file: &Path, cmd: HubCommand) -> anyhow::Result<ExitCode>
                 areas,
                 json,
             }) => station_add(cfg, id, name, areas, json).await,
+            HubCommand::Backup { dest } => backup(cfg, &dest).await,
+            HubCommand::Restore { src } => restore(cfg, &src).await,
         }
     });
     match result {
@@ -383,5 +396,38 @@ async fn station_add(
             cfg.public_url
         );
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn backup(cfg: HubConfig, dest: &Path) -> Result<ExitCode, CliError> {
+    let info = super::backup::backup(&cfg, dest).await?;
+    println!(
+        "đã sao lưu / backed up {} ({}): {}, {} bản tin / clips, bản tin số / feed sequence {}",
+        dest.display(),
+        info.dialect,
+        info.database,
+        info.clips,
+        info.feed_sequence
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn restore(cfg: HubConfig, src: &Path) -> Result<ExitCode, CliError> {
+    let r = super::backup::restore(&cfg, src).await?;
+    println!(
+        "đã khôi phục / restored {} (sao lưu lúc / backed up at {}) vào / into {}",
+        src.display(),
+        r.info.created_at,
+        cfg.state.display()
+    );
+    println!(
+        "  số thứ tự bản tin từ / feed sequence from {}, lịch phát từ / programs from {} (cao hơn mọi số đã phát / above anything published)",
+        r.feed_floor + 1,
+        r.programs_floor + 1
+    );
+    println!(
+        "  tiếp theo / next: loa hub run --config {}",
+        cfg.file.display()
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -210,7 +210,10 @@ pub async fn create(
     let measured = upload::measure(&file.path).await?;
     let (sha, ext, bytes) = (file.sha256.clone(), file.ext, file.bytes as i64);
     std::fs::create_dir_all(state.cfg.uploads_dir())?;
-    file.keep(&state.cfg.uploads_dir().join(format!("{sha}.{ext}")))?;
+    let stored = state.cfg.uploads_dir().join(format!("{sha}.{ext}"));
+    file.keep(&stored)?;
+    // Every hub process serves it: the bytes go into the database first (PostgreSQL).
+    super::store::blobs::put(&state.db, &sha, &stored).await?;
     let now = now_s();
     let st = if draft { "draft" } else { "submitted" };
     let mut tx = state.db.begin_write().await?;
@@ -322,13 +325,8 @@ pub async fn audio(
         "flac" => "audio/flac",
         _ => "audio/mp4",
     };
-    Ok((
-        state
-            .cfg
-            .uploads_dir()
-            .join(format!("{}.{}", c.sha256, c.format)),
-        mime,
-    ))
+    let path = super::store::blobs::local(state, &c.sha256, &c.format).await?;
+    Ok((path, mime))
 }
 
 impl Reviewed for ClipInfo {

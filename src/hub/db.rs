@@ -64,6 +64,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "own_programs",
         include_str!("../../migrations/sqlite/0007_own_programs.sql"),
     ),
+    (
+        8,
+        "feed_store",
+        include_str!("../../migrations/sqlite/0008_feed_store.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -100,6 +105,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         7,
         "own_programs",
         include_str!("../../migrations/postgres/0007_own_programs.sql"),
+    ),
+    (
+        8,
+        "feed_store",
+        include_str!("../../migrations/postgres/0008_feed_store.sql"),
     ),
 ];
 

@@ -24,7 +24,11 @@
 //!               the audited transition, the feed re-signed
 //! clips.rs      clip service: create from an upload, submit, visibility
 //! broadcasts.rs pushed broadcasts service (proposal; approval waits for its clips)
-//! publish.rs    the feed: manifest of approved items, signed, in STATE/feed/
+//! publish.rs    the feed: manifest of approved items, signed under a cross-process
+//!               lock, stored in the database; reconcile() heals a missed re-sign
+//! store/        what the hub publishes, in the database (manifests, clip bytes),
+//!               served from it at /feed/; STATE/feed/ is a cache of it
+//! backup/       `loa hub backup DEST` / `loa hub restore SRC` (sequence floors)
 //! stations.rs   stations: `station add` (enrolment code), enrol (token), StationAuth
 //! heartbeat.rs  station heartbeats (shape check, online by the hub's clock), stations list
 //! asrun.rs      stations' as-run lines: chain checked across uploads, breaks flagged
@@ -76,6 +80,7 @@ pub mod areas;
 pub mod asrun;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod broadcasts;
 pub mod chain;
 pub mod chart;
@@ -96,6 +101,7 @@ pub mod publish;
 pub mod reports;
 pub mod scope;
 pub mod stations;
+pub mod store;
 pub mod timetable;
 pub mod upload;
 pub mod users;

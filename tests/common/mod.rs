@@ -10,6 +10,7 @@ pub mod fake_station;
 pub mod feedkit;
 pub mod history;
 pub mod hub;
+pub mod hub_multi;
 pub mod hub_pg;
 pub mod icecast;
 pub mod nginx;

@@ -96,13 +96,9 @@ pub async fn audit_log(
 
 /// The sequence of the feed as published now (0 before the first).
 pub async fn feed_sequence(state: &AppState) -> u64 {
-    let p = state.cfg.feed_dir().join("manifest.json");
-    match tokio::fs::read(&p).await {
-        Ok(b) => serde_json::from_slice::<serde_json::Value>(&b)
-            .ok()
-            .and_then(|v| v["sequence"].as_u64())
-            .unwrap_or(0),
-        Err(_) => 0,
+    match crate::hub::store::latest(&state.db).await {
+        Ok(Some(m)) => m.sequence,
+        _ => 0,
     }
 }
 

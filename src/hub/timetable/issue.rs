@@ -23,7 +23,8 @@ pub const EXPIRES: TimeDelta = TimeDelta::days(30);
 /// `refresh` re-signs a document older than this (10 days before it expires).
 const REFRESH_AFTER_S: i64 = 20 * 24 * 3600;
 
-/// Serialises issuing in this process (the primary key does across processes).
+/// Serialises issuing in this process (an advisory lock per station, and the
+/// primary key, do across processes).
 static LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// The folder of a station's documents.
@@ -47,7 +48,10 @@ pub(super) async fn issue(
         tries += 1;
         match try_issue(state, actor, station, programs, command.clone()).await {
             Ok(done) => {
-                write_files(&state.cfg.feed_dir(), station, &done.doc, &done.sig)?;
+                // The database is the truth (served from it); the folder is a cache.
+                if let Err(e) = write_files(&state.cfg.feed_dir(), station, &done.doc, &done.sig) {
+                    tracing::warn!("hub: station {station}'s programs files not refreshed: {e}");
+                }
                 let (action, after) = match &command {
                     None => (
                         "timetable_publish",
@@ -111,6 +115,9 @@ async fn try_issue(
     command: Option<Command>,
 ) -> Result<Issued, TimetableError> {
     let mut tx = state.db.begin_write().await?;
+    // One issuer of this station's documents at a time, across processes.
+    crate::hub::store::lock_programs(state.db.dialect, &mut tx, station).await?;
+    let floor = crate::hub::store::meta(&mut tx, crate::hub::store::PROGRAMS_FLOOR).await?;
     let cur = sqlx::query("SELECT toml, sequence FROM timetables WHERE station = $1")
         .bind(station)
         .fetch_optional(&mut *tx)
@@ -124,7 +131,7 @@ async fn try_issue(
         .fetch_one(&mut *tx)
         .await?;
     let last: Option<i64> = col(&last, "s")?;
-    let sequence = last.unwrap_or(0).max(before_seq) + 1;
+    let sequence = last.unwrap_or(0).max(before_seq).max(floor) + 1;
     let toml = programs.map(str::to_string).unwrap_or(before_toml.clone());
     let now = chrono::Utc::now()
         .with_timezone(&state.cfg.timezone)
@@ -205,7 +212,7 @@ fn file_sequence(dir: &Path) -> Option<u64> {
 
 /// Put a document and its signature in place (each written aside, fsynced,
 /// renamed), unless a newer one is already there.
-fn write_files(feed: &Path, station: &str, doc: &str, sig: &str) -> HubResult<()> {
+pub(crate) fn write_files(feed: &Path, station: &str, doc: &str, sig: &str) -> HubResult<()> {
     let dir = station_dir(feed, station);
     std::fs::create_dir_all(&dir)?;
     let seq = programs::parse_header(doc)
@@ -229,8 +236,9 @@ fn write_files(feed: &Path, station: &str, doc: &str, sig: &str) -> HubResult<()
     Ok(())
 }
 
-/// Re-sign each station's document well before it expires (same programs, by
-/// `hub`), and rewrite document files missing or behind the database.
+/// Re-sign each station's document well before it expires, or when it lies
+/// at or below a restore's sequence floor (same programs, by `hub`), and
+/// rewrite document files missing or behind the database.
 pub async fn refresh(state: &AppState) -> HubResult<()> {
     let rows = sqlx::query(
         "SELECT d.station, d.sequence, d.document, d.signature, d.created_at FROM timetable_docs d \
@@ -239,10 +247,15 @@ pub async fn refresh(state: &AppState) -> HubResult<()> {
     .fetch_all(&state.db.pool)
     .await?;
     let feed = state.cfg.feed_dir();
+    let floor = {
+        let mut conn = state.db.pool.acquire().await?;
+        crate::hub::store::meta(&mut conn, crate::hub::store::PROGRAMS_FLOOR).await?
+    };
     for r in &rows {
         let station: String = col(r, "station")?;
         let created: i64 = col(r, "created_at")?;
-        if now_s() - created > REFRESH_AFTER_S {
+        let below_floor = col::<i64>(r, "sequence")? <= floor;
+        if now_s() - created > REFRESH_AFTER_S || below_floor {
             match issue(state, "hub", "-", &station, None, None).await {
                 Ok(_) => continue,
                 Err(e) => tracing::error!("hub: cannot re-sign station {station}'s timetable: {e}"),

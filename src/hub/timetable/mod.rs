@@ -40,6 +40,7 @@ use serde::Serialize;
 pub use check::{check, known, Diag, Known};
 pub use history::{document, history, Issued};
 pub use issue::refresh;
+pub(crate) use issue::write_files;
 
 use super::app::AppState;
 use super::audit;
