@@ -106,8 +106,32 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Each station holds an events stream (one socket): raise the soft limit of
+/// open files to the hard one (systemd sets both with `LimitNOFILE=`, and
+/// its seccomp filter refuses this call, which is then harmless).
+fn raise_open_files() {
+    let mut r = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: plain getrlimit/setrlimit on a local struct.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut r) == 0 && r.rlim_cur < r.rlim_max {
+            r.rlim_cur = r.rlim_max;
+            let _ = libc::setrlimit(libc::RLIMIT_NOFILE, &r);
+        }
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut r) == 0 && r.rlim_cur < 4096 {
+            tracing::warn!(
+                "hub: only {} open files allowed: each station's events stream takes one; raise LimitNOFILE= / ulimit -n",
+                r.rlim_cur
+            );
+        }
+    }
+}
+
 /// Serve until SIGTERM or SIGINT; tell systemd READY once listening.
 pub async fn serve(state: AppState) -> HubResult<()> {
+    raise_open_files();
     let listen = state.cfg.listen;
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
         HubError::internal(format!(
@@ -115,8 +139,10 @@ pub async fn serve(state: AppState) -> HubResult<()> {
         ))
     })?;
     let local = listener.local_addr()?;
+    super::recover::at_start(&state).await?;
     super::publish::ensure_fresh(&state).await?;
     let refresher = tokio::spawn(super::publish::refresh_loop(state.clone()));
+    let watcher = tokio::spawn(super::recover::watch(state.clone()));
     let listener_task = (state.db.dialect == super::db::Dialect::Postgres).then(|| {
         tokio::spawn(super::nudge::listen(
             state.cfg.database.clone(),
@@ -141,6 +167,7 @@ pub async fn serve(state: AppState) -> HubResult<()> {
     .await
     .map_err(HubError::internal)?;
     refresher.abort();
+    watcher.abort();
     if let Some(t) = listener_task {
         t.abort();
     }

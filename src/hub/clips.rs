@@ -211,6 +211,7 @@ pub async fn create(
     let (sha, ext, bytes) = (file.sha256.clone(), file.ext, file.bytes as i64);
     std::fs::create_dir_all(state.cfg.uploads_dir())?;
     file.keep(&state.cfg.uploads_dir().join(format!("{sha}.{ext}")))?;
+    super::fault::point("after-upload-keep");
     let now = now_s();
     let st = if draft { "draft" } else { "submitted" };
     let mut tx = state.db.begin_write().await?;

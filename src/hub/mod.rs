@@ -11,6 +11,10 @@
 //! app.rs        AppState (config, Db, area tree, signing key, locks), router(), serve()
 //! db.rs         Db = sqlx AnyPool + dialect; migrations (migrations/{sqlite,postgres})
 //! error.rs      HubError: every refusal -> status + {"error","reason","reason_en"}
+//! outage.rs     database out of reach -> 503, disk full -> 507 (what `?` maps to)
+//! recover.rs    at start and every minute: what a crash left (temp files, orphans,
+//!               a feed behind the database's approved set) is cleaned or re-signed
+//! fault.rs      test hook: LOA_HUB_FAULT=POINT kills the hub there (crash tests)
 //! auth/         password (argon2id), session (cookie, CurrentUser/SignedIn/ClientAddr
 //!               extractors), ratelimit (failed logins, 429), csrf (cross-site refusal)
 //! users.rs      accounts and roles (service; admins create accounts)
@@ -83,13 +87,16 @@ pub mod clips;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod fault;
 pub mod heartbeat;
 pub mod lifecycle;
 pub mod local_clips;
 pub mod nudge;
+pub mod outage;
 pub mod pages;
 pub mod program_form;
 pub mod publish;
+pub mod recover;
 pub mod reports;
 pub mod scope;
 pub mod stations;

@@ -22,7 +22,7 @@ use crate::feed::publish::{publish_manifest, CLIPS_DIR, DEFAULT_EXPIRES, MANIFES
 /// Re-sign when the manifest expires within this long.
 const REFRESH_BEFORE: Duration = Duration::from_secs(10 * 24 * 3600);
 /// Broadcasts this long past their instant leave the feed.
-const BROADCAST_KEEP_S: i64 = 2 * 24 * 3600;
+pub(crate) const BROADCAST_KEEP_S: i64 = 2 * 24 * 3600;
 
 /// The feed path of a stored clip.
 pub fn feed_path(sha256: &str, ext: &str) -> String {
@@ -122,19 +122,18 @@ pub async fn publish_now(state: &AppState) -> HubResult<u64> {
             let target = feed.join(&c.path);
             if !target.exists() {
                 let name = Path::new(&c.path).file_name().unwrap_or_default();
-                let src = cfg.uploads_dir().join(name);
-                std::fs::hard_link(&src, &target)
-                    .or_else(|_| std::fs::copy(&src, &target).map(|_| ()))
-                    .map_err(|e| {
-                        HubError::internal(format!(
-                            "cannot put {} into the feed: {e}",
-                            src.display()
-                        ))
-                    })?;
+                place_clip(&cfg.uploads_dir().join(name), &target)?;
             }
         }
         let p = publish_manifest(&feed, &key, clips.clone(), broadcasts, DEFAULT_EXPIRES, now)
-            .map_err(|e| HubError::internal(format!("cannot publish the feed: {e}")))?;
+            .map_err(|e| {
+                if super::outage::chain_is_disk_full(&e) {
+                    tracing::error!("hub: cannot publish the feed: {e}");
+                    super::outage::disk_full()
+                } else {
+                    HubError::internal(format!("cannot publish the feed: {e}"))
+                }
+            })?;
         // Files no manifest lists any more leave the feed folder.
         let keep: HashSet<String> = clips
             .iter()
@@ -158,6 +157,32 @@ pub async fn publish_now(state: &AppState) -> HubResult<u64> {
     tracing::info!("hub: feed published, sequence {published}");
     super::nudge::raise(&state.db, &state.link, published).await?;
     Ok(published)
+}
+
+/// Put a stored clip into the feed folder: a hard link, or (another file
+/// system) a copy written aside and renamed, so a copy cut short by a full
+/// disk or a crash is never served under the clip's name.
+fn place_clip(src: &Path, target: &Path) -> HubResult<()> {
+    if std::fs::hard_link(src, target).is_ok() {
+        return Ok(());
+    }
+    let name = target.file_name().unwrap_or_default().to_string_lossy();
+    let part = target.with_file_name(format!(".{name}.part"));
+    let copied = std::fs::copy(src, &part)
+        .and_then(|_| std::fs::File::open(&part)?.sync_all())
+        .and_then(|()| std::fs::rename(&part, target));
+    if let Err(e) = copied {
+        let _ = std::fs::remove_file(&part);
+        if super::outage::is_disk_full(&e) {
+            tracing::error!("hub: cannot put {} into the feed: {e}", src.display());
+            return Err(super::outage::disk_full());
+        }
+        return Err(HubError::internal(format!(
+            "cannot put {} into the feed: {e}",
+            src.display()
+        )));
+    }
+    Ok(())
 }
 
 fn local(tz: chrono_tz::Tz, at: i64) -> HubResult<DateTime<chrono::FixedOffset>> {

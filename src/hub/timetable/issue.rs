@@ -47,6 +47,7 @@ pub(super) async fn issue(
         tries += 1;
         match try_issue(state, actor, station, programs, command.clone()).await {
             Ok(done) => {
+                crate::hub::fault::point("after-timetable-commit");
                 write_files(&state.cfg.feed_dir(), station, &done.doc, &done.sig)?;
                 let (action, after) = match &command {
                     None => (
