@@ -51,8 +51,17 @@ fn raise_nofile(need: u64) {
     };
     unsafe {
         assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut r), 0);
-        r.rlim_cur = r.rlim_max;
-        assert_eq!(libc::setrlimit(libc::RLIMIT_NOFILE, &r), 0);
+        // Root may raise the hard limit too (10,000 stations need ~20,300).
+        let wanted = libc::rlimit {
+            rlim_cur: need.max(r.rlim_max),
+            rlim_max: need.max(r.rlim_max),
+        };
+        if libc::setrlimit(libc::RLIMIT_NOFILE, &wanted) == 0 {
+            r = wanted;
+        } else {
+            r.rlim_cur = r.rlim_max;
+            assert_eq!(libc::setrlimit(libc::RLIMIT_NOFILE, &r), 0);
+        }
     }
     assert!(
         r.rlim_cur >= need,

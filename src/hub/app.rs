@@ -132,6 +132,8 @@ fn raise_open_files() {
 /// Serve until SIGTERM or SIGINT; tell systemd READY once listening.
 pub async fn serve(state: AppState) -> HubResult<()> {
     raise_open_files();
+    // What a crash left is mended before anyone can connect.
+    super::recover::at_start(&state).await?;
     let listen = state.cfg.listen;
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
         HubError::internal(format!(
@@ -139,7 +141,6 @@ pub async fn serve(state: AppState) -> HubResult<()> {
         ))
     })?;
     let local = listener.local_addr()?;
-    super::recover::at_start(&state).await?;
     super::publish::ensure_fresh(&state).await?;
     let refresher = tokio::spawn(super::publish::refresh_loop(state.clone()));
     let watcher = tokio::spawn(super::recover::watch(state.clone()));

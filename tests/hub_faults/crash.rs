@@ -47,7 +47,7 @@ fn killed_mid_upload(backend: Backend) {
     drop(s);
     assert!(!files_under(&tmp).is_empty(), "the kill left its temp file");
     hub.env.clear();
-    hub.spawn();
+    respawn(&mut hub);
     nothing_half_written(&hub);
     assert_eq!(manifest_ids(&hub), vec![kept.clone()]);
     assert_eq!(hub.manifest()["sequence"].as_u64().unwrap(), seq);
@@ -66,7 +66,7 @@ fn killed_mid_upload(backend: Backend) {
         "the orphan is there before the restart"
     );
     hub.env.clear();
-    hub.spawn();
+    respawn(&mut hub);
     nothing_half_written(&hub);
     assert_eq!(hub.sql("SELECT COUNT(*) FROM clips").trim(), "1");
     assert_eq!(manifest_ids(&hub), vec![kept]);
@@ -107,7 +107,7 @@ fn killed_between_approval_and_resign(backend: Backend) {
     );
     assert_eq!(manifest_ids(&hub), vec![first.clone()]);
     hub.env.clear();
-    hub.spawn();
+    respawn(&mut hub);
     let mut ids = manifest_ids(&hub);
     ids.sort();
     assert_eq!(ids, vec![second.clone(), first.clone()]);
@@ -124,7 +124,7 @@ fn killed_between_approval_and_resign(backend: Backend) {
     // A restart with the feed up to date re-signs nothing.
     let seq = hub.manifest()["sequence"].as_u64().unwrap();
     hub.stop();
-    hub.spawn();
+    respawn(&mut hub);
     assert_eq!(hub.manifest()["sequence"].as_u64().unwrap(), seq);
 }
 
@@ -169,7 +169,7 @@ fn killed_mid_timetable_publish(backend: Backend) {
     let doc = hub.feed_dir().join("stations/phuoc-dinh/programs.toml");
     assert!(!std::fs::read_to_string(&doc).unwrap().contains("07:30"));
     hub.env.clear();
-    hub.spawn();
+    respawn(&mut hub);
     let text = std::fs::read_to_string(&doc).unwrap();
     assert!(
         text.contains("07:30") && text.contains("sequence = 2"),
@@ -206,7 +206,7 @@ fn killed_mid_asrun_upload(backend: Backend) {
     assert!(answer.is_empty(), "{}", String::from_utf8_lossy(&answer));
     assert!(!hub.wait_dead().success());
     hub.env.clear();
-    hub.spawn();
+    respawn(&mut hub);
     let r = common::station_api::bearer(
         &mut hub.client(),
         &token,

@@ -80,10 +80,10 @@ fn a_full_disk_refuses_an_upload_and_keeps_nothing() {
     let Some(fs) = Tmpfs::over(&hub.state(), "16m") else {
         return;
     };
-    hub.spawn();
+    respawn(&mut hub);
+    let mut ed = hub.login("bientap", "mat-khau-bien-tap");
     let rows = hub.sql("SELECT COUNT(*) FROM clips");
     let audit_rows = hub.sql("SELECT COUNT(*) FROM audit");
-    let mut ed = hub.login("bientap", "mat-khau-bien-tap");
     let filler = fs.fill(256 * 1024);
     let data = wav(&hub, "dai.wav", 6.0); // 1.1 MB
     let r = ed.post_form(
@@ -136,7 +136,7 @@ fn a_full_disk_during_a_resign_keeps_the_old_feed() {
     let Some(fs) = Tmpfs::over(&hub.feed_dir(), "8m") else {
         return;
     };
-    hub.spawn();
+    respawn(&mut hub);
     let before = std::fs::read(hub.feed_dir().join("manifest.json")).unwrap();
     let filler = fs.fill(128 * 1024);
     let r = approve(&hub, &second);
@@ -160,7 +160,7 @@ fn a_full_disk_during_a_resign_keeps_the_old_feed() {
     assert_eq!(r.status, 200, "{}", r.text());
     let mut ids = manifest_ids(&hub);
     ids.sort();
-    assert_eq!(ids, vec![third, first, second]);
+    assert_eq!(ids, vec![third, second, first]);
     feed_verifies(&hub);
     nothing_half_written(&hub);
     audit_ok(&mut hub);

@@ -36,7 +36,15 @@ fn restart_with_fault(hub: &mut Hub, point: Option<&str>) {
     hub.env = point
         .map(|p| vec![(FAULT.to_string(), p.to_string())])
         .unwrap_or_default();
+    respawn(hub);
+}
+
+/// Start the hub and wait for its first answer: the port listens before the
+/// start-up work (feed and documents brought up to date) is done.
+fn respawn(hub: &mut Hub) {
     hub.spawn();
+    let r = hub.client().get("/feed/minisign.pub");
+    assert_eq!(r.status, 200, "{}", r.text());
 }
 
 /// A WAV tone of `secs` seconds (48 kHz stereo: 192 kB a second).
