@@ -170,7 +170,8 @@ fn bench_a_thousand_stations_on_one_hub() {
     let n = env_or("LOA_BENCH_STATIONS", 1000) as usize;
     let rounds = env_or("LOA_BENCH_ROUNDS", 10) as usize;
     let beat_every = Duration::from_secs(env_or("LOA_BENCH_BEAT", 10));
-    raise_nofile(2 * n as u64 + 256);
+    // Each process (this one, the hub) holds one socket per station and a few more.
+    raise_nofile(n as u64 + 1024);
     let mut hub = setup();
     let tokens = seed_stations(&hub, n);
     let pid = hub.pid().unwrap();
@@ -308,13 +309,15 @@ fn bench_a_thousand_stations_on_one_hub() {
         pct(&beats, 0.99),
         pct(&beats, 1.0)
     );
-    println!(
+    if real > 0 {
+        println!(
         "BENCH link load: emergency approved -> first sample on air at {} real stations (default 3 s warm-up, during the load): p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms",
         emergency.len(),
         pct(&emergency, 0.5),
         pct(&emergency, 0.99),
         pct(&emergency, 1.0)
     );
+    }
     rt.shutdown_timeout(Duration::from_secs(1));
     assert!(pct(&arrivals, 0.99) <= 1000.0, "fan-out p99 over 1 s");
     let max_mb = env_or("LOA_BENCH_MAX_RSS_MB", 200);
