@@ -16,8 +16,8 @@
 //!
 //! National scale (BENCHMARKS.md): `LOA_BENCH_STATIONS=10000 LOA_BENCH_BEAT=60
 //! LOA_BENCH_SOURCES=64 LOA_BENCH_REAL=0 LOA_BENCH_MAX_RSS_MB=300`. `LOA_BENCH_SOURCES`
-//! spreads the simulated stations' client addresses over 127.0.0.2… (one
-//! address each by default 1 = 127.0.0.1 only) so 10,000 streams plus the
+//! spreads the simulated stations' client addresses over that many loopback
+//! addresses from 127.0.0.2 (default 1: all from 127.0.0.1) so 10,000 streams plus the
 //! heartbeats' TIME_WAIT sockets do not run out of ephemeral ports, and a
 //! per-address connection cap sees at most n / SOURCES streams from one
 //! address; `LOA_BENCH_REAL` real `loa run` stations air an emergency at the

@@ -55,7 +55,7 @@ impl Tmpfs {
         let c = std::ffi::CString::new(self.dir.to_string_lossy().as_bytes()).unwrap();
         let mut s: libc::statvfs = unsafe { std::mem::zeroed() };
         assert_eq!(unsafe { libc::statvfs(c.as_ptr(), &mut s) }, 0);
-        s.f_bavail as u64 * s.f_frsize as u64
+        s.f_bavail * s.f_frsize
     }
 
     /// Fill it until only about `left` bytes are free.
