@@ -111,8 +111,34 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Each station holds an events stream (one socket): raise the soft limit of
+/// open files to the hard one (systemd sets both with `LimitNOFILE=`, and
+/// its seccomp filter refuses this call, which is then harmless).
+fn raise_open_files() {
+    let mut r = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: plain getrlimit/setrlimit on a local struct.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut r) == 0 && r.rlim_cur < r.rlim_max {
+            r.rlim_cur = r.rlim_max;
+            let _ = libc::setrlimit(libc::RLIMIT_NOFILE, &r);
+        }
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut r) == 0 && r.rlim_cur < 4096 {
+            tracing::warn!(
+                "hub: only {} open files allowed: each station's events stream takes one; raise LimitNOFILE= / ulimit -n",
+                r.rlim_cur
+            );
+        }
+    }
+}
+
 /// Serve until SIGTERM or SIGINT; tell systemd READY once listening.
 pub async fn serve(state: AppState) -> HubResult<()> {
+    raise_open_files();
+    // What a crash left is mended before anyone can connect.
+    super::recover::at_start(&state).await?;
     let listen = state.cfg.listen;
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
         HubError::internal(format!(

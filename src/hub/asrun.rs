@@ -214,6 +214,7 @@ pub async fn upload(
         }
     }
     tx.commit().await?;
+    super::fault::point("after-asrun-commit");
     Ok(Answer::Accepted {
         accepted: lines.len(),
         last,

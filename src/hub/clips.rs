@@ -212,6 +212,7 @@ pub async fn create(
     std::fs::create_dir_all(state.cfg.uploads_dir())?;
     let stored = state.cfg.uploads_dir().join(format!("{sha}.{ext}"));
     file.keep(&stored)?;
+    super::fault::point("after-upload-keep");
     // Every hub process serves it: the bytes go into the database first (PostgreSQL).
     super::store::blobs::put(&state.db, &sha, &stored).await?;
     let now = now_s();

@@ -14,6 +14,9 @@ use sqlx::AnyPool;
 
 use super::error::{HubError, HubResult};
 
+/// The longest a request waits for a database connection before its 503.
+pub const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Which SQL dialect the pool speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
@@ -163,10 +166,14 @@ impl Db {
             Dialect::Sqlite if !url.contains('?') => format!("{url}?mode=rwc"),
             _ => url.to_string(),
         };
-        let opts = AnyPoolOptions::new().max_connections(match dialect {
-            Dialect::Sqlite => 4,
-            Dialect::Postgres => 8,
-        });
+        let opts = AnyPoolOptions::new()
+            .max_connections(match dialect {
+                Dialect::Sqlite => 4,
+                Dialect::Postgres => 8,
+            })
+            // A stopped database answers 503 within this, never hangs a request
+            // (`outage.rs`); the pool reconnects by itself once it is back.
+            .acquire_timeout(ACQUIRE_TIMEOUT);
         let opts = if dialect == Dialect::Sqlite {
             opts.after_connect(|conn, _| {
                 Box::pin(async move {

@@ -53,6 +53,13 @@ pub enum HubError {
     BadRequest(Reason),
     #[error("too many attempts: {reason}")]
     TooMany { reason: Reason, retry_after_s: u64 },
+    /// The database cannot be reached right now (stopped, restarting, every
+    /// connection busy past the acquire timeout): 503, try again later.
+    #[error("unavailable: {0}")]
+    Unavailable(Reason),
+    /// The state folder's disk is full: 507; nothing of the request was kept.
+    #[error("disk full: {0}")]
+    DiskFull(Reason),
     /// A bug or an outage: logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),
@@ -93,6 +100,8 @@ impl HubError {
             HubError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             HubError::BadRequest(_) => StatusCode::BAD_REQUEST,
             HubError::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
+            HubError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            HubError::DiskFull(_) => StatusCode::INSUFFICIENT_STORAGE,
             HubError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -108,6 +117,8 @@ impl HubError {
             HubError::TooLarge(_) => "too_large",
             HubError::BadRequest(_) => "bad_request",
             HubError::TooMany { .. } => "too_many_requests",
+            HubError::Unavailable(_) => "unavailable",
+            HubError::DiskFull(_) => "disk_full",
             HubError::Internal(_) => "internal",
         }
     }
@@ -122,7 +133,9 @@ impl HubError {
             | HubError::Invalid(r)
             | HubError::TooLarge(r)
             | HubError::BadRequest(r)
-            | HubError::TooMany { reason: r, .. } => r.clone(),
+            | HubError::TooMany { reason: r, .. }
+            | HubError::Unavailable(r)
+            | HubError::DiskFull(r) => r.clone(),
             HubError::Internal(_) => Reason::new(
                 "lỗi nội bộ; đã ghi vào nhật ký của máy chủ",
                 "internal error; it is in the hub's log",
@@ -133,13 +146,13 @@ impl HubError {
 
 impl From<sqlx::Error> for HubError {
     fn from(e: sqlx::Error) -> HubError {
-        HubError::Internal(format!("database: {e}"))
+        super::outage::from_sqlx(e)
     }
 }
 
 impl From<std::io::Error> for HubError {
     fn from(e: std::io::Error) -> HubError {
-        HubError::Internal(format!("file system: {e}"))
+        super::outage::from_io(e)
     }
 }
 
@@ -148,6 +161,7 @@ impl IntoResponse for HubError {
         match &self {
             HubError::Internal(detail) => tracing::error!("hub: {detail}"),
             HubError::Forbidden(r) => tracing::warn!("hub: refused: {}", r.en),
+            HubError::Unavailable(r) | HubError::DiskFull(r) => tracing::error!("hub: {}", r.en),
             _ => tracing::debug!("hub: {self}"),
         }
         let reason = self.reason();
@@ -157,8 +171,13 @@ impl IntoResponse for HubError {
             "reason_en": reason.en,
         });
         let mut resp = (self.status(), Json(body)).into_response();
-        if let HubError::TooMany { retry_after_s, .. } = &self {
-            if let Ok(v) = HeaderValue::from_str(&retry_after_s.to_string()) {
+        let retry = match &self {
+            HubError::TooMany { retry_after_s, .. } => Some(*retry_after_s),
+            HubError::Unavailable(_) => Some(super::outage::RETRY_AFTER_S),
+            _ => None,
+        };
+        if let Some(s) = retry {
+            if let Ok(v) = HeaderValue::from_str(&s.to_string()) {
                 resp.headers_mut().insert(header::RETRY_AFTER, v);
             }
         }

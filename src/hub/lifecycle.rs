@@ -83,6 +83,25 @@ pub fn wrong_state(k: &Kind, id: &str, st: &str, want: &str) -> HubError {
     )
 }
 
+/// The step is committed but the feed could not be re-signed: a full disk
+/// says so plainly (the old feed stays served; `publish::refresh_loop` re-signs once
+/// there is space); anything else is passed on.
+fn not_yet_signed(k: &Kind, id: &str, e: HubError) -> HubError {
+    match e {
+        HubError::DiskFull(_) => HubError::DiskFull(super::error::Reason::new(
+            format!(
+                "Máy chủ hết dung lượng đĩa: thao tác với {} `{id}` đã được ghi nhận nhưng chưa ký lại được nguồn cấp; nguồn cấp cũ vẫn được phục vụ và sẽ được ký lại khi có chỗ trống",
+                k.vi
+            ),
+            format!(
+                "the hub's disk is full: the step on {} `{id}` is recorded but the feed could not be re-signed; the old feed is still served and is re-signed once there is space",
+                k.en
+            ),
+        )),
+        e => e,
+    }
+}
+
 /// One step: the new state, its reason, what it fixes (see
 /// `Reviewed::fixed`), and the audit action's verb (`clip_` + verb).
 #[derive(Debug, Clone)]
@@ -174,7 +193,10 @@ pub async fn transition<I: Reviewed>(
     }
     audit::trace(&ev);
     if step.to == "approved" || before.state() == "approved" {
-        super::publish::publish_now(state).await?;
+        super::fault::point("after-approve-commit");
+        super::publish::publish_now(state)
+            .await
+            .map_err(|e| not_yet_signed(&k, id, e))?;
     }
     I::load(state, id).await
 }

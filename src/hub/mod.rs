@@ -13,6 +13,10 @@
 //! error.rs      HubError: every refusal -> status + {"error","reason","reason_en"}
 //! http/         below the routes: serving with header / idle / progress timeouts,
 //!               connections per address, Host and Origin names, security headers (CSP)
+//! outage.rs     database out of reach -> 503, disk full -> 507 (what `?` maps to)
+//! recover.rs    at start: what a crash left (cut-off uploads, clip files no row
+//!               names) is cleaned; the feed itself is reconciled by publish.rs
+//! fault.rs      test hook: LOA_HUB_FAULT=POINT kills the hub there (crash tests)
 //! auth/         password (argon2id), session (cookie, CurrentUser/SignedIn/ClientAddr
 //!               extractors), ratelimit (failed logins, 429), csrf (cross-site refusal)
 //! users.rs      accounts and roles (service; admins create accounts)
@@ -90,14 +94,17 @@ pub mod clips;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod fault;
 pub mod heartbeat;
 pub mod http;
 pub mod lifecycle;
 pub mod local_clips;
 pub mod nudge;
+pub mod outage;
 pub mod pages;
 pub mod program_form;
 pub mod publish;
+pub mod recover;
 pub mod reports;
 pub mod scope;
 pub mod stations;

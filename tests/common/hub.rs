@@ -54,6 +54,8 @@ pub struct Hub {
     child: Option<Child>,
     pub log: PathBuf,
     pg: Option<PgCluster>,
+    /// Extra environment of the next `spawn` (e.g. `LOA_HUB_FAULT`).
+    pub env: Vec<(String, String)>,
 }
 
 /// A port nobody listens on right now.
@@ -104,6 +106,7 @@ impl Hub {
             public_key: String::new(),
             child: None,
             pg,
+            env: vec![],
         };
         let out = hub.cmd(&["hub", "init", "--json"], None);
         assert!(out.0 == Some(0), "hub init failed: {} {}", out.1, out.2);
@@ -162,6 +165,7 @@ impl Hub {
             .arg("--config")
             .arg(self.config())
             .args(["hub", "run"])
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::null())
             .stderr(err)
             .spawn()
@@ -198,6 +202,37 @@ impl Hub {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// `kill -9` the hub and reap it.
+    pub fn kill9(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            unsafe {
+                libc::kill(c.id() as i32, libc::SIGKILL);
+            }
+            let _ = c.wait();
+        }
+    }
+
+    /// Wait until the hub died by itself (a fault hook); its exit status.
+    pub fn wait_dead(&mut self) -> std::process::ExitStatus {
+        let mut c = self.child.take().expect("a running hub");
+        let t0 = Instant::now();
+        loop {
+            if let Ok(Some(st)) = c.try_wait() {
+                return st;
+            }
+            if t0.elapsed() > Duration::from_secs(60) {
+                let _ = c.kill();
+                panic!("the hub did not die at its fault point: {}", self.stderr());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The private PostgreSQL cluster, if the backend is PostgreSQL.
+    pub fn pg(&self) -> Option<&PgCluster> {
+        self.pg.as_ref()
     }
 
     /// The pid of `loa hub run`.

@@ -62,20 +62,8 @@ impl PgCluster {
             .arg(&data)
             .args(["-A", "trust", "-U", "loa", "-E", "UTF8", "--no-sync"]);
         run(init, "initdb");
-        let mut start = as_postgres("pg_ctl");
-        start
-            .arg("-D")
-            .arg(&data)
-            .arg("-l")
-            .arg(dir.path().join("pg.log"))
-            .arg("-o")
-            .arg(format!(
-                "-k {} -p {PORT} -c listen_addresses='' -c fsync=off",
-                dir.path().display()
-            ))
-            .args(["-w", "start"]);
-        run(start, "pg_ctl start");
         let c = PgCluster { dir };
+        c.start_again();
         let mut create = Command::new(Path::new(BIN).join("psql"));
         create.args(["-h"]).arg(c.socket_dir()).args([
             "-p",
@@ -89,6 +77,32 @@ impl PgCluster {
         ]);
         run(create, "CREATE DATABASE");
         c
+    }
+
+    /// `pg_ctl start` (again, after `stop_fast`), waiting until it accepts connections.
+    pub fn start_again(&self) {
+        let mut start = as_postgres("pg_ctl");
+        start
+            .arg("-D")
+            .arg(self.dir.path().join("data"))
+            .arg("-l")
+            .arg(self.dir.path().join("pg.log"))
+            .arg("-o")
+            .arg(format!(
+                "-k {} -p {PORT} -c listen_addresses='' -c fsync=off",
+                self.dir.path().display()
+            ))
+            .args(["-w", "start"]);
+        run(start, "pg_ctl start");
+    }
+
+    /// `pg_ctl stop -m fast`: the server ends every connection and stops.
+    pub fn stop_fast(&self) {
+        let mut stop = as_postgres("pg_ctl");
+        stop.arg("-D")
+            .arg(self.dir.path().join("data"))
+            .args(["-m", "fast", "-w", "stop"]);
+        run(stop, "pg_ctl stop");
     }
 
     pub fn socket_dir(&self) -> PathBuf {

@@ -40,11 +40,7 @@ pub async fn sync_feed(state: &AppState) -> HubResult<()> {
             let (sha, ext) = super::blobs::valid_name(&name)
                 .ok_or_else(|| HubError::internal(format!("odd clip path {}", c.path)))?;
             let src = super::blobs::local(state, sha, ext).await?;
-            if std::fs::hard_link(&src, &target).is_err() {
-                tokio::fs::copy(&src, &target).await.map_err(|e| {
-                    HubError::internal(format!("cannot put {} into the feed: {e}", src.display()))
-                })?;
-            }
+            place_clip(&src, &target)?;
         }
         keep.insert(name);
     }
@@ -120,4 +116,30 @@ pub async fn follow(state: AppState) {
             },
         }
     }
+}
+
+/// Put a stored clip into the feed folder: a hard link, or (another file
+/// system) a copy written aside and renamed, so a copy cut short by a full
+/// disk or a crash is never served under the clip's name.
+fn place_clip(src: &Path, target: &Path) -> HubResult<()> {
+    if std::fs::hard_link(src, target).is_ok() {
+        return Ok(());
+    }
+    let name = target.file_name().unwrap_or_default().to_string_lossy();
+    let part = target.with_file_name(format!(".{name}.part"));
+    let copied = std::fs::copy(src, &part)
+        .and_then(|_| std::fs::File::open(&part)?.sync_all())
+        .and_then(|()| std::fs::rename(&part, target));
+    if let Err(e) = copied {
+        let _ = std::fs::remove_file(&part);
+        if crate::hub::outage::is_disk_full(&e) {
+            tracing::error!("hub: cannot put {} into the feed: {e}", src.display());
+            return Err(crate::hub::outage::disk_full());
+        }
+        return Err(HubError::internal(format!(
+            "cannot put {} into the feed: {e}",
+            src.display()
+        )));
+    }
+    Ok(())
 }

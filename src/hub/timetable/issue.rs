@@ -48,6 +48,7 @@ pub(super) async fn issue(
         tries += 1;
         match try_issue(state, actor, station, programs, command.clone()).await {
             Ok(done) => {
+                crate::hub::fault::point("after-timetable-commit");
                 // The database is the truth (served from it); the folder is a cache.
                 if let Err(e) = write_files(&state.cfg.feed_dir(), station, &done.doc, &done.sig) {
                     tracing::warn!("hub: station {station}'s programs files not refreshed: {e}");
