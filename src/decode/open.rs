@@ -46,6 +46,8 @@ pub fn open(path: &Path) -> Result<Clip, DecodeError> {
         .with_seekable(true)
         .with_gapless(true);
     let format = sniff_file(path);
+    // symphonia panics on a zero sample rate: refuse such a header first.
+    super::declared::guard(path, format)?;
     let hint = format.map(|f| f.extension().to_string()).or_else(|| {
         path.extension()
             .and_then(|e| e.to_str())
@@ -54,11 +56,28 @@ pub fn open(path: &Path) -> Result<Clip, DecodeError> {
     if let Some(ext) = hint {
         b = b.with_hint(&ext);
     }
-    let mut inner = b.build().map_err(|e| DecodeError::Decode {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    })?;
-    let mut first = inner.next();
+    // Belt and braces: a decoder panic on a hostile file is a refusal, not a crash.
+    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        b.build().map(|mut d| {
+            let first = d.next();
+            (d, first)
+        })
+    }));
+    let (mut inner, mut first) = match built {
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => {
+            return Err(DecodeError::Decode {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            })
+        }
+        Err(_) => {
+            return Err(DecodeError::Decode {
+                path: path.to_path_buf(),
+                reason: "not a valid audio file (the decoder gave up on it)".into(),
+            })
+        }
+    };
     let (channels, rate) = (inner.channels(), inner.sample_rate());
     let (ch, sr) = (u64::from(channels.get()), f64::from(rate.get()));
     let mut left = None;
