@@ -59,13 +59,24 @@ fn every_format_declares_its_length() {
             eprintln!("skipping {ext}: sox cannot make it");
             continue;
         }
-        let d = declared(&p).unwrap().unwrap_or_else(|| panic!("{ext}: no length"));
+        let d = declared(&p)
+            .unwrap()
+            .unwrap_or_else(|| panic!("{ext}: no length"));
         assert!((d.as_secs_f64() - 3.0).abs() < 0.1, "{ext}: {d:?}");
         seen += 1;
     }
     let m4a = dir.path().join("a.m4a");
     let ok = std::process::Command::new("ffmpeg")
-        .args(["-v", "error", "-f", "lavfi", "-i", "sine=f=440:d=3", "-c:a", "aac"])
+        .args([
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=f=440:d=3",
+            "-c:a",
+            "aac",
+        ])
         .arg(&m4a)
         .status()
         .is_ok_and(|s| s.success());

@@ -303,8 +303,11 @@ mod tests {
         let c = parse("[hub]\nmax_duration = \"90m\"\n", Path::new("h.toml")).unwrap();
         assert_eq!(c.max_duration, Duration::from_secs(90 * 60));
         for bad in ["\"long\"", "\"0s\""] {
-            let e = parse(&format!("[hub]\nmax_duration = {bad}\n"), Path::new("h.toml"))
-                .unwrap_err();
+            let e = parse(
+                &format!("[hub]\nmax_duration = {bad}\n"),
+                Path::new("h.toml"),
+            )
+            .unwrap_err();
             let s = e[0].to_string();
             assert!(s.starts_with("h.toml:2:1: max_duration:"), "{s}");
         }

@@ -131,7 +131,10 @@ mod tests {
 
     #[test]
     fn limits_read_plainly() {
-        let e = too_long(Some(Duration::from_secs(3 * 3600)), Duration::from_secs(7200));
+        let e = too_long(
+            Some(Duration::from_secs(3 * 3600)),
+            Duration::from_secs(7200),
+        );
         let r = e.reason();
         assert!(r.vi.contains("3 giờ") && r.vi.contains("2 giờ"), "{}", r.vi);
         assert!(r.en.contains("2 h limit"), "{}", r.en);

@@ -51,7 +51,8 @@ fn bench_hub_week_page_densest_accepted() {
     let mut op = operator(&hub, "vh", "mk-van-hanh-1");
     let (_, base) = rss(&hub);
     // (1) The densest week still drawn: a start every 6 minutes (1,680 blocks).
-    let drawn = "[[program]]\nid = \"sau-phut\"\ncron = \"0 */6 * * * *\"\nplay = [{ silence = \"2m\" }]\n";
+    let drawn =
+        "[[program]]\nid = \"sau-phut\"\ncron = \"0 */6 * * * *\"\nplay = [{ silence = \"2m\" }]\n";
     assert_eq!(put(&mut op, drawn).status, 200);
     let (t1, len1) = page(&mut op);
     let (_, hwm1) = rss(&hub);
@@ -89,7 +90,11 @@ fn bench_hub_two_hour_upload() {
     let t0 = Instant::now();
     let r = ed.post_form(
         "/api/v1/clips",
-        &[("id", "hai-gio"), ("title", "Hai giờ"), ("category", "thong-bao")],
+        &[
+            ("id", "hai-gio"),
+            ("title", "Hai giờ"),
+            ("category", "thong-bao"),
+        ],
         Some(("hai-gio.mp3", &data)),
     );
     let t = t0.elapsed().as_secs_f64();

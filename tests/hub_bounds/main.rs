@@ -29,8 +29,18 @@ const STATION: &str = "phuoc-dinh";
 fn operator(hub: &Hub, name: &str, pw: &str) -> Client {
     let (code, out, err) = hub.cmd(
         &[
-            "hub", "user", "add", name, "--role", "operator", "--areas", "22936", "--stations",
-            STATION, "--password-stdin", "--json",
+            "hub",
+            "user",
+            "add",
+            name,
+            "--role",
+            "operator",
+            "--areas",
+            "22936",
+            "--stations",
+            STATION,
+            "--password-stdin",
+            "--json",
         ],
         Some(pw),
     );

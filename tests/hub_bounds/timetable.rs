@@ -24,7 +24,10 @@ fn programs_firing_more_than_once_a_minute_are_refused() {
     let v = r.json();
     let diags = v["diagnostics"].to_string();
     assert!(diags.contains("`bom`") && diags.contains("quá dày"), "{v}");
-    assert!(diags.contains("\"1:1: ") || diags.contains("\"2:1: "), "{v}");
+    assert!(
+        diags.contains("\"1:1: ") || diags.contains("\"2:1: "),
+        "{v}"
+    );
     assert_eq!(hub.sql("SELECT count(*) FROM timetables").trim(), "0");
     let r = put(
         &mut op,
@@ -40,7 +43,11 @@ fn programs_firing_more_than_once_a_minute_are_refused() {
     let page = op.get(&format!("/stations/{STATION}/programs"));
     assert_eq!(page.status, 200);
     let html = page.text();
-    assert!(html.contains("Lịch phát quá dày, không vẽ được"), "{}", &html[..html.len().min(4000)]);
+    assert!(
+        html.contains("Lịch phát quá dày, không vẽ được"),
+        "{}",
+        &html[..html.len().min(4000)]
+    );
     assert!(html.contains("id=\"week-too-dense\" data-program=\"phut\""));
     assert!(html.len() < 200_000, "{} bytes", html.len());
     assert!(!html.contains("class=\"blk "));
@@ -62,15 +69,25 @@ fn own_programs_must_be_toml_and_bounded() {
         );
         assert_eq!(r.status, 400, "{own}: {}", r.text());
         let v = r.json();
-        assert!(v["reason"].as_str().unwrap().contains("own_programs"), "{v}");
-        assert!(v["reason_en"].as_str().unwrap().contains("own_programs"), "{v}");
+        assert!(
+            v["reason"].as_str().unwrap().contains("own_programs"),
+            "{v}"
+        );
+        assert!(
+            v["reason_en"].as_str().unwrap().contains("own_programs"),
+            "{v}"
+        );
         let kept = hub.sql(&format!(
             "SELECT coalesce(own_programs, '-') FROM stations WHERE id = '{STATION}'"
         ));
         assert_eq!(kept.trim(), "-", "nothing stored");
     }
     let good = "[[program]]\nid = \"rieng\"\nat = [\"06:00\"]\nplay = [\"a.ogg\"]\n";
-    let r = beat(&hub, &token, json!({"own_programs": good, "own_programs_sha256": sha(good)}));
+    let r = beat(
+        &hub,
+        &token,
+        json!({"own_programs": good, "own_programs_sha256": sha(good)}),
+    );
     assert_eq!(r.status, 200, "{}", r.text());
 }
 
@@ -90,7 +107,12 @@ fn operators_cannot_schedule_emergencies() {
     assert!(v["reason"].as_str().unwrap().contains("1 đến 99"), "{v}");
     assert!(v["reason_en"].as_str().unwrap().contains("1 to 99"), "{v}");
     assert_eq!(hub.sql("SELECT count(*) FROM timetables").trim(), "0");
-    assert!(!hub.feed_dir().join("stations").join(STATION).join("programs.toml").exists());
+    assert!(!hub
+        .feed_dir()
+        .join("stations")
+        .join(STATION)
+        .join("programs.toml")
+        .exists());
     let audit = admin.get("/api/v1/audit").text();
     assert!(audit.contains("timetable_publish_refused"), "{audit}");
     // The page editor shares the rule.

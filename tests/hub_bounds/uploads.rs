@@ -40,7 +40,11 @@ fn a_declared_length_over_max_duration_is_refused_before_decoding() {
     let hub = Hub::start(Backend::Sqlite);
     let mut ed = editor(&hub);
     let f = hub.dir.path().join("im-lang.flac");
-    sox(&["-n", "-r", "8000", "-c", "1", "-b", "16"], &f, &["trim", "0", "2"]);
+    sox(
+        &["-n", "-r", "8000", "-c", "1", "-b", "16"],
+        &f,
+        &["trim", "0", "2"],
+    );
     let mut data = std::fs::read(&f).unwrap();
     // STREAMINFO's 36-bit total samples: 3 h at 8 kHz.
     data[8 + 13] &= 0xF0;
@@ -50,7 +54,10 @@ fn a_declared_length_over_max_duration_is_refused_before_decoding() {
     let v = r.json();
     assert!(v["reason"].as_str().unwrap().contains("2 giờ"), "{v}");
     assert!(v["reason"].as_str().unwrap().contains("3 giờ"), "{v}");
-    assert!(v["reason_en"].as_str().unwrap().contains("max_duration"), "{v}");
+    assert!(
+        v["reason_en"].as_str().unwrap().contains("max_duration"),
+        "{v}"
+    );
     assert_eq!(hub.sql("SELECT count(*) FROM clips").trim(), "0");
     assert!(common::hub::files_under(&hub.state().join("tmp")).is_empty());
 }
@@ -70,7 +77,11 @@ fn a_header_that_lies_is_stopped_at_max_duration() {
     hub.spawn();
     let mut ed = editor(&hub);
     let long = hub.dir.path().join("dai.flac");
-    sox(&["-n", "-r", "8000", "-c", "1", "-b", "16"], &long, &["synth", "90", "sine", "440", "vol", "0.3"]);
+    sox(
+        &["-n", "-r", "8000", "-c", "1", "-b", "16"],
+        &long,
+        &["synth", "90", "sine", "440", "vol", "0.3"],
+    );
     let mut data = std::fs::read(&long).unwrap();
     // STREAMINFO's 36-bit total samples (bytes 21..26 after "fLaC" + block header): 0 = unknown.
     data[8 + 13] &= 0xF0;
@@ -79,10 +90,23 @@ fn a_header_that_lies_is_stopped_at_max_duration() {
     }
     let r = upload(&mut ed, "dai", "dai.flac", &data);
     assert_eq!(r.status, 413, "{}", r.text());
-    assert!(r.json()["reason"].as_str().unwrap().contains("1 phút"), "{}", r.text());
+    assert!(
+        r.json()["reason"].as_str().unwrap().contains("1 phút"),
+        "{}",
+        r.text()
+    );
     let short = hub.dir.path().join("ngan.flac");
-    sox(&["-n", "-r", "8000", "-c", "1", "-b", "16"], &short, &["synth", "30", "sine", "440", "vol", "0.3"]);
-    let r = upload(&mut ed, "ngan", "ngan.flac", &std::fs::read(&short).unwrap());
+    sox(
+        &["-n", "-r", "8000", "-c", "1", "-b", "16"],
+        &short,
+        &["synth", "30", "sine", "440", "vol", "0.3"],
+    );
+    let r = upload(
+        &mut ed,
+        "ngan",
+        "ngan.flac",
+        &std::fs::read(&short).unwrap(),
+    );
     assert_eq!(r.status, 201, "{}", r.text());
     let d = r.json()["duration_s"].as_f64().unwrap();
     assert!((d - 30.0).abs() < 0.5, "{d}");
@@ -95,10 +119,21 @@ fn a_wav_at_zero_hz_is_refused_not_a_crash() {
     let mut ed = editor(&hub);
     let r = upload(&mut ed, "khong-hz", "khong-hz.wav", &zero_rate_wav());
     assert_eq!(r.status, 422, "{}", r.text());
-    assert!(r.json()["reason"].as_str().unwrap().contains("không giải mã được"), "{}", r.text());
+    assert!(
+        r.json()["reason"]
+            .as_str()
+            .unwrap()
+            .contains("không giải mã được"),
+        "{}",
+        r.text()
+    );
     // The hub is still there and still takes a good file.
     let ok = hub.dir.path().join("tot.wav");
-    sox(&["-n", "-r", "8000", "-c", "1", "-b", "16"], &ok, &["synth", "2", "sine", "440"]);
+    sox(
+        &["-n", "-r", "8000", "-c", "1", "-b", "16"],
+        &ok,
+        &["synth", "2", "sine", "440"],
+    );
     let r = upload(&mut ed, "tot", "tot.wav", &std::fs::read(&ok).unwrap());
     assert_eq!(r.status, 201, "{}", r.text());
 }

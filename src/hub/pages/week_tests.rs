@@ -194,5 +194,10 @@ fn a_week_too_dense_is_not_drawn_and_names_the_program() {
         "[[program]]\nid = \"phut\"\ncron = \"0 * 0-23 * * Mon\"\nplay = [{ silence = \"1s\" }]\n",
         &[],
     );
-    assert_eq!(layout(&c, date(MONDAY), &mut |_| None).unwrap()[0].blocks.len(), 1440);
+    assert_eq!(
+        layout(&c, date(MONDAY), &mut |_| None).unwrap()[0]
+            .blocks
+            .len(),
+        1440
+    );
 }

@@ -81,15 +81,17 @@ pub fn check(toml: &str, known: &Known) -> Vec<Diag> {
         }
         Err(d) => d,
     };
-    dense.extend(diags
-        .into_iter()
-        .filter(|d| !is_no_program_warning(d))
-        .map(|d| Diag {
-            line: d.line.max(1),
-            col: d.col.max(1),
-            warning: d.severity == Severity::Warning,
-            message: d.message,
-        }));
+    dense.extend(
+        diags
+            .into_iter()
+            .filter(|d| !is_no_program_warning(d))
+            .map(|d| Diag {
+                line: d.line.max(1),
+                col: d.col.max(1),
+                warning: d.severity == Severity::Warning,
+                message: d.message,
+            }),
+    );
     dense.sort_by_key(|d| (d.line, d.col));
     dense
 }
