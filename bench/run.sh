@@ -11,7 +11,8 @@
 #                           # relay continuity through a bursty link,
 #                           # the hub link: station idle RSS with the link up,
 #                           # as-run upload and report, 1,000 simulated stations,
-#                           # a station timetable from publish to applied
+#                           # a station timetable from publish to applied,
+#                           # the hub's bounds (densest week page, 2-hour upload)
 #                           # the Debian packages (sizes; arm64 under qemu)
 #
 # Needs what scripts/test.sh needs (PulseAudio for the real-path lateness).
@@ -64,6 +65,8 @@ cargo test --release --quiet --test bench_link -- --ignored --nocapture --test-t
 cargo test --release --quiet --test bench_link_load -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
 echo "== hub timetable: publish -> applied at the station (about 20 s)" >&2
 cargo test --release --quiet --test hub_timetable bench_publish_to_applied -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
+echo "== hub bounds: the densest week page the checks accept, a 2-hour upload (about 2 minutes)" >&2
+cargo test --release --quiet --test hub_bounds bench_ -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
 
 echo "== Debian packages: sizes; the arm64 build under qemu: placement, idle RSS (builds the packages: several minutes)" >&2
 scripts/package.sh >&2

@@ -1,10 +1,12 @@
 //! decode: the one place clip files are opened and decoded — format detection from
 //! the file's first bytes, the decoder (MP3 gapless, so the encoder delay is trimmed;
 //! AAC in M4A/MP4 as phones record it), one steady format per clip, and probing
-//! (decode test, duration). `playout`, `loudness`, `loa check`, `loa agenda`,
+//! (decode test, duration), and what headers declare before any decoding (the
+//! length, a zero sample rate refused). `playout`, `loudness`, `loa check`, `loa agenda`,
 //! `loa publish` and the hub all call it. Knows nothing of outputs, levels or
 //! schedules; live streams have their own decoder in `relay`.
 
+mod declared;
 mod format;
 mod mp4;
 mod open;
@@ -17,6 +19,7 @@ mod tests;
 
 use std::path::PathBuf;
 
+pub use declared::declared;
 pub use format::{sniff, sniff_file, Format};
 pub use open::{open, Clip};
 pub use probe::{probe, probe_info, ClipInfo};

@@ -43,6 +43,33 @@ pub(crate) fn edit(path: &Path) -> Option<Edit> {
     None
 }
 
+/// How long `path` declares its audio (the first sound track's `mdhd`, else
+/// the movie's `mvhd`), without decoding; None when it does not say.
+pub(crate) fn declared(path: &Path) -> Option<std::time::Duration> {
+    let moov = read_moov(&mut File::open(path).ok()?)?;
+    let sound = children(&moov)
+        .filter(|(t, _)| t == b"trak")
+        .filter_map(|(_, trak)| child(trak, b"mdia"))
+        .find(|mdia| child(mdia, b"hdlr").and_then(|h| h.get(8..12)) == Some(b"soun"))
+        .and_then(|mdia| child(mdia, b"mdhd"))
+        .and_then(header_seconds);
+    sound
+        .or_else(|| child(&moov, b"mvhd").and_then(header_seconds))
+        .map(std::time::Duration::from_secs_f64)
+}
+
+/// `mvhd` / `mdhd`: duration over timescale, in seconds.
+fn header_seconds(b: &[u8]) -> Option<f64> {
+    let scale = mvhd_timescale(b)?;
+    let units = if *b.first()? == 1 {
+        be64(b, 24)?
+    } else {
+        u64::from(be32(b, 16)?)
+    };
+    // All ones means "unknown" in both versions.
+    (units != u64::from(u32::MAX) && units != u64::MAX).then(|| units as f64 / f64::from(scale))
+}
+
 /// The body of the top-level `moov` box (walking the file's boxes by seeking).
 fn read_moov(f: &mut File) -> Option<Vec<u8>> {
     let len = f.metadata().ok()?.len();

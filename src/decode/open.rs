@@ -46,6 +46,8 @@ pub fn open(path: &Path) -> Result<Clip, DecodeError> {
         .with_seekable(true)
         .with_gapless(true);
     let format = sniff_file(path);
+    // symphonia panics on a zero sample rate: refuse such a header first.
+    super::declared::guard(path, format)?;
     let hint = format.map(|f| f.extension().to_string()).or_else(|| {
         path.extension()
             .and_then(|e| e.to_str())

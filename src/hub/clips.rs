@@ -207,7 +207,7 @@ pub async fn create(
             format!("clip id `{id}` is already taken: choose another id"),
         ));
     }
-    let measured = upload::measure(&file.path).await?;
+    let measured = upload::measure(&file.path, state.cfg.max_duration).await?;
     let (sha, ext, bytes) = (file.sha256.clone(), file.ext, file.bytes as i64);
     std::fs::create_dir_all(state.cfg.uploads_dir())?;
     let stored = state.cfg.uploads_dir().join(format!("{sha}.{ext}"));

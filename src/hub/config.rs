@@ -28,6 +28,8 @@ pub struct HubConfig {
     pub timezone: chrono_tz::Tz,
     pub lang: String,
     pub max_upload: u64,
+    /// The longest upload accepted (its declared length, then as decoded).
+    pub max_duration: Duration,
     /// A session unused this long is over (sign in again).
     pub session_idle: Duration,
     /// Peers whose `X-Forwarded-For` is believed (the nginx in front).
@@ -109,6 +111,7 @@ struct Raw {
     timezone: Option<String>,
     lang: Option<String>,
     max_upload: Option<String>,
+    max_duration: Option<String>,
     session_idle: Option<String>,
     trusted_proxies: Option<Vec<String>>,
     operator_clips: Option<String>,
@@ -218,6 +221,18 @@ pub fn parse(text: &str, path: &Path) -> Result<HubConfig, Vec<Diagnostic>> {
         bad("max_upload", e);
         0
     });
+    let dur_s = raw.max_duration.unwrap_or_else(|| "2h".into());
+    let max_duration = match parse_duration(&dur_s) {
+        Ok(d) if !d.is_zero() => d,
+        Ok(_) => {
+            bad("max_duration", "must be longer than 0, e.g. \"2h\"".into());
+            Duration::ZERO
+        }
+        Err(e) => {
+            bad("max_duration", e);
+            Duration::ZERO
+        }
+    };
     let idle_s = raw.session_idle.unwrap_or_else(|| "8h".into());
     let session_idle = parse_duration(&idle_s).unwrap_or_else(|e| {
         bad("session_idle", e);
@@ -275,6 +290,7 @@ pub fn parse(text: &str, path: &Path) -> Result<HubConfig, Vec<Diagnostic>> {
         timezone,
         lang,
         max_upload,
+        max_duration,
         session_idle,
         trusted_proxies,
         operator_clips,
@@ -293,6 +309,7 @@ mod tests {
         assert_eq!(c.database, "sqlite:///etc/x/st/hub.db");
         assert_eq!(c.key, PathBuf::from("/etc/x/st/minisign.key"));
         assert_eq!(c.max_upload, 200 * 1024 * 1024);
+        assert_eq!(c.max_duration, Duration::from_secs(2 * 3600));
         assert!(!c.secure_cookies());
         assert_eq!(c.operator_clips, OperatorClips::Approve);
     }
@@ -349,5 +366,20 @@ mod tests {
         assert!(all[0].starts_with("h.toml:2:1: listen:"), "{all:?}");
         assert!(all[1].starts_with("h.toml:3:1: max_upload:"), "{all:?}");
         assert!(all[2].starts_with("h.toml:4:1: database:"), "{all:?}");
+    }
+
+    #[test]
+    fn max_duration_is_a_duration() {
+        let c = parse("[hub]\nmax_duration = \"90m\"\n", Path::new("h.toml")).unwrap();
+        assert_eq!(c.max_duration, Duration::from_secs(90 * 60));
+        for bad in ["\"long\"", "\"0s\""] {
+            let e = parse(
+                &format!("[hub]\nmax_duration = {bad}\n"),
+                Path::new("h.toml"),
+            )
+            .unwrap_err();
+            let s = e[0].to_string();
+            assert!(s.starts_with("h.toml:2:1: max_duration:"), "{s}");
+        }
     }
 }

@@ -2,7 +2,8 @@
 //! station's `loa status --json` plus `version`, `uptime_s`, `clock`,
 //! `disk_free_bytes`, `errors` (and `heartbeat_s`, its interval; `timezone`
 //! and `quiet_hours`, for the week picture; `local_clips`). The hub
-//! checks its shape (400 naming the field), stores it with the hub's own time
+//! checks its shape (400 naming the field; `own_programs` must be TOML whose
+//! programs start at most once a minute), stores it with the hub's own time
 //! of arrival, and answers the sequences the station should hold.
 //!
 //! "Online" is judged by the hub's clock only (a heartbeat within 3 of the
@@ -141,6 +142,7 @@ pub fn check(body: &Value) -> HubResult<Beat> {
                     "text whose SHA-256 is own_programs_sha256",
                 ));
             }
+            own_programs_bounded(s)?;
             Some(s.clone())
         }
         _ => {
@@ -167,6 +169,26 @@ pub fn check(body: &Value) -> HubResult<Beat> {
         interval_s,
         own_programs,
     })
+}
+
+/// The own programs must be TOML (`[[program]]` tables, as the station
+/// writes them) and within the hub's bound on how often a program starts
+/// (`timetable::bounds`): else 400 naming the field, nothing stored.
+fn own_programs_bounded(text: &str) -> HubResult<()> {
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        let why = e.message().trim().to_string();
+        HubError::bad_request(
+            format!("nhịp báo trạng thái sai: trường `own_programs` phải là các bảng [[program]] viết bằng TOML ({why})"),
+            format!("bad heartbeat: field `own_programs` must be [[program]] tables in TOML ({why})"),
+        )
+    })?;
+    match super::timetable::bounds::too_frequent_raw(&table) {
+        None => Ok(()),
+        Some(r) => Err(HubError::bad_request(
+            format!("nhịp báo trạng thái sai: trường `own_programs`: {}", r.vi),
+            format!("bad heartbeat: field `own_programs`: {}", r.en),
+        )),
+    }
 }
 
 /// Store a heartbeat of `station`; returns the sequences it should hold and

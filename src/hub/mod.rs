@@ -24,6 +24,7 @@
 //! audit.rs      the chained audit log: append, list, verify
 //! scope.rs      role and area-scope rules every service applies (403 with a reason)
 //! upload.rs     multipart streamed to STATE/tmp, format sniffed, decoded and measured
+//! measure.rs    an upload's cost bounded: declared length first, max_duration, one decode queue
 //! lifecycle.rs  the one life cycle of clips and broadcasts: who decides, refusals,
 //!               the audited transition, the feed re-signed
 //! clips.rs      clip service: create from an upload, submit, visibility
@@ -99,6 +100,7 @@ pub mod heartbeat;
 pub mod http;
 pub mod lifecycle;
 pub mod local_clips;
+pub mod measure;
 pub mod nudge;
 pub mod outage;
 pub mod pages;

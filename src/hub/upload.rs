@@ -1,7 +1,8 @@
 //! Receiving an upload: a multipart body streamed field by field, the audio
 //! file chunk by chunk into `STATE/tmp/` (hashed on the way, capped at
 //! `max_upload`), its format told from its first bytes (never from the name),
-//! then decoded and measured (duration, EBU R128) by the crate's loudness code.
+//! then decoded and measured (duration, EBU R128) in turn, within hub.toml
+//! `max_duration` (`measure.rs`).
 //!
 //! A `TempAudio` deletes its file when dropped unless `keep` moved it into
 //! the store, so an upload cut halfway, refused or failed leaves nothing.
@@ -184,37 +185,7 @@ pub async fn receive(mut form: Multipart, tmp_dir: &Path, max: u64) -> HubResult
     Ok(Upload { fields, file })
 }
 
-/// What the hub measured of an upload.
-#[derive(Debug, Clone, Copy)]
-pub struct Measured {
-    pub duration_ms: i64,
-    pub lufs: Option<f64>,
-}
-
-/// Decode the whole file and measure it; `Err` (422) when it does not decode.
-pub async fn measure(path: &Path) -> HubResult<Measured> {
-    let p = path.to_path_buf();
-    let m = tokio::task::spawn_blocking(move || crate::loudness::measure_file(&p))
-        .await
-        .map_err(HubError::internal)?;
-    match m {
-        Ok(m) if m.seconds > 0.0 => Ok(Measured {
-            duration_ms: (m.seconds * 1000.0).round() as i64,
-            lufs: m.integrated_lufs,
-        }),
-        Ok(_) => Err(HubError::invalid(
-            "tệp không có âm thanh",
-            "the file holds no audio",
-        )),
-        Err(e) => {
-            tracing::info!("hub: upload refused: {e}");
-            Err(HubError::invalid(
-                "không giải mã được tệp âm thanh; hãy xuất lại thành WAV, MP3, Ogg Vorbis, FLAC hoặc M4A",
-                "the audio file does not decode; export it again as WAV, MP3, Ogg Vorbis, FLAC or M4A",
-            ))
-        }
-    }
-}
+pub use super::measure::{measure, Measured};
 
 #[cfg(test)]
 mod tests {

@@ -11,7 +11,7 @@ use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::occurrences::start_keys;
+use super::occurrences::{start_keys, start_keys_capped, StartKey};
 use super::quiet::quiet_reason;
 use super::sweep::sweep;
 use super::Occurrence;
@@ -202,8 +202,32 @@ pub fn agenda(
     boot: Option<DateTime<Utc>>,
     duration_of: &mut dyn FnMut(&Item) -> Option<Duration>,
 ) -> Vec<AgendaEntry> {
-    let tz = cfg.station.timezone;
     let keys = start_keys(cfg, from, to, boot);
+    from_keys(cfg, keys, duration_of)
+}
+
+/// [`agenda`] of at most `cap` broadcasts, bounded while the starts are
+/// expanded (a program firing every second makes no more than `cap` + 1):
+/// past it, `Err` holds the index of the densest program. The hub's week
+/// picture draws with this.
+pub fn agenda_capped(
+    cfg: &Config,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    boot: Option<DateTime<Utc>>,
+    duration_of: &mut dyn FnMut(&Item) -> Option<Duration>,
+    cap: usize,
+) -> Result<Vec<AgendaEntry>, usize> {
+    let keys = start_keys_capped(cfg, from, to, boot, cap)?;
+    Ok(from_keys(cfg, keys, duration_of))
+}
+
+fn from_keys(
+    cfg: &Config,
+    keys: Vec<StartKey>,
+    duration_of: &mut dyn FnMut(&Item) -> Option<Duration>,
+) -> Vec<AgendaEntry> {
+    let tz = cfg.station.timezone;
     let mut per_program: Vec<Option<(Vec<AgendaItem>, Option<Duration>)>> =
         vec![None; cfg.programs.len()];
     let mut entries: Vec<AgendaEntry> = Vec::with_capacity(keys.len());

@@ -19,7 +19,7 @@ mod sweep;
 #[cfg(test)]
 pub(crate) mod testutil;
 
-pub use agenda::{agenda, AgendaEntry, AgendaItem, Decision};
+pub use agenda::{agenda, agenda_capped, AgendaEntry, AgendaItem, Decision};
 pub use done::{Done, KEEP_DAYS};
 pub use error::ScheduleError;
 pub use ids::{occurrence_id, parse_occurrence_id, round_to_second};

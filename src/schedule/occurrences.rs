@@ -96,21 +96,45 @@ pub(crate) fn start_keys(
     to: DateTime<Utc>,
     boot: Option<DateTime<Utc>>,
 ) -> Vec<StartKey> {
+    start_keys_capped(cfg, from, to, boot, usize::MAX).unwrap_or_default()
+}
+
+/// [`start_keys`] with at most `cap` keys, enforced while the starts are
+/// expanded (never more than `cap` + 1 are made): past it, `Err` holds the
+/// index of the program with the most starts counted (the one to blame).
+pub(crate) fn start_keys_capped(
+    cfg: &Config,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    boot: Option<DateTime<Utc>>,
+    cap: usize,
+) -> Result<Vec<StartKey>, usize> {
     let tz = cfg.station.timezone;
     let mut keys = Vec::new();
     if from >= to {
-        return keys;
+        return Ok(keys);
     }
+    let mut counts = vec![0usize; cfg.programs.len()];
     for (index, prog) in cfg.programs.iter().enumerate() {
+        let before = keys.len();
+        let room = cap.saturating_add(1).saturating_sub(before);
         keys.extend(
             Starts::new(tz, prog, from, boot)
                 .map(|s| s.with_timezone(&Utc))
                 .take_while(|s| *s < to)
+                .take(room)
                 .map(|s| (s, Reverse(prog.priority), index)),
         );
+        counts[index] = keys.len() - before;
+        if keys.len() > cap {
+            let densest = (0..counts.len())
+                .max_by_key(|&i| (counts[i], Reverse(i)))
+                .unwrap_or(index);
+            return Err(densest);
+        }
     }
     keys.sort_unstable();
-    keys
+    Ok(keys)
 }
 
 /// The first occurrence of each program with start in `(after, before)` for which

@@ -198,7 +198,10 @@ fn picture(
         Item::Clip(c) => lengths.get(c).copied(),
         _ => None,
     };
-    let mut days = layout(cfg, monday, &mut dur);
+    let mut days = match layout(cfg, monday, &mut dur) {
+        Ok(days) => days,
+        Err(dense) => return dense.show(l),
+    };
     frame.mark_own(drawn, &mut days);
     let href = |m: NaiveDate| format!("/stations/{}/programs?week={m}", url_escape(id));
     week_picture(l, cfg, &days, today, &href)

@@ -25,8 +25,10 @@ fn form(
     areas: &[(String, String)],
     v: &HashMap<String, String>,
     note: Option<Note>,
+    max: std::time::Duration,
 ) -> Markup {
     let l = s.lang;
+    let max_len = format!("{} {}", max.as_secs().div_ceil(60), l.t("phút", "minutes"));
     let get = |k: &str| v.get(k).map(String::as_str).unwrap_or("");
     let lang = if get("lang").is_empty() {
         "vi"
@@ -110,6 +112,11 @@ fn form(
             div class="actions" {
                 button id="upload" type="submit" { (l.t("Tải lên", "Upload")) }
             }
+            p class="hint" id="decode-queue" {
+                (l.t("Hub giải mã và đo âm lượng từng tệp theo lượt: khi nhiều người cùng tải lên, tệp của bạn chờ lượt xử lý (trang tải lâu hơn, không bị từ chối). Bản tin dài tối đa ",
+                     "The hub decodes and measures uploads in turn: when several arrive at once, yours waits for its turn (the page takes longer; it is not refused). Clips last at most "))
+                (max_len) "."
+            }
         }
     }
 }
@@ -120,7 +127,7 @@ pub async fn show(State(state): State<AppState>, s: Staff) -> Response {
         Ok(a) => a,
         Err(e) => return s.fail("clips", e),
     };
-    let body = form(&s, &areas, &HashMap::new(), None);
+    let body = form(&s, &areas, &HashMap::new(), None, state.cfg.max_duration);
     s.render("clips", s.lang.t("Tải lên bản tin", "Upload a clip"), body)
 }
 
@@ -189,7 +196,7 @@ pub async fn submit(
             let page = s.render(
                 "clips",
                 s.lang.t("Tải lên bản tin", "Upload a clip"),
-                form(&s, &areas, &kept, Some(note)),
+                form(&s, &areas, &kept, Some(note), state.cfg.max_duration),
             );
             (status, page).into_response()
         }

@@ -9,6 +9,10 @@
 //! At 360 px the seven columns are compact (about 44 px each, no horizontal
 //! scroll): a block shows its start time, its full details are in its tooltip
 //! and in the list under the picture. Pure: markup from a `Config` and a week.
+//!
+//! Bounded: a week holds at most `MAX_BLOCKS` blocks, counted while the
+//! starts are expanded (`schedule::agenda_capped`), never after; a denser
+//! timetable is not drawn and the page says which program is to blame.
 
 use std::time::Duration;
 
@@ -17,7 +21,39 @@ use maud::{html, Markup};
 
 use super::i18n::Lang;
 use crate::config::{Config, Item, QuietHours};
-use crate::schedule::{agenda, AgendaEntry, Decision};
+use crate::schedule::{agenda_capped, AgendaEntry, Decision};
+
+/// The most blocks one week's picture draws (a commune's two sessions a day
+/// are 14; a program every 5 minutes all week is 2,016). Past it, nothing is
+/// drawn: a page of tens of thousands of blocks helps nobody and costs the
+/// hub memory and time for every visit.
+pub const MAX_BLOCKS: usize = 2000;
+
+/// A week too dense to draw: the program with the most starts in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TooDense {
+    pub program: String,
+    pub title: String,
+}
+
+impl TooDense {
+    /// The page's sentence ("Lịch phát quá dày, không vẽ được: …").
+    pub fn show(&self, l: Lang) -> Markup {
+        let name = if self.title.is_empty() || self.title == self.program {
+            format!("`{}`", self.program)
+        } else {
+            format!("`{}` ({})", self.program, self.title)
+        };
+        html! {
+            p class="msg err" id="week-too-dense" data-program=(self.program) {
+                (l.t("Lịch phát quá dày, không vẽ được: chương trình phát quá dày ", "The timetable is too dense to draw: the program that fires too often is "))
+                strong { (name) } " — "
+                (l.t(&format!("tuần này có hơn {MAX_BLOCKS} lần phát, hình tuần vẽ nhiều nhất {MAX_BLOCKS}. Hãy sửa giờ phát của chương trình này."),
+                     &format!("this week has more than {MAX_BLOCKS} broadcasts and the picture draws at most {MAX_BLOCKS}. Fix this program's times.")))
+            }
+        }
+    }
+}
 
 /// Unknown durations are drawn this long, so the block can be seen.
 const UNKNOWN_LEN_MIN: u32 = 10;
@@ -64,15 +100,22 @@ fn local_midnight_utc(cfg: &Config, d: NaiveDate) -> chrono::DateTime<Utc> {
 }
 
 /// The week starting on `monday`, laid out: the agenda of those seven days,
-/// each entry in its local day's column.
+/// each entry in its local day's column; `Err` when it has more than
+/// `MAX_BLOCKS` (found while expanding, nothing more is built).
 pub fn layout(
     cfg: &Config,
     monday: NaiveDate,
     duration_of: &mut dyn FnMut(&Item) -> Option<Duration>,
-) -> Vec<Day> {
+) -> Result<Vec<Day>, TooDense> {
     let from = local_midnight_utc(cfg, monday);
     let to = local_midnight_utc(cfg, monday + chrono::Days::new(7));
-    let entries = agenda(cfg, from, to, None, duration_of);
+    let entries = agenda_capped(cfg, from, to, None, duration_of, MAX_BLOCKS).map_err(|i| {
+        let p = &cfg.programs[i];
+        TooDense {
+            program: p.id.clone(),
+            title: p.title.clone(),
+        }
+    })?;
     let mut days: Vec<Day> = (0..7)
         .map(|i| Day {
             date: monday + chrono::Days::new(i),
@@ -105,7 +148,7 @@ pub fn layout(
     for day in &mut days {
         assign_lanes(&mut day.blocks);
     }
-    days
+    Ok(days)
 }
 
 /// Greedy lanes so overlapping blocks stand side by side.

@@ -35,7 +35,7 @@ fn blocks_sit_at_their_local_start_and_length() {
         "[[program]]\nid = \"sang\"\nat = [\"05:00\", \"17:30\"]\ndays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\"]\nplay = [{ silence = \"30m\" }]\n",
         &[],
     );
-    let days = layout(&c, date(MONDAY), &mut |_| None);
+    let days = layout(&c, date(MONDAY), &mut |_| None).unwrap();
     assert_eq!(days.len(), 7);
     assert_eq!(days[0].date, date(MONDAY));
     assert_eq!(days[6].date, date("2026-12-06"));
@@ -76,7 +76,7 @@ fn a_conflict_is_visible_side_by_side() {
         "[[program]]\nid = \"a\"\nat = [\"06:00\"]\nplay = [{ silence = \"20m\" }]\n\n[[program]]\nid = \"b\"\ntitle = \"Khẩn\"\nat = [\"06:10\"]\npriority = 100\nplay = [{ silence = \"5m\" }]\n\n[[program]]\nid = \"c\"\nat = [\"06:12\"]\nlate_limit = \"1m\"\nplay = [{ silence = \"5m\" }]\n",
         &[],
     );
-    let days = layout(&c, date(MONDAY), &mut |_| None);
+    let days = layout(&c, date(MONDAY), &mut |_| None).unwrap();
     let d = &days[0];
     assert_eq!(d.blocks.len(), 3);
     let by = |p: &str| d.blocks.iter().find(|b| b.entry.occ.program == p).unwrap();
@@ -107,7 +107,7 @@ fn quiet_hours_skip_and_shade() {
         "[[program]]\nid = \"dem\"\nat = [\"22:00\"]\nplay = [{ silence = \"1m\" }]\n\n[[program]]\nid = \"bao\"\nat = [\"22:30\"]\npriority = 100\nplay = [{ silence = \"1m\" }]\n",
         &["21:30-05:00"],
     );
-    let days = layout(&c, date(MONDAY), &mut |_| None);
+    let days = layout(&c, date(MONDAY), &mut |_| None).unwrap();
     for d in &days {
         let dem = d
             .blocks
@@ -140,7 +140,7 @@ fn unknown_lengths_get_a_visible_block_and_date_windows_hold() {
         "[[program]]\nid = \"x\"\nat = [\"23:55\"]\nfrom = \"2026-12-02\"\nuntil = \"2026-12-03\"\nplay = [{ clip = \"abc\" }]\n",
         &[],
     );
-    let days = layout(&c, date(MONDAY), &mut |_| None);
+    let days = layout(&c, date(MONDAY), &mut |_| None).unwrap();
     let n: Vec<usize> = days.iter().map(|d| d.blocks.len()).collect();
     assert_eq!(n, vec![0, 0, 1, 1, 0, 0, 0]);
     assert_eq!(days[2].blocks[0].len_min, 5, "cut at midnight");
@@ -165,13 +165,39 @@ fn week_render_50_programs() {
     let t0 = std::time::Instant::now();
     let mut bytes = 0;
     for _ in 0..runs {
-        let days = layout(&c, date(MONDAY), &mut |_| None);
+        let days = layout(&c, date(MONDAY), &mut |_| None).unwrap();
         bytes = week_picture(Lang::Vi, &c, &days, date(MONDAY), &|m| m.to_string())
             .into_string()
             .len();
     }
     let each = t0.elapsed().as_secs_f64() * 1000.0 / f64::from(runs);
-    let days = layout(&c, date(MONDAY), &mut |_| None);
+    let days = layout(&c, date(MONDAY), &mut |_| None).unwrap();
     let blocks: usize = days.iter().map(|d| d.blocks.len()).sum();
     println!("BENCH hub week picture, 50 programs ({blocks} blocks): {each:.2} ms per render (agenda + layout + HTML, {bytes} bytes), mean of {runs}");
+}
+
+#[test]
+fn a_week_too_dense_is_not_drawn_and_names_the_program() {
+    // Every second: 604,800 starts a week; the cap stops the expansion at 2,001.
+    let c = cfg(
+        "[[program]]\nid = \"sang\"\nat = [\"05:00\"]\nplay = [{ silence = \"1m\" }]\n\n\
+         [[program]]\nid = \"bom\"\ntitle = \"Dày\"\ncron = \"* * * * * *\"\nplay = [{ silence = \"1s\" }]\n",
+        &[],
+    );
+    let e = layout(&c, date(MONDAY), &mut |_| None).unwrap_err();
+    assert_eq!(e.program, "bom");
+    let html = e.show(Lang::Vi).into_string();
+    assert!(html.contains("Lịch phát quá dày, không vẽ được"), "{html}");
+    assert!(html.contains("bom"), "{html}");
+    // Under the cap it is drawn: every minute of one Monday, 1,440 blocks.
+    let c = cfg(
+        "[[program]]\nid = \"phut\"\ncron = \"0 * 0-23 * * Mon\"\nplay = [{ silence = \"1s\" }]\n",
+        &[],
+    );
+    assert_eq!(
+        layout(&c, date(MONDAY), &mut |_| None).unwrap()[0]
+            .blocks
+            .len(),
+        1440
+    );
 }

@@ -2,7 +2,8 @@
 //! (`config::load_programs_str`, the `loa check` readers and messages), plus
 //! what only the hub can tell: a `{ clip = "ID" }` no approved clip for the
 //! station's areas answers, a file the station did not report having.
-//! Diagnostics point at `line:col` inside the TOML as given.
+//! Diagnostics point at `line:col` inside the TOML as given. The hub's own
+//! bound (`bounds.rs`: at most one start a minute) is checked here too.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -60,20 +61,39 @@ pub fn check(toml: &str, known: &Known) -> Vec<Diag> {
         files,
         feed_clips: known.feed_clips.as_ref(),
     };
+    let mut dense = vec![];
     let diags = match load_programs_str(toml, Path::new("programs.toml"), &opts) {
-        Ok(l) => l.warnings,
+        Ok(l) => {
+            // The hub's own bound (bounds.rs): at most one start a minute.
+            let index = crate::config::LineIndex::new(toml);
+            for (i, p) in l.programs.iter().enumerate() {
+                if let Some(r) = super::bounds::too_frequent(p) {
+                    let (line, col) = index.line_col(super::bounds::program_offset(toml, i));
+                    dense.push(Diag {
+                        line,
+                        col,
+                        message: format!("{} ({})", r.vi, r.en),
+                        warning: false,
+                    });
+                }
+            }
+            l.warnings
+        }
         Err(d) => d,
     };
-    diags
-        .into_iter()
-        .filter(|d| !is_no_program_warning(d))
-        .map(|d| Diag {
-            line: d.line.max(1),
-            col: d.col.max(1),
-            warning: d.severity == Severity::Warning,
-            message: d.message,
-        })
-        .collect()
+    dense.extend(
+        diags
+            .into_iter()
+            .filter(|d| !is_no_program_warning(d))
+            .map(|d| Diag {
+                line: d.line.max(1),
+                col: d.col.max(1),
+                warning: d.severity == Severity::Warning,
+                message: d.message,
+            }),
+    );
+    dense.sort_by_key(|d| (d.line, d.col));
+    dense
 }
 
 /// An empty timetable from the hub is fine (the station's own programs air).

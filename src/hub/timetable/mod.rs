@@ -27,10 +27,12 @@
 //! ```text
 //! mod.rs    types, current(), publish(), command(), the scope rule
 //! check.rs  check() and known(): validation with line:col diagnostics
+//! bounds.rs the hub's own bounds: one start a minute at most, operators' priorities 1–99
 //! issue.rs  sequence, render, sign, store, write the files, nudge; refresh()
 //! history.rs the issued documents of a station
 //! ```
 
+pub mod bounds;
 mod check;
 mod history;
 mod issue;
@@ -214,6 +216,7 @@ pub async fn publish(
     toml: &str,
 ) -> Result<u64, TimetableError> {
     let row = allowed(state, user, addr, station, "timetable_publish").await?;
+    operator_priorities(state, user, addr, station, toml).await?;
     let k = check::known_for(state, &row).await?;
     let diags = check(toml, &k);
     if diags.iter().any(|d| !d.warning) {
@@ -222,6 +225,40 @@ pub async fn publish(
         ));
     }
     issue::issue(state, &user.name, addr, station, Some(toml), None).await
+}
+
+/// Operators' timetable priorities are capped like play now: a program at
+/// `OPERATOR_MAX_PRIORITY` + 1 or more (an emergency, airing through quiet
+/// hours) from someone who is neither approver nor admin is refused (403,
+/// audited, nothing signed).
+async fn operator_priorities(
+    state: &AppState,
+    user: &User,
+    addr: &str,
+    station: &str,
+    toml: &str,
+) -> Result<(), TimetableError> {
+    if user.has(Role::Admin) || user.has(Role::Approver) {
+        return Ok(());
+    }
+    let Some((id, p)) = bounds::over_priority(toml, OPERATOR_MAX_PRIORITY) else {
+        return Ok(());
+    };
+    let reason = Reason::new(
+        format!("chương trình `{id}` có mức ưu tiên {p}: người vận hành chỉ được đặt từ 1 đến {OPERATOR_MAX_PRIORITY}; mức khẩn cấp (từ 100) phải qua phê duyệt (người phê duyệt hoặc quản trị)"),
+        format!("program `{id}` has priority {p}: operators may set 1 to {OPERATOR_MAX_PRIORITY}; emergencies (100 and up) need approval (an approver or an admin)"),
+    );
+    state
+        .audit(audit::Event {
+            actor: user.name.clone(),
+            address: addr.to_string(),
+            action: "timetable_publish_refused".into(),
+            target: format!("station:{station}"),
+            before: String::new(),
+            after: reason.en.clone(),
+        })
+        .await?;
+    Err(TimetableError::Forbidden(reason))
 }
 
 /// The biggest priority an operator may give a remote "play now" (emergencies
