@@ -106,7 +106,7 @@ pub async fn publish_now(state: &AppState) -> HubResult<u64> {
         let whole = b.play.iter().all(|p| ids.contains(p.as_str()));
         if !whole {
             tracing::info!(
-                "hub: broadcast {} leaves the feed: a clip it played was withdrawn",
+                "hub: broadcast {:?} leaves the feed: a clip it played was withdrawn",
                 b.id
             );
         }
@@ -208,7 +208,7 @@ pub async fn refresh_loop(state: AppState) {
     loop {
         tokio::time::sleep(Duration::from_secs(3600)).await;
         if let Err(e) = ensure_fresh(&state).await {
-            tracing::error!("hub: cannot refresh the feed: {e}");
+            tracing::error!("hub: cannot refresh the feed: {:?}", e.to_string());
         }
     }
 }

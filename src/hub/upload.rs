@@ -207,7 +207,7 @@ pub async fn measure(path: &Path) -> HubResult<Measured> {
             "the file holds no audio",
         )),
         Err(e) => {
-            tracing::info!("hub: upload refused: {e}");
+            tracing::info!("hub: upload refused: {:?}", e.to_string());
             Err(HubError::invalid(
                 "không giải mã được tệp âm thanh; hãy xuất lại thành WAV, MP3, Ogg Vorbis, FLAC hoặc M4A",
                 "the audio file does not decode; export it again as WAV, MP3, Ogg Vorbis, FLAC or M4A",

@@ -80,7 +80,12 @@ pub fn life_cycle_refusals_name_the_kind_and_leave_no_trace(b: Backend) {
     let r = ap.post_json("/api/v1/broadcasts/b1/reject", &json!({"reason": "  "}));
     assert_eq!(r.status, 422, "{}", r.text());
     assert_eq!(reasons(&r).1, "a rejection needs a reason");
-    for c in [&mut ap56, &mut xem] {
+    // An approver of another province does not even see it: a 404 like a
+    // broadcast that does not exist (no existence oracle).
+    let r = ap56.post_json("/api/v1/broadcasts/b1/withdraw", &json!({}));
+    assert_eq!(r.status, 404, "{}", r.text());
+    assert_eq!(reasons(&r).1, "no broadcast `b1`");
+    for c in [&mut xem] {
         let r = c.post_json("/api/v1/broadcasts/b1/withdraw", &json!({}));
         assert_eq!(r.status, 403, "{}", r.text());
         assert_eq!(

@@ -1,7 +1,8 @@
 //! Passwords: argon2id hashes (PHC strings, own salt each), verification in
 //! constant time, and one-time passwords for new accounts.
 //!
-//! Never logs or returns a password; the hashing runs on a blocking thread.
+//! Never logs or returns a password; the hashing runs on a blocking thread,
+//! and at most `CHECKS_AT_ONCE` checks run at once (`verify_limited`).
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -28,6 +29,42 @@ pub fn verify(password: &str, phc: &str) -> bool {
             .is_ok(),
         Err(_) => false,
     }
+}
+
+/// How many argon2id checks may run at the same time. Each takes argon2's
+/// default 19 MiB and one core for ~50 ms (debug builds: more); the hub's
+/// machines have 2 cores, so 2 checks keep both busy and more would only
+/// queue inside the OS while holding memory: 40 wrong passwords sent at once
+/// cost ~40 MiB at the peak instead of ~760 MiB. Checks wait their turn
+/// (the rate limit has already reserved their slots).
+pub const CHECKS_AT_ONCE: usize = 2;
+
+static CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(CHECKS_AT_ONCE);
+
+/// `verify` on a blocking thread, at most `CHECKS_AT_ONCE` at a time;
+/// `None` (no such account) checks against `dummy_hash`, so it costs the
+/// same time and memory as a real account.
+pub async fn verify_limited(password: &str, phc: Option<String>) -> HubResult<bool> {
+    let _permit = CHECKS.acquire().await.map_err(HubError::internal)?;
+    let p = password.to_string();
+    tokio::task::spawn_blocking(move || match phc {
+        Some(h) => verify(&p, &h),
+        None => {
+            verify(&p, dummy_hash());
+            false
+        }
+    })
+    .await
+    .map_err(HubError::internal)
+}
+
+/// `hash` on a blocking thread, sharing the limit of `verify_limited`.
+pub async fn hash_limited(password: &str) -> HubResult<String> {
+    let _permit = CHECKS.acquire().await.map_err(HubError::internal)?;
+    let p = password.to_string();
+    tokio::task::spawn_blocking(move || hash(&p))
+        .await
+        .map_err(HubError::internal)?
 }
 
 /// A hash that no password matches, verified against when the account does

@@ -178,7 +178,7 @@ fn csv_defuses_formulas_in_text_fields() {
         lines[1]
     );
     assert!(
-        lines[2].starts_with("2026-11-27,17:00:00,chieu,'@SUM(A1),missed,"),
+        lines[2].starts_with("2026-11-27,17:00:00,chieu,\"'@SUM(A1)\",missed,"),
         "{}",
         lines[2]
     );
