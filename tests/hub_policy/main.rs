@@ -16,7 +16,7 @@ mod exports;
 mod logins;
 mod sight;
 
-use common::hub::{Backend, Client, Hub, Resp};
+use common::hub::{Backend, Client, Hub};
 
 use accounts::*;
 use exports::*;
@@ -61,8 +61,4 @@ fn audit_rows(admin: &mut Client) -> Vec<serde_json::Value> {
         .as_array()
         .unwrap()
         .clone()
-}
-
-fn reason_en(r: &Resp) -> String {
-    r.json()["reason_en"].as_str().unwrap_or("").to_string()
 }
