@@ -268,7 +268,8 @@ fn paged_lists_match_the_scope_rules(b: Backend) {
     }
     assert!(checked_paging, "some account sees more than one page");
     // The narrow scopes really narrow: not everyone sees everything.
-    assert!(expected(&all, &CAST[2], None).len() < CLIPS / 2);
+    // (Areas that overlap, own clips and clips for the whole province.)
+    assert!(expected(&all, &CAST[2], None).len() < CLIPS * 2 / 3);
 }
 
 fn an_uploaded_clip_is_listed_by_its_areas(b: Backend) {

@@ -236,7 +236,7 @@ pub fn decisions_are_refused_outside_role_and_scope(b: Backend) {
     // Refusals are logged.
     assert!(hub
         .stderr()
-        .contains("refused: nobody approves or rejects their own proposal"));
+        .contains("refused: \"nobody approves or rejects their own proposal\""));
     // Without a session: 401.
     let mut anon = hub.client();
     assert_eq!(anon.get("/api/v1/clips").status, 401);
