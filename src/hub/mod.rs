@@ -11,12 +11,13 @@
 //! app.rs        AppState (config, Db, area tree, signing key, locks), router(), serve()
 //! db.rs         Db = sqlx AnyPool + dialect; migrations (migrations/{sqlite,postgres})
 //! error.rs      HubError: every refusal -> status + {"error","reason","reason_en"}
-//! auth/         password (argon2id), session (cookie, CurrentUser/SignedIn/ClientAddr
+//! auth/         password (argon2id, 2 checks at once), session (cookie, CurrentUser/SignedIn/ClientAddr
 //!               extractors), ratelimit (failed logins, 429), csrf (cross-site refusal)
 //! users.rs      accounts and roles (service; admins create accounts)
 //! areas.rs      administrative units, scope (`covers`), CSV import, bundled demo list
 //! audit.rs      the chained audit log: append, list, verify
-//! scope.rs      role and area-scope rules every service applies (403 with a reason)
+//! scope.rs      role and area-scope rules every service applies (403 with a reason):
+//!               who sees an item (`sees`), who may make an account (`may_grant`)
 //! upload.rs     multipart streamed to STATE/tmp, format sniffed, decoded and measured
 //! lifecycle.rs  the one life cycle of clips and broadcasts: who decides, refusals,
 //!               the audited transition, the feed re-signed
