@@ -59,6 +59,9 @@ echo "== station start-up (exec -> READY=1)" >&2
 bench/ready.sh 10 | tee -a "$tmp"
 echo "== hub: 10 MB MP3 upload -> approved -> signed feed, idle RSS" >&2
 cargo test --release --quiet --test bench_hub -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"
+echo "== hub: 40 wrong sign-ins at once (one account; unknown names)" >&2
+bench/logins.sh 40 account | tee -a "$tmp"
+bench/logins.sh 40 unknown | tee -a "$tmp"
 echo "== hub link: station idle with the link up (60 s), upload + report, 1,000 simulated stations (about 2 minutes)" >&2
 bench/link_idle.sh 60 | tee -a "$tmp"
 cargo test --release --quiet --test bench_link -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o 'BENCH.*' | tee -a "$tmp"

@@ -281,7 +281,7 @@ async fn flag(state: &AppState, station: &str, address: &str, reason: &str) -> H
         .bind(station)
         .execute(&state.db.pool)
         .await?;
-    tracing::warn!("hub: station {station}: as-run chain break: {reason}");
+    tracing::warn!("hub: station {station:?}: as-run chain break: {reason:?}");
     state
         .audit(Event {
             actor: format!("station:{station}"),

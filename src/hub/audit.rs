@@ -107,8 +107,9 @@ pub async fn append_in(
 
 /// The log line of a committed row.
 pub fn trace(e: &Event) {
+    // Names and targets are typed by users: escaped, so one row is one line.
     tracing::info!(
-        "audit: {} {} {} from {}",
+        "audit: {:?} {} {:?} from {:?}",
         e.actor,
         e.action,
         e.target,

@@ -95,14 +95,35 @@ pub async fn get_any(state: &AppState, id: &str) -> HubResult<BroadcastInfo> {
     from_row(&row)
 }
 
-/// Every broadcast, newest first (staff with any role may read the list).
-pub async fn list(state: &AppState) -> HubResult<Vec<BroadcastInfo>> {
+/// The broadcasts `user` may see (`scope::sees`: its own, or areas that
+/// overlap its scope), newest first.
+pub async fn list(state: &AppState, user: &User) -> HubResult<Vec<BroadcastInfo>> {
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM broadcasts ORDER BY created_at DESC, id"
     ))
     .fetch_all(&state.db.pool)
     .await?;
-    rows.iter().map(from_row).collect()
+    let tree = state.area_tree(&[]).await?;
+    let mut out = vec![];
+    for r in &rows {
+        let b = from_row(r)?;
+        if scope::sees(&tree, user, b.created_by, &b.areas) {
+            out.push(b);
+        }
+    }
+    Ok(out)
+}
+
+/// A broadcast `user` may see; any other answers exactly like a missing one
+/// (404), so ids outside the scope do not leak.
+pub async fn get(state: &AppState, user: &User, id: &str) -> HubResult<BroadcastInfo> {
+    let b = get_any(state, id).await?;
+    let tree = state.area_tree(&b.areas).await?;
+    if scope::sees(&tree, user, b.created_by, &b.areas) {
+        Ok(b)
+    } else {
+        Err(lifecycle::not_found(&BroadcastInfo::KIND, id))
+    }
 }
 
 /// An approved or pending broadcast that plays `clip` and has not aired yet.

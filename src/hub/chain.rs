@@ -111,7 +111,7 @@ pub async fn acknowledge(
     .await?;
     tx.commit().await?;
     tracing::warn!(
-        "hub: station {station}: as-run chain break acknowledged by {}: {note}",
+        "hub: station {station:?}: as-run chain break acknowledged by {:?}: {note:?}",
         user.name
     );
     state
@@ -154,7 +154,7 @@ pub async fn resumed(
         .bind(station)
         .execute(&mut **tx)
         .await?;
-    tracing::info!("hub: station {station}: as-run chain resumed at {hash}");
+    tracing::info!("hub: station {station:?}: as-run chain resumed at {hash:?}");
     Ok(())
 }
 

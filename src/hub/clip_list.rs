@@ -1,16 +1,19 @@
 //! Listing clips: which clips an account may see, newest first, optionally
-//! in one state, paged in SQL. The scope test is HUB.md's rule written as
-//! SQL, so a page reads only its own rows: admins and viewers see every clip,
-//! others their own and those whose every area (`clip_areas`) lies under one
-//! of the account's areas. "Under" is the area tree walked down from the
-//! account's codes by a recursive query, at most 15 levels — the same walk
-//! `AreaTree::covers` makes upwards, so the list agrees with `clips::get`.
+//! in one state, paged in SQL. The scope test is `scope::sees` written as
+//! SQL, so a page reads only its own rows: the whole province's admins and
+//! report readers see every clip, others their own, those without areas
+//! (for the whole province) and those with an area (`clip_areas`) under one
+//! of the account's areas or above one (a province's bulletin reaches its
+//! communes). Under and above are the area tree walked from the account's
+//! codes by recursive queries, at most 15 levels — the walk
+//! `AreaTree::covers` makes, so the list agrees with `clips::get`.
 
 use super::app::AppState;
 use super::clips::{from_row, ClipInfo, COLUMNS};
 use super::db::col;
 use super::error::HubResult;
-use super::users::{Role, User};
+use super::scope;
+use super::users::User;
 
 /// One page of the list, with what a pager needs.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,7 +46,7 @@ impl Visible {
         let mut args = vec![];
         let mut with = String::new();
         let mut conds = vec![];
-        if !(user.has(Role::Admin) || user.has(Role::Viewer)) {
+        if !scope::sees_everything(user) {
             let mut seeds = vec![];
             for a in &user.areas {
                 args.push(Arg::Text(a.clone()));
@@ -54,16 +57,19 @@ impl Visible {
             if seeds.is_empty() {
                 conds.push(own);
             } else {
+                let seeds = seeds.join(" UNION ");
                 with = format!(
-                    "WITH RECURSIVE covered(code, depth) AS ({} UNION \
+                    "WITH RECURSIVE covered(code, depth) AS ({seeds} UNION \
                      SELECT a.code, c.depth + 1 FROM areas a JOIN covered c ON a.parent = c.code \
-                     WHERE c.depth < 15) ",
-                    seeds.join(" UNION ")
+                     WHERE c.depth < 15), \
+                     above(code, depth) AS ({seeds} UNION \
+                     SELECT a.parent, b.depth + 1 FROM areas a JOIN above b ON a.code = b.code \
+                     WHERE a.parent IS NOT NULL AND b.depth < 15) "
                 );
                 conds.push(format!(
-                    "({own} OR (EXISTS (SELECT 1 FROM clip_areas x WHERE x.clip_id = clips.id) \
-                     AND NOT EXISTS (SELECT 1 FROM clip_areas x WHERE x.clip_id = clips.id \
-                     AND x.code NOT IN (SELECT code FROM covered))))"
+                    "({own} OR NOT EXISTS (SELECT 1 FROM clip_areas x WHERE x.clip_id = clips.id) \
+                     OR EXISTS (SELECT 1 FROM clip_areas x WHERE x.clip_id = clips.id \
+                     AND (x.code IN (SELECT code FROM covered) OR x.code IN (SELECT code FROM above))))"
                 ));
             }
         }

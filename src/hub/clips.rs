@@ -292,13 +292,11 @@ pub async fn get_any(state: &AppState, id: &str) -> HubResult<ClipInfo> {
     Ok(c)
 }
 
-/// Whether `user` may see a clip: admins and viewers see all, others their
-/// own and those inside their areas.
+/// Whether `user` may see a clip: `scope::sees` (its own, those whose
+/// areas overlap the account's, everything for the whole province's admins
+/// and report readers); `clip_list` says the same in SQL.
 fn visible(tree: &super::areas::AreaTree, user: &User, c: &ClipInfo) -> bool {
-    user.has(Role::Admin)
-        || user.has(Role::Viewer)
-        || c.created_by == user.id
-        || scope::covers(tree, user, &c.areas)
+    scope::sees(tree, user, c.created_by, &c.areas)
 }
 
 /// A clip `user` may see (404 otherwise, so ids do not leak).

@@ -159,10 +159,11 @@ impl From<std::io::Error> for HubError {
 impl IntoResponse for HubError {
     fn into_response(self) -> Response {
         match &self {
-            HubError::Internal(detail) => tracing::error!("hub: {detail}"),
-            HubError::Forbidden(r) => tracing::warn!("hub: refused: {}", r.en),
-            HubError::Unavailable(r) | HubError::DiskFull(r) => tracing::error!("hub: {}", r.en),
-            _ => tracing::debug!("hub: {self}"),
+            // Reasons quote what users typed: escaped, one line each.
+            HubError::Internal(detail) => tracing::error!("hub: {detail:?}"),
+            HubError::Forbidden(r) => tracing::warn!("hub: refused: {:?}", r.en),
+            HubError::Unavailable(r) | HubError::DiskFull(r) => tracing::error!("hub: {:?}", r.en),
+            _ => tracing::debug!("hub: {:?}", self.to_string()),
         }
         let reason = self.reason();
         let body = serde_json::json!({

@@ -201,11 +201,26 @@ pub async fn transition<I: Reviewed>(
     I::load(state, id).await
 }
 
+/// Load an item `user` may see; one outside its sight (`scope::sees`)
+/// answers exactly like a missing one — same 404, same body — so decisions
+/// cannot be used to learn which ids exist elsewhere.
+async fn load_seen<I: Reviewed>(
+    state: &AppState,
+    user: &User,
+    id: &str,
+) -> HubResult<(I, super::areas::AreaTree)> {
+    let it = I::load(state, id).await?;
+    let tree = state.area_tree(it.areas()).await?;
+    if !scope::sees(&tree, user, it.author(), it.areas()) {
+        return Err(not_found(&I::KIND, id));
+    }
+    Ok((it, tree))
+}
+
 /// Load an item for a decision by `user`: an approver whose areas cover it,
 /// never its author.
 async fn for_decision<I: Reviewed>(state: &AppState, user: &User, id: &str) -> HubResult<I> {
-    let it = I::load(state, id).await?;
-    let tree = state.area_tree(it.areas()).await?;
+    let (it, tree) = load_seen::<I>(state, user, id).await?;
     scope::may_decide(&tree, user, it.author(), it.areas())?;
     Ok(it)
 }
@@ -255,19 +270,18 @@ pub async fn reject<I: Reviewed>(
     transition(state, user, addr, &it, step).await
 }
 
-/// Any state but withdrawn → withdrawn (out of the feed): by its author, an
-/// approver whose areas cover it, or an admin.
+/// Any state but withdrawn → withdrawn (out of the feed): by its author, or
+/// an approver or admin whose areas cover it.
 pub async fn withdraw<I: Reviewed>(
     state: &AppState,
     user: &User,
     addr: &ClientAddr,
     id: &str,
 ) -> HubResult<I> {
-    let it = I::load(state, id).await?;
-    let tree = state.area_tree(it.areas()).await?;
+    let (it, tree) = load_seen::<I>(state, user, id).await?;
     let may = it.author() == user.id
-        || user.has(Role::Admin)
-        || (user.has(Role::Approver) && scope::covers(&tree, user, it.areas()));
+        || ((user.has(Role::Admin) || user.has(Role::Approver))
+            && scope::covers(&tree, user, it.areas()));
     if !may {
         return Err(HubError::forbidden(
             "chỉ người soạn, người phê duyệt của địa bàn hoặc quản trị mới thu hồi được",

@@ -83,7 +83,7 @@ pub async fn measure(path: &Path, max: Duration) -> HubResult<Measured> {
         .map_err(HubError::internal)?;
     match declared {
         Err(e) => {
-            tracing::info!("hub: upload refused: {e}");
+            tracing::info!("hub: upload refused: {:?}", e.to_string());
             return Err(not_audio());
         }
         Ok(Some(d)) if d > max => return Err(too_long(Some(d), max)),
@@ -115,7 +115,7 @@ pub async fn measure(path: &Path, max: Duration) -> HubResult<Measured> {
             "the file holds no audio",
         )),
         Ok(Err(e)) => {
-            tracing::info!("hub: upload refused: {e}");
+            tracing::info!("hub: upload refused: {:?}", e.to_string());
             Err(not_audio())
         }
         Err(_) => {

@@ -17,12 +17,13 @@
 //! recover.rs    at start: what a crash left (cut-off uploads, clip files no row
 //!               names) is cleaned; the feed itself is reconciled by publish.rs
 //! fault.rs      test hook: LOA_HUB_FAULT=POINT kills the hub there (crash tests)
-//! auth/         password (argon2id), session (cookie, CurrentUser/SignedIn/ClientAddr
+//! auth/         password (argon2id, 2 checks at once), session (cookie, CurrentUser/SignedIn/ClientAddr
 //!               extractors), ratelimit (failed logins, 429), csrf (cross-site refusal)
 //! users.rs      accounts and roles (service; admins create accounts)
 //! areas.rs      administrative units, scope (`covers`), CSV import, bundled demo list
 //! audit.rs      the chained audit log: append, list, verify
-//! scope.rs      role and area-scope rules every service applies (403 with a reason)
+//! scope.rs      role and area-scope rules every service applies (403 with a reason):
+//!               who sees an item (`sees`), who may make an account (`may_grant`)
 //! upload.rs     multipart streamed to STATE/tmp, format sniffed, decoded and measured
 //! measure.rs    an upload's cost bounded: declared length first, max_duration, one decode queue
 //! lifecycle.rs  the one life cycle of clips and broadcasts: who decides, refusals,

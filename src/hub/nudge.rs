@@ -167,7 +167,10 @@ pub async fn listen(url: String, link: Arc<LinkHub>) {
                                 }
                             }
                             Err(e) => {
-                                tracing::warn!("hub: nudge listener: {e}; reconnecting");
+                                tracing::warn!(
+                                    "hub: nudge listener: {:?}; reconnecting",
+                                    e.to_string()
+                                );
                                 break;
                             }
                         }

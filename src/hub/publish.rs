@@ -205,7 +205,7 @@ async fn wanted(
         let whole = b.play.iter().all(|p| ids.contains(p.as_str()));
         if !whole {
             tracing::info!(
-                "hub: broadcast {} leaves the feed: a clip it played was withdrawn",
+                "hub: broadcast {:?} leaves the feed: a clip it played was withdrawn",
                 b.id
             );
         }
@@ -304,7 +304,7 @@ pub async fn refresh_loop(state: AppState) {
             reconcile(&state).await.map(|_| ())
         };
         if let Err(e) = r {
-            tracing::error!("hub: cannot refresh the feed: {e}");
+            tracing::error!("hub: cannot refresh the feed: {:?}", e.to_string());
         }
     }
 }

@@ -255,19 +255,10 @@ pub fn summarize(rows: &[Row]) -> Vec<Summary> {
         .collect()
 }
 
-/// A cell a spreadsheet will not run as a formula.
+/// A cell a spreadsheet will not run as a formula, whatever separator it
+/// splits on (`crate::csv_cell`).
 pub fn defuse(cell: &str) -> String {
-    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let cell = if risky {
-        format!("'{cell}")
-    } else {
-        cell.to_string()
-    };
-    if cell.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", cell.replace('"', "\"\""))
-    } else {
-        cell
-    }
+    crate::csv_cell::cell(cell)
 }
 
 /// CSV, UTF-8 with a byte-order mark (spreadsheets then show Vietnamese right).
@@ -344,8 +335,10 @@ mod tests {
         assert!(text.starts_with('\u{feff}'));
         assert!(text.contains("Đài xã"));
         assert!(text.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{text}");
-        assert_eq!(defuse("-1"), "'-1");
-        assert_eq!(defuse("@x"), "'@x");
+        assert_eq!(defuse("-1"), "\"'-1\"");
+        assert_eq!(defuse("@x"), "\"'@x\"");
+        assert_eq!(defuse(" =2+2"), "\" '=2+2\"");
+        assert_eq!(defuse("a;=1+1"), "\"a;'=1+1\"");
         assert_eq!(defuse("ok"), "ok");
     }
 }

@@ -65,6 +65,111 @@ pub fn target_areas(tree: &AreaTree, user: &User, asked: Vec<String>) -> HubResu
     Ok(areas)
 }
 
+/// Whether `user` holds the whole province for reading: an admin or a report
+/// reader (viewer) with neither areas nor stations. Only such an admin may
+/// give an empty scope (`may_grant`), so this is province IT's choice.
+pub fn sees_everything(user: &User) -> bool {
+    (user.has(Role::Admin) || user.has(Role::Viewer))
+        && user.areas.is_empty()
+        && user.stations.is_empty()
+}
+
+/// True when `user`'s areas and `areas` meet: one of `areas` lies under one
+/// of the user's (an item for its commune), or covers one (a bulletin for the
+/// province reaches the communes under it). An item without areas targets
+/// the whole province, so it reaches every account that has areas.
+pub fn overlaps(tree: &AreaTree, user: &User, areas: &[String]) -> bool {
+    if user.areas.is_empty() {
+        return false;
+    }
+    areas.is_empty()
+        || areas.iter().any(|a| {
+            user.areas
+                .iter()
+                .any(|u| tree.covers(u, a) || tree.covers(a, u))
+        })
+}
+
+/// Whether `user` may see an item (clip, broadcast) by `author` for `areas`:
+/// its author, an account that sees everything, or one whose areas overlap
+/// the item's. Everything else answers exactly like a missing item (404).
+pub fn sees(tree: &AreaTree, user: &User, author: i64, areas: &[String]) -> bool {
+    sees_everything(user) || author == user.id || overlaps(tree, user, areas)
+}
+
+/// What an account would be given: roles, areas, and its stations with
+/// each station's areas (`None`: no such station).
+pub struct Grant<'a> {
+    pub roles: &'a [Role],
+    pub areas: &'a [String],
+    pub stations: &'a [(String, Option<Vec<String>>)],
+}
+
+/// Whether `user`'s roles reach `role`: it holds it, or it is an admin (the
+/// admin role ranks above every other: province IT makes the editorial
+/// board's accounts without sitting on it).
+pub fn holds_at_least(user: &User, role: Role) -> bool {
+    user.has(role) || user.has(Role::Admin)
+}
+
+/// THE rule for making or changing accounts (README, "Vai trò và phạm vi"):
+/// an account can only create or change accounts whose roles are at most its
+/// own and whose areas and stations lie inside its own scope; an empty scope
+/// is only for an admin with an empty scope. Only admins make accounts.
+pub fn may_grant(tree: &AreaTree, actor: &User, g: &Grant) -> HubResult<()> {
+    require(actor, Role::Admin)?;
+    if let Some(r) = g.roles.iter().find(|r| !holds_at_least(actor, **r)) {
+        return Err(HubError::forbidden(
+            format!(
+                "không thể giao vai trò {} ({}) mà chính tài khoản không có",
+                r.label_vi(),
+                r.as_str()
+            ),
+            format!(
+                "an account gives only roles it holds itself, not {}",
+                r.as_str()
+            ),
+        ));
+    }
+    let whole = actor.areas.is_empty() && actor.stations.is_empty();
+    if whole {
+        if let Some((id, _)) = g.stations.iter().find(|(_, a)| a.is_none()) {
+            return Err(HubError::invalid(
+                format!("không có đài `{id}`"),
+                format!("no station `{id}`"),
+            ));
+        }
+        return Ok(());
+    }
+    if g.areas.is_empty() && g.stations.is_empty() {
+        return Err(HubError::forbidden(
+            "chỉ quản trị cấp tỉnh (không giới hạn địa bàn) mới tạo được tài khoản toàn tỉnh; hãy giao địa bàn hoặc đài",
+            "only an admin of the whole province makes an account without areas or stations: give it some",
+        ));
+    }
+    if let Some(out) = g.areas.iter().find(|a| !tree.in_scope(&actor.areas, a)) {
+        return Err(HubError::forbidden(
+            format!("địa bàn {out:?} nằm ngoài phạm vi của tài khoản"),
+            format!("area {out:?} is outside this account's areas"),
+        ));
+    }
+    // A station outside the scope and a station that does not exist answer
+    // alike, so the refusal tells nothing about other areas' stations.
+    let inside = |(id, areas): &(String, Option<Vec<String>>)| {
+        actor.stations.contains(id)
+            || areas
+                .as_ref()
+                .is_some_and(|a| !a.is_empty() && a.iter().all(|x| tree.in_scope(&actor.areas, x)))
+    };
+    if let Some((id, _)) = g.stations.iter().find(|s| !inside(s)) {
+        return Err(HubError::forbidden(
+            format!("đài {id:?} nằm ngoài phạm vi của tài khoản"),
+            format!("station {id:?} is outside this account's scope"),
+        ));
+    }
+    Ok(())
+}
+
 /// An approver deciding on a proposal by `author` for `areas`.
 pub fn may_decide(tree: &AreaTree, user: &User, author: i64, areas: &[String]) -> HubResult<()> {
     require(user, Role::Approver)?;
@@ -115,5 +220,84 @@ mod tests {
         assert!(may_decide(&t, &ed, 2, &["589".into()]).is_err());
         let root = user(3, &[Role::Admin, Role::Approver], &[]);
         assert!(may_decide(&t, &root, 1, &[]).is_ok());
+    }
+
+    fn grant<'a>(
+        roles: &'a [Role],
+        areas: &'a [String],
+        stations: &'a [(String, Option<Vec<String>>)],
+    ) -> Grant<'a> {
+        Grant {
+            roles,
+            areas,
+            stations,
+        }
+    }
+
+    #[test]
+    fn accounts_are_made_only_inside_the_makers_roles_and_scope() {
+        let t = AreaTree::from_list(parse_csv(BUNDLED_CSV).unwrap());
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let st = |id: &str, a: Option<&[&str]>| (id.to_string(), a.map(s));
+        let root = user(1, &[Role::Admin, Role::Approver, Role::Operator], &[]);
+        let a56 = user(2, &[Role::Admin, Role::Approver, Role::Operator], &["56"]);
+        let (admin_ap, ed, op) = (
+            [Role::Admin, Role::Approver],
+            [Role::Editor],
+            [Role::Operator],
+        );
+        // The whole province's admin gives anything it holds, any scope.
+        assert!(may_grant(&t, &root, &grant(&admin_ap, &[], &[])).is_ok());
+        assert!(may_grant(&t, &root, &grant(&op, &[], &[st("a", Some(&["589"]))])).is_ok());
+        assert_eq!(
+            may_grant(&t, &root, &grant(&op, &[], &[st("nope", None)]))
+                .unwrap_err()
+                .status(),
+            422
+        );
+        // A scoped admin: never an empty scope, never outside its own.
+        let e = may_grant(&t, &a56, &grant(&admin_ap, &[], &[])).unwrap_err();
+        assert_eq!(e.status(), 403);
+        assert!(may_grant(&t, &a56, &grant(&admin_ap, &s(&["56"]), &[])).is_ok());
+        assert!(may_grant(&t, &a56, &grant(&admin_ap, &s(&["58"]), &[])).is_err());
+        assert!(may_grant(&t, &a56, &grant(&admin_ap, &s(&["56", "589"]), &[])).is_err());
+        assert!(may_grant(&t, &a56, &grant(&op, &[], &[st("b", Some(&["589"]))])).is_err());
+        assert!(may_grant(&t, &a56, &grant(&op, &[], &[st("c", None)])).is_err());
+        assert!(may_grant(&t, &a56, &grant(&op, &[], &[st("d", Some(&[]))])).is_err());
+        // Roles: at most its own (an admin's reach every role).
+        assert!(may_grant(&t, &a56, &grant(&ed, &s(&["56"]), &[])).is_ok());
+        assert!(may_grant(&t, &a56, &grant(&op, &[], &[st("e", Some(&["568"]))])).is_ok());
+        let ed_user = user(4, &[Role::Editor], &["56"]);
+        assert!(may_grant(&t, &ed_user, &grant(&ed, &s(&["56"]), &[])).is_err());
+    }
+
+    #[test]
+    fn seeing_is_overlapping() {
+        let t = AreaTree::from_list(parse_csv(BUNDLED_CSV).unwrap());
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let commune = user(1, &[Role::Viewer], &["22936"]);
+        assert!(sees(&t, &commune, 9, &s(&["22936"])));
+        assert!(
+            sees(&t, &commune, 9, &s(&["58"])),
+            "the province's bulletin reaches it"
+        );
+        assert!(
+            sees(&t, &commune, 9, &s(&["589"])),
+            "so does its district's"
+        );
+        assert!(sees(&t, &commune, 9, &[]), "and one for the whole hub");
+        assert!(
+            !sees(&t, &commune, 9, &s(&["22939"])),
+            "not a sister commune's"
+        );
+        assert!(
+            !sees(&t, &commune, 9, &s(&["56"])),
+            "nor another province's"
+        );
+        assert!(sees(&t, &commune, 1, &s(&["56"])), "its own, always");
+        let province_reader = user(2, &[Role::Viewer], &[]);
+        assert!(sees(&t, &province_reader, 9, &s(&["56"])));
+        let operator = user(3, &[Role::Operator], &[]);
+        assert!(!sees(&t, &operator, 9, &[]));
     }
 }

@@ -114,7 +114,9 @@ fn bad_code() -> HubError {
 pub async fn enroll(state: &AppState, address: &str, code: &str) -> HubResult<Enrolled> {
     // Guessing codes is rate-limited per address like failed sign-ins.
     let bucket = format!("enroll@{address}");
-    super::auth::ratelimit::check(&state.db, &bucket, address).await?;
+    // The slot is taken before the code is looked at (concurrent guesses
+    // cannot pass the count together) and given back for a real code.
+    let slot = super::auth::ratelimit::reserve(&state.db, &bucket, address).await?;
     let h = secret_hash(code);
     let row = sqlx::query("SELECT id, code_expires FROM stations WHERE code_hash = $1")
         .bind(&h)
@@ -129,10 +131,10 @@ pub async fn enroll(state: &AppState, address: &str, code: &str) -> HubResult<En
         after: serde_json::json!({ "why": why }).to_string(),
     };
     let Some(row) = row else {
-        super::auth::ratelimit::record_failure(&state.db, &bucket, address).await?;
         state.audit(fail("unknown or used code")).await?;
         return Err(bad_code());
     };
+    super::auth::ratelimit::release(&state.db, slot).await?;
     let id: String = col(&row, "id")?;
     let expires: Option<i64> = col(&row, "code_expires")?;
     let now = now_s();

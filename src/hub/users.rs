@@ -1,8 +1,8 @@
 //! Accounts: roles, area and station scope, creation (`loa hub user add`, and
 //! later the accounts page), lookup, and password changes.
 //!
-//! Owns the `users` table. Role and scope *checks* live with the actions that
-//! need them (clips, broadcasts); this file only says who holds what.
+//! Owns the `users` table. Role and scope *checks* live in `scope.rs` (who may
+//! give which roles and scope: `scope::may_grant`); this file applies them.
 
 use std::str::FromStr;
 
@@ -127,10 +127,7 @@ pub async fn add(db: &Db, new: NewUser) -> HubResult<(User, String)> {
         }
         None => (password::one_time(), true),
     };
-    let pw2 = pw.clone();
-    let hash = tokio::task::spawn_blocking(move || password::hash(&pw2))
-        .await
-        .map_err(HubError::internal)??;
+    let hash = password::hash_limited(&pw).await?;
     let roles: Vec<String> = new.roles.iter().map(|r| r.as_str().to_string()).collect();
     let exists = sqlx::query("SELECT id FROM users WHERE name = $1")
         .bind(&new.name)
@@ -218,10 +215,7 @@ pub async fn list(db: &Db) -> HubResult<Vec<User>> {
 /// Set a new password chosen by the user (clears the one-time flag).
 pub async fn set_password(db: &Db, id: i64, new_password: &str) -> HubResult<()> {
     password::check_new(new_password)?;
-    let p = new_password.to_string();
-    let hash = tokio::task::spawn_blocking(move || password::hash(&p))
-        .await
-        .map_err(HubError::internal)??;
+    let hash = password::hash_limited(new_password).await?;
     sqlx::query("UPDATE users SET password_hash = $1, must_change = 0 WHERE id = $2")
         .bind(hash)
         .bind(id)
@@ -230,22 +224,55 @@ pub async fn set_password(db: &Db, id: i64, new_password: &str) -> HubResult<()>
     Ok(())
 }
 
-/// An admin makes an account (the accounts page, `POST /api/v1/users`): the
-/// areas given must be known and inside the admin's own scope. Audited.
+/// An admin makes an account (the accounts page, `POST /api/v1/users`):
+/// `scope::may_grant` decides (roles at most the admin's own, areas and
+/// stations inside its scope, an empty scope only from an admin with an empty
+/// scope). A refusal is audited (`user_add_refused`) and nothing is written.
 pub async fn create_by_admin(
     state: &super::app::AppState,
     admin: &User,
     addr: &super::auth::ClientAddr,
     new: NewUser,
 ) -> HubResult<(User, String)> {
-    super::scope::require(admin, Role::Admin)?;
     let tree = state.area_tree(&new.areas).await?;
-    super::areas::check_known(&tree, &new.areas)?;
-    if !new.areas.is_empty() && !super::scope::covers(&tree, admin, &new.areas) {
-        return Err(HubError::forbidden(
-            "không thể giao địa bàn ngoài phạm vi của quản trị viên",
-            "an admin gives only areas inside its own",
-        ));
+    let mut stations = vec![];
+    for id in &new.stations {
+        let row = sqlx::query("SELECT areas FROM stations WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&state.db.pool)
+            .await?;
+        let areas = match row {
+            Some(r) => Some(split(&col::<String>(&r, "areas")?)),
+            None => None,
+        };
+        stations.push((id.clone(), areas));
+    }
+    let grant = super::scope::Grant {
+        roles: &new.roles,
+        areas: &new.areas,
+        stations: &stations,
+    };
+    let checked = super::scope::require(admin, Role::Admin)
+        .and_then(|_| super::areas::check_known(&tree, &new.areas))
+        .and_then(|_| super::scope::may_grant(&tree, admin, &grant));
+    if let Err(e) = checked {
+        if e.status() == axum::http::StatusCode::FORBIDDEN {
+            let mut ev = super::auth::session::audit_event(
+                admin,
+                addr,
+                "user_add_refused",
+                format!("user:{}", new.name),
+            );
+            ev.after = serde_json::json!({
+                "roles": new.roles,
+                "areas": new.areas,
+                "stations": new.stations,
+                "reason": e.reason().en,
+            })
+            .to_string();
+            state.audit(ev).await?;
+        }
+        return Err(e);
     }
     let (user, password) = add(&state.db, new).await?;
     let mut ev =

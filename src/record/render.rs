@@ -123,22 +123,10 @@ pub fn items_text(items: &[ItemAired]) -> String {
         .join("; ")
 }
 
-/// One CSV field: quoted when needed, and a text that a spreadsheet would run as
-/// a formula (`=`, `+`, `-`, `@`, tab, CR first, e.g. a hostile title from a feed)
-/// gets a leading `'` (OWASP's advice for CSV injection).
+/// One CSV field (`crate::csv_cell`: formulas defused in every piece a
+/// spreadsheet could split, e.g. a hostile title from a feed; quoted when needed).
 fn csv_field(s: &str) -> String {
-    let defused;
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        defused = format!("'{s}");
-        defused.as_str()
-    } else {
-        s
-    };
-    if s.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
+    crate::csv_cell::cell(s)
 }
 
 /// `mm:ss`, rounded to the second; minutes go past 59 (`75:03`).

@@ -29,14 +29,14 @@ struct Window {
     format: Option<String>,
 }
 
+/// Every field quoted, formulas defused in every piece (`crate::csv_cell`).
 fn csv_field(s: &str) -> String {
-    // A leading =, +, - or @ would be a formula in a spreadsheet.
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
+    let c = crate::csv_cell::cell(s);
+    if c.starts_with('"') {
+        c
     } else {
-        s.to_string()
-    };
-    format!("\"{}\"", s.replace('"', "\"\""))
+        format!("\"{c}\"")
+    }
 }
 
 fn to_csv(entries: &[audit::Entry], tz: chrono_tz::Tz) -> String {

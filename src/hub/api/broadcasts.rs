@@ -34,15 +34,15 @@ async fn propose(
 
 async fn list(
     State(state): State<AppState>,
-    _user: CurrentUser,
+    user: CurrentUser,
 ) -> HubResult<Json<Vec<BroadcastInfo>>> {
-    Ok(Json(broadcasts::list(&state).await?))
+    Ok(Json(broadcasts::list(&state, &user).await?))
 }
 
 async fn one(
     State(state): State<AppState>,
-    _user: CurrentUser,
+    user: CurrentUser,
     Path(id): Path<String>,
 ) -> HubResult<Json<BroadcastInfo>> {
-    Ok(Json(broadcasts::get_any(&state, &id).await?))
+    Ok(Json(broadcasts::get(&state, &user, &id).await?))
 }

@@ -10,9 +10,8 @@ use serde_json::{json, Value};
 
 use crate::hub::app::AppState;
 use crate::hub::auth::session::{self, audit_event, set_cookie};
-use crate::hub::auth::{password, ClientAddr, SignedIn};
-use crate::hub::error::{HubError, HubResult};
-use crate::hub::users;
+use crate::hub::auth::{ClientAddr, SignedIn};
+use crate::hub::error::HubResult;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -71,34 +70,6 @@ async fn change_password(
     s: SignedIn,
     Json(body): Json<ChangePassword>,
 ) -> HubResult<Json<Value>> {
-    let (_, hash) = users::by_name_with_hash(&state.db, &s.user.name)
-        .await?
-        .ok_or_else(|| HubError::unauthorized("chưa đăng nhập", "not signed in"))?;
-    let old = body.old.clone();
-    let ok = tokio::task::spawn_blocking(move || password::verify(&old, &hash))
-        .await
-        .map_err(HubError::internal)?;
-    if !ok {
-        return Err(HubError::forbidden(
-            "mật khẩu hiện tại không đúng",
-            "the current password is wrong",
-        ));
-    }
-    if body.new == body.old {
-        return Err(HubError::invalid(
-            "mật khẩu mới phải khác mật khẩu cũ",
-            "the new password must differ from the old one",
-        ));
-    }
-    users::set_password(&state.db, s.user.id, &body.new).await?;
-    session::end_others(&state, s.user.id, &s.token).await?;
-    state
-        .audit(audit_event(
-            &s.user,
-            &addr,
-            "password_change",
-            format!("user:{}", s.user.name),
-        ))
-        .await?;
+    session::change_password(&state, &s, &addr, &body.old, &body.new).await?;
     Ok(Json(json!({ "ok": true })))
 }

@@ -32,6 +32,33 @@ fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// Check `name`'s password from `address` under the rate limit: the slot
+/// is reserved first (429 when none is left), the check waits for its turn
+/// (`password::verify_limited`); a wrong password keeps the slot as a
+/// failure, a right one gives it back and clears the account's failures.
+/// An unknown name costs the same as a wrong password and counts alike.
+async fn check_password(
+    state: &AppState,
+    name: &str,
+    pw: &str,
+    address: &str,
+) -> HubResult<Option<User>> {
+    let slot = ratelimit::reserve(&state.db, name, address).await?;
+    let found = users::by_name_with_hash(&state.db, name).await?;
+    let (user, hash) = match found {
+        Some((u, h)) => (Some(u), Some(h)),
+        None => (None, None),
+    };
+    let ok = password::verify_limited(pw, hash).await?;
+    match user {
+        Some(u) if ok => {
+            ratelimit::release_and_clear_account(&state.db, slot).await?;
+            Ok(Some(u))
+        }
+        _ => Ok(None),
+    }
+}
+
 /// Check a password and open a session; returns the token and the user.
 pub async fn login(
     state: &AppState,
@@ -39,36 +66,21 @@ pub async fn login(
     pw: &str,
     address: &str,
 ) -> HubResult<(String, User)> {
-    ratelimit::check(&state.db, name, address).await?;
-    let found = users::by_name_with_hash(&state.db, name).await?;
-    let hash = found
-        .as_ref()
-        .map(|(_, h)| h.clone())
-        .unwrap_or_else(|| password::dummy_hash().to_string());
-    let pw_owned = pw.to_string();
-    let ok = tokio::task::spawn_blocking(move || password::verify(&pw_owned, &hash))
-        .await
-        .map_err(HubError::internal)?;
-    let user = match (found, ok) {
-        (Some((u, _)), true) => u,
-        _ => {
-            ratelimit::record_failure(&state.db, name, address).await?;
-            state
-                .audit(Event {
-                    actor: "-".into(),
-                    address: address.into(),
-                    action: "login_failed".into(),
-                    target: format!("user:{name}"),
-                    ..Event::default()
-                })
-                .await?;
-            return Err(HubError::unauthorized(
-                "sai tên tài khoản hoặc mật khẩu",
-                "wrong account name or password",
-            ));
-        }
+    let Some(user) = check_password(state, name, pw, address).await? else {
+        state
+            .audit(Event {
+                actor: "-".into(),
+                address: address.into(),
+                action: "login_failed".into(),
+                target: format!("user:{name}"),
+                ..Event::default()
+            })
+            .await?;
+        return Err(HubError::unauthorized(
+            "sai tên tài khoản hoặc mật khẩu",
+            "wrong account name or password",
+        ));
     };
-    ratelimit::clear_account(&state.db, name).await?;
     let token = password::random_token(32);
     let now = now_s();
     sqlx::query(
@@ -90,6 +102,53 @@ pub async fn login(
         })
         .await?;
     Ok((token, user))
+}
+
+/// Replace the signed-in user's password (also a one-time one): the old one
+/// is checked under the same rate limit as a sign-in (a wrong one counts
+/// against the account and the address; 429 when over), an unchanged one is
+/// refused, the other sessions end, and it is audited. The API and the
+/// pages both call this.
+pub async fn change_password(
+    state: &AppState,
+    s: &SignedIn,
+    addr: &ClientAddr,
+    old: &str,
+    new: &str,
+) -> HubResult<()> {
+    if check_password(state, &s.user.name, old, &addr.0)
+        .await?
+        .is_none()
+    {
+        state
+            .audit(audit_event(
+                &s.user,
+                addr,
+                "password_change_failed",
+                format!("user:{}", s.user.name),
+            ))
+            .await?;
+        return Err(HubError::forbidden(
+            "mật khẩu hiện tại không đúng",
+            "the current password is wrong",
+        ));
+    }
+    if new == old {
+        return Err(HubError::invalid(
+            "mật khẩu mới phải khác mật khẩu cũ",
+            "the new password must differ from the old one",
+        ));
+    }
+    users::set_password(&state.db, s.user.id, new).await?;
+    end_others(state, s.user.id, &s.token).await?;
+    state
+        .audit(audit_event(
+            &s.user,
+            addr,
+            "password_change",
+            format!("user:{}", s.user.name),
+        ))
+        .await
 }
 
 /// End the session with this token.

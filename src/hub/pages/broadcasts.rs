@@ -178,7 +178,7 @@ async fn page(
 ) -> Response {
     let l = s.lang;
     let loaded = async {
-        let list = broadcasts::list(state).await?;
+        let list = broadcasts::list(state, &s.user).await?;
         let mut playable = clips::list(state, &s.user, Some("approved")).await?;
         playable.extend(clips::list(state, &s.user, Some("submitted")).await?);
         playable.truncate(200);

@@ -91,9 +91,9 @@ impl FromRequestParts<AppState> for Staff {
 /// A refusal or failure as a page, with the error's status.
 pub fn error_page(f: &Frame, e: HubError) -> Response {
     match &e {
-        HubError::Internal(detail) => tracing::error!("hub: {detail}"),
-        HubError::Forbidden(r) => tracing::warn!("hub: refused: {}", r.en),
-        _ => tracing::debug!("hub: {e}"),
+        HubError::Internal(detail) => tracing::error!("hub: {detail:?}"),
+        HubError::Forbidden(r) => tracing::warn!("hub: refused: {:?}", r.en),
+        _ => tracing::debug!("hub: {:?}", e.to_string()),
     }
     let l = f.lang;
     let status = e.status();

@@ -22,7 +22,7 @@ pub async fn show(State(state): State<AppState>, s: Staff, Query(q): Query<Done>
     let loaded = async {
         scope::require(&s.user, Role::Approver)?;
         let clips = clips::list(&state, &s.user, Some("submitted")).await?;
-        let bs: Vec<_> = broadcasts::list(&state)
+        let bs: Vec<_> = broadcasts::list(&state, &s.user)
             .await?
             .into_iter()
             .filter(|b| b.state == "submitted")

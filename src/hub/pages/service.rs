@@ -1,18 +1,17 @@
 //! What the pages ask of the core, in one place: changing one's password
-//! (the core offers it only as the `POST /api/v1/session/password` handler, so
-//! its steps are here as a function: check the old one, refuse an unchanged
-//! one, set it, end the other sessions, audit), accounts and the audit log for
+//! (`session::change_password`, shared with the API), accounts and the audit log for
 //! admins, the areas a user may pick, the feed's current sequence. Role checks
 //! happen here or in the core, never in the page handlers.
 
 use crate::hub::app::AppState;
-use crate::hub::auth::session::{self, audit_event, SignedIn};
-use crate::hub::auth::{password, ClientAddr};
-use crate::hub::error::{HubError, HubResult};
+use crate::hub::auth::session::{self, SignedIn};
+use crate::hub::auth::ClientAddr;
+use crate::hub::error::HubResult;
 use crate::hub::scope;
 use crate::hub::users::{self, NewUser, Role, User};
 
-/// Replace the signed-in user's password (also a one-time one).
+/// Replace the signed-in user's password (also a one-time one): the core's
+/// `session::change_password` (rate-limited old password, audited).
 pub async fn change_password(
     state: &AppState,
     s: &SignedIn,
@@ -20,35 +19,7 @@ pub async fn change_password(
     old: &str,
     new: &str,
 ) -> HubResult<()> {
-    let (_, hash) = users::by_name_with_hash(&state.db, &s.user.name)
-        .await?
-        .ok_or_else(|| HubError::unauthorized("chưa đăng nhập", "not signed in"))?;
-    let old_owned = old.to_string();
-    let ok = tokio::task::spawn_blocking(move || password::verify(&old_owned, &hash))
-        .await
-        .map_err(HubError::internal)?;
-    if !ok {
-        return Err(HubError::forbidden(
-            "mật khẩu hiện tại không đúng",
-            "the current password is wrong",
-        ));
-    }
-    if new == old {
-        return Err(HubError::invalid(
-            "mật khẩu mới phải khác mật khẩu cũ",
-            "the new password must differ from the old one",
-        ));
-    }
-    users::set_password(&state.db, s.user.id, new).await?;
-    session::end_others(state, s.user.id, &s.token).await?;
-    state
-        .audit(audit_event(
-            &s.user,
-            addr,
-            "password_change",
-            format!("user:{}", s.user.name),
-        ))
-        .await
+    session::change_password(state, s, addr, old, new).await
 }
 
 /// An admin makes an account with a one-time password (the core's

@@ -213,11 +213,11 @@ pub async fn logout(
     Session(s): Session,
 ) -> Response {
     if let Err(e) = session::logout(&state, &s.token).await {
-        tracing::error!("hub: sign-out: {e}");
+        tracing::error!("hub: sign-out: {:?}", e.to_string());
     }
     let ev = audit_event(&s.user, &addr, "logout", format!("user:{}", s.user.name));
     if let Err(e) = state.audit(ev).await {
-        tracing::error!("hub: sign-out audit: {e}");
+        tracing::error!("hub: sign-out audit: {:?}", e.to_string());
     }
     (set_cookie(&state, None), Redirect::to("/login")).into_response()
 }

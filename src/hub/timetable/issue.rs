@@ -78,7 +78,7 @@ pub(super) async fn issue(
                     })
                     .await?;
                 tracing::info!(
-                    "hub: station {station} timetable sequence {} ({action}) by {actor}",
+                    "hub: station {station:?} timetable sequence {} ({action}) by {actor:?}",
                     done.sequence
                 );
                 crate::hub::nudge::raise_programs(&state.db, &state.link, station, done.sequence)
@@ -259,7 +259,10 @@ pub async fn refresh(state: &AppState) -> HubResult<()> {
         if now_s() - created > REFRESH_AFTER_S || below_floor {
             match issue(state, "hub", "-", &station, None, None).await {
                 Ok(_) => continue,
-                Err(e) => tracing::error!("hub: cannot re-sign station {station}'s timetable: {e}"),
+                Err(e) => tracing::error!(
+                    "hub: cannot re-sign station {station:?}'s timetable: {:?}",
+                    e.to_string()
+                ),
             }
         }
         let seq = u64::try_from(col::<i64>(r, "sequence")?).unwrap_or(0);

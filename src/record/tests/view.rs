@@ -79,7 +79,7 @@ fn csv_has_bom_header_and_quotes() {
     );
     assert_eq!(
         lines[1],
-        "2026-11-27,05:00:00,sang,\"Cải cách hành chính, dịch vụ công \"\"trực tuyến\"\"\",aired,124.8,,chime.ogg (4.5s); cchc-2026-11-27 (120.2s),sang@2026-11-27T05:00:00+07:00,2026-11-27T05:00:00.000+07:00,2026-11-27T05:00:00.004+07:00,2026-11-27T05:02:05.000+07:00"
+        "2026-11-27,05:00:00,sang,\"Cải cách hành chính, dịch vụ công \"\"trực tuyến\"\"\",aired,124.8,,\"chime.ogg (4.5s); cchc-2026-11-27 (120.2s)\",sang@2026-11-27T05:00:00+07:00,2026-11-27T05:00:00.000+07:00,2026-11-27T05:00:00.004+07:00,2026-11-27T05:02:05.000+07:00"
     );
     assert_eq!(
         lines[2],
@@ -178,7 +178,7 @@ fn csv_defuses_formulas_in_text_fields() {
         lines[1]
     );
     assert!(
-        lines[2].starts_with("2026-11-27,17:00:00,chieu,'@SUM(A1),missed,"),
+        lines[2].starts_with("2026-11-27,17:00:00,chieu,\"'@SUM(A1)\",missed,"),
         "{}",
         lines[2]
     );
