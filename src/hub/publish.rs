@@ -214,7 +214,6 @@ async fn wanted(
     Ok((clips, broadcasts))
 }
 
-
 fn local(tz: chrono_tz::Tz, at: i64) -> HubResult<DateTime<chrono::FixedOffset>> {
     tz.timestamp_opt(at, 0)
         .single()
