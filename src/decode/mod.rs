@@ -9,6 +9,7 @@
 mod declared;
 mod format;
 mod mp4;
+mod mp4_tables;
 mod open;
 mod probe;
 

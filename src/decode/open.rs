@@ -53,6 +53,14 @@ pub fn open(path: &Path) -> Result<Clip, DecodeError> {
             .and_then(|e| e.to_str())
             .map(|e| e.to_ascii_lowercase())
     });
+    // symphonia sizes its MP4 tables from the counts the file declares, and a
+    // failed allocation aborts the process: the index must fit in the file first.
+    if format == Some(Format::M4a) || matches!(hint.as_deref(), Some("m4a" | "mp4" | "m4b")) {
+        super::mp4_tables::check(path).map_err(|why| DecodeError::Decode {
+            path: path.to_path_buf(),
+            reason: format!("not a valid audio file: its MP4 index does not hold ({why})"),
+        })?;
+    }
     if let Some(ext) = hint {
         b = b.with_hint(&ext);
     }

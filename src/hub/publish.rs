@@ -67,17 +67,25 @@ async fn publish(state: &AppState, always: bool) -> HubResult<u64> {
     let floor = u64::try_from(store::meta(&mut tx, store::FEED_FLOOR).await?).unwrap_or(0);
     let last_seq = last.as_ref().map_or(0, |l| l.sequence);
     if !always {
-        let same = last
+        let old = last
             .as_ref()
-            .and_then(|l| Manifest::parse(l.manifest.as_bytes()).ok())
-            .is_some_and(|old| {
-                let left = old.expires_at.with_timezone(&chrono::Utc) - chrono::Utc::now();
-                let fresh = left.to_std().is_ok_and(|d| d >= REFRESH_BEFORE);
-                fresh && old.clips == clips && old.broadcasts == broadcasts
-            });
-        if same && last_seq > floor {
+            .and_then(|l| Manifest::parse(l.manifest.as_bytes()).ok());
+        let holds = old
+            .as_ref()
+            .is_some_and(|o| o.clips == clips && o.broadcasts == broadcasts);
+        let fresh = old.as_ref().is_some_and(|o| {
+            let left = o.expires_at.with_timezone(&chrono::Utc) - chrono::Utc::now();
+            left.to_std().is_ok_and(|d| d >= REFRESH_BEFORE)
+        });
+        if holds && fresh && last_seq > floor {
             drop(tx);
             return Ok(last_seq);
+        }
+        if !holds {
+            // An approval committed but never signed (a crash, a full disk).
+            tracing::warn!(
+                "hub: the feed is behind the database (sequence {last_seq} does not hold the approved set): re-signing"
+            );
         }
     }
     let sequence = last_seq.max(floor) + 1;

@@ -302,6 +302,7 @@ impl Hub {
             Some(pg) => pg.psql(sql),
             None => {
                 let o = std::process::Command::new("sqlite3")
+                    .args(["-cmd", ".timeout 5000"])
                     .arg(self.state().join("hub.db"))
                     .arg(sql)
                     .output()

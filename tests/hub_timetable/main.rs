@@ -133,10 +133,20 @@ fn feed_doc(hub: &Hub, id: &str) -> PathBuf {
 }
 
 /// Put a document (and its signature) where the hub serves this station's.
+/// Put `doc` and `sig` where the hub serves STATION's document from: the
+/// newest row of `timetable_docs` (the database is the truth, `hub::store`),
+/// and the feed folder's cache for nginx.
 fn serve(hub: &Hub, doc: &[u8], sig: &[u8]) {
     let dir = feed_doc(hub, STATION);
     std::fs::write(dir.join("programs.toml.minisig"), sig).unwrap();
     std::fs::write(dir.join("programs.toml"), doc).unwrap();
+    let quote = |b: &[u8]| String::from_utf8_lossy(b).replace('\'', "''");
+    hub.sql(&format!(
+        "UPDATE timetable_docs SET document = '{}', signature = '{}' WHERE station = '{STATION}' \
+         AND sequence = (SELECT MAX(sequence) FROM timetable_docs WHERE station = '{STATION}')",
+        quote(doc),
+        quote(sig)
+    ));
 }
 
 fn read_doc(hub: &Hub, id: &str) -> (Vec<u8>, Vec<u8>) {
