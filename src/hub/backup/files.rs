@@ -70,18 +70,9 @@ pub fn copy_synced(src: &Path, dst: &Path) -> HubResult<String> {
     Ok(hex::encode(h.finalize()))
 }
 
+/// The file's SHA-256 (the feed store's reader, streamed).
 pub fn sha256_file(p: &Path) -> HubResult<String> {
-    let mut f = std::fs::File::open(p)?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 256 * 1024];
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    Ok(hex::encode(h.finalize()))
+    Ok(crate::feed::store::sha256_file(p)?)
 }
 
 /// Copy the stored uploads (`SHA.ext`, skipping half-written `.name`s); a
