@@ -113,7 +113,7 @@ fn form(
                 button id="upload" type="submit" { (l.t("Tải lên", "Upload")) }
             }
             p class="hint" id="decode-queue" {
-                (l.t("Hub giải mã và đo âm lượng từng tệp theo lượt: khi nhiều người cùng tải lên, tệp của bạn chờ lượt xử lý (trang tải lâu hơn, không bị từ chối). Bản tin dài tối đa ",
+                (l.t("Hệ thống giải mã và đo âm lượng từng tệp theo lượt: khi nhiều người cùng tải lên, tệp của bạn chờ lượt xử lý (trang tải lâu hơn, không bị từ chối). Bản tin dài tối đa ",
                      "The hub decodes and measures uploads in turn: when several arrive at once, yours waits for its turn (the page takes longer; it is not refused). Clips last at most "))
                 (max_len) "."
             }
