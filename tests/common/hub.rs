@@ -154,8 +154,53 @@ impl Hub {
         )
     }
 
-    /// Start `loa hub run` and wait until it answers.
+    /// Start `loa hub run` and wait until it answers. Another test's hub
+    /// may have taken the port between `free_port` and the bind (nextest
+    /// runs tests as parallel processes): then ours exits with "address in
+    /// use", and it is started again on a new port — a hub answering with a
+    /// key that is not ours is never taken for ours.
     pub fn spawn(&mut self) {
+        for _ in 0..5 {
+            match self.spawn_once() {
+                Ok(()) => return,
+                Err(why) if why.contains("in use") => {
+                    self.move_to(free_port());
+                }
+                Err(why) => panic!("{why}"),
+            }
+        }
+        panic!("loa hub run found no free port: {}", self.stderr());
+    }
+
+    /// Listen on `port` from now on (hub.toml and this handle).
+    fn move_to(&mut self, port: u16) {
+        let old = self.addr.to_string();
+        self.addr = format!("127.0.0.1:{port}").parse().unwrap();
+        self.url = format!("http://{}", self.addr);
+        let toml = std::fs::read_to_string(self.config()).unwrap();
+        std::fs::write(self.config(), toml.replace(&old, &self.addr.to_string())).unwrap();
+    }
+
+    /// Is the hub answering on `addr` this one (its feed key)?
+    fn answers_as_ours(&self) -> bool {
+        let key = self.public_key.split_whitespace().last().unwrap_or("");
+        let Ok(mut s) = TcpStream::connect(self.addr) else {
+            return false;
+        };
+        let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+        let req = format!(
+            "GET /feed/minisign.pub HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.addr
+        );
+        if s.write_all(req.as_bytes()).is_err() {
+            return false;
+        }
+        let mut got = String::new();
+        let _ = s.read_to_string(&mut got);
+        got.starts_with("HTTP/1.1 200") && got.contains(key)
+    }
+
+    fn spawn_once(&mut self) -> Result<(), String> {
         let err = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -173,15 +218,19 @@ impl Hub {
         self.child = Some(child);
         let t0 = Instant::now();
         while t0.elapsed() < Duration::from_secs(30) {
-            if TcpStream::connect(self.addr).is_ok() {
-                return;
-            }
             if let Some(Ok(Some(st))) = self.child.as_mut().map(|c| c.try_wait()) {
-                panic!("loa hub run exited ({st}): {}", self.stderr());
+                self.child = None;
+                return Err(format!("loa hub run exited ({st}): {}", self.stderr()));
+            }
+            if TcpStream::connect(self.addr).is_ok() && self.answers_as_ours() {
+                return Ok(());
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        panic!("loa hub run did not listen in 30 s: {}", self.stderr());
+        Err(format!(
+            "loa hub run did not listen in 30 s: {}",
+            self.stderr()
+        ))
     }
 
     /// SIGTERM and wait; returns the exit code.
