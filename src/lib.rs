@@ -12,6 +12,7 @@ pub mod decode;
 pub mod feed;
 #[cfg(feature = "hub")]
 pub mod hub;
+pub mod i18n;
 pub mod link;
 pub mod loudness;
 pub mod net;

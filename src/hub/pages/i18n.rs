@@ -15,28 +15,9 @@ use crate::hub::users::Role;
 
 pub const LANG_COOKIE: &str = "loa_lang";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Vi,
-    En,
-}
+pub use crate::i18n::Lang;
 
 impl Lang {
-    fn parse(s: &str) -> Option<Lang> {
-        match s.trim() {
-            "vi" => Some(Lang::Vi),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Vi => "vi",
-            Lang::En => "en",
-        }
-    }
-
     /// Pick the text for this language.
     pub fn t<'a>(self, vi: &'a str, en: &'a str) -> &'a str {
         match self {

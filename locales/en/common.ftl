@@ -1,0 +1,6 @@
+# Common: the language's name and words used everywhere.
+lang-name = English
+catalogue-test = { $who }: { $n } { $n ->
+    [one] item
+   *[other] items
+}

@@ -1,0 +1,3 @@
+# Chung: tên ngôn ngữ và các từ dùng khắp nơi.
+lang-name = Tiếng Việt
+catalogue-test = { $who }: { $n } mục
