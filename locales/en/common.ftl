@@ -4,3 +4,5 @@ catalogue-test = { $who }: { $n } { $n ->
     [one] item
    *[other] items
 }
+confirm-title = Please confirm
+confirm-back = Go back, do nothing

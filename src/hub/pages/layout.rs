@@ -10,7 +10,9 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 use super::i18n::Lang;
 use crate::hub::users::{Role, User};
 
-const CSS: &str = include_str!("style.css");
+/// The stylesheet: `css/base.css` then one file per area (each area adds
+/// its line here).
+const CSS: &str = concat!(include_str!("css/base.css"),);
 
 /// What the frame needs to know about the request.
 pub struct Frame<'a> {

@@ -10,7 +10,8 @@
 //! ```text
 //! i18n.rs        Lang (?lang=, cookie, config), /lang switch, HUB.md's words
 //! layout.rs      the frame (head, top bar, navigation), badges, times
-//! style.css      the one stylesheet (embedded in every page)
+//! css/           the stylesheet: base.css, then one file per area
+//! confirm.rs     the confirm step before a dangerous action (works without script)
 //! ctx.rs         Staff extractor (sign-in redirects), error pages
 //! service.rs     thin services the core lacks (password change, accounts)
 //! signin.rs      /login, /password (one-time password), /logout
@@ -33,6 +34,8 @@ mod audit;
 mod broadcasts;
 mod chain;
 mod clips;
+#[allow(dead_code)] // until the areas use it
+mod confirm;
 mod ctx;
 mod i18n;
 mod layout;
