@@ -310,7 +310,7 @@ pub async fn submit(
     if !errors.is_empty() {
         let status = match &up.file_error {
             Some(e) => e.status(),
-            None => StatusCode::BAD_REQUEST,
+            None => StatusCode::UNPROCESSABLE_ENTITY,
         };
         return again(&state, &s, None, &kept, &errors, None, status).await;
     }
@@ -395,7 +395,7 @@ pub async fn resubmit(
     let kept = up.fields.clone();
     let errors = field_errors(s.lang, &up, true);
     if !errors.is_empty() {
-        return again(&state, &s, Some(&c), &kept, &errors, None, StatusCode::BAD_REQUEST).await;
+        return again(&state, &s, Some(&c), &kept, &errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     match clips::resubmit(&state, &s.user, &addr, &id, up).await {
         Ok(c) => Redirect::to(&format!("/clips/{}?done=resubmit", c.id)).into_response(),
