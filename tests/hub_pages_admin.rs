@@ -114,7 +114,7 @@ fn broadcasts_are_proposed_and_decided_with_forms() {
         &format!("title=X&play={id}&mode=at&at="),
     );
     assert_eq!(r.status, 422);
-    assert!(r.text().contains("hãy chọn ngày và giờ phát"));
+    assert!(r.text().contains("Hãy chọn ngày và giờ phát."));
     let r = form(
         &mut c,
         "/broadcasts",
