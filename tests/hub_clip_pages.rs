@@ -38,7 +38,10 @@ fn the_list_searches_by_title_category_and_date_and_pages_keep_it() {
     assert!(t.contains("Bản tin trưa"), "{t}");
     assert!(!t.contains("Bản tin tối") && !t.contains("Thời tiết chiều"));
     assert!(t.contains("Tìm thấy 1 bản tin."), "{t}");
-    assert!(t.contains("value=\"ban tin trua\""), "the words stay in the box");
+    assert!(
+        t.contains("value=\"ban tin trua\""),
+        "the words stay in the box"
+    );
     // A category from the list.
     let t = c.get("/clips?category=thoi-tiet").text();
     assert!(t.contains("Thời tiết chiều") && !t.contains("Bản tin trưa"));
@@ -59,7 +62,9 @@ fn the_list_searches_by_title_category_and_date_and_pages_keep_it() {
     // The state filters and the pager keep the search.
     let t = c.get("/clips?q=ban+tin&category=tin-tuc").text();
     assert!(
-        t.contains("href=\"/clips?q=ban%20tin&amp;category=tin-tuc&amp;state=submitted&amp;page=1\""),
+        t.contains(
+            "href=\"/clips?q=ban%20tin&amp;category=tin-tuc&amp;state=submitted&amp;page=1\""
+        ),
         "{t}"
     );
     // English with the switch.
@@ -163,9 +168,17 @@ fn withdraw_needs_the_confirm_step() {
     );
     if r.status == 201 {
         let bid = r.json()["id"].as_str().unwrap().to_string();
-        let r = form(&mut c, &format!("/broadcasts/{bid}/withdraw"), "back=%2Fbroadcasts");
+        let r = form(
+            &mut c,
+            &format!("/broadcasts/{bid}/withdraw"),
+            "back=%2Fbroadcasts",
+        );
         assert_eq!(r.status, 200);
-        assert!(r.text().contains("Thu hồi lượt phát «Phát thử»?"), "{}", r.text());
+        assert!(
+            r.text().contains("Thu hồi lượt phát «Phát thử»?"),
+            "{}",
+            r.text()
+        );
     }
 }
 
@@ -240,8 +253,13 @@ fn a_rejected_clip_is_fixed_and_resubmitted_by_its_author_only() {
     assert_eq!(j["category"], "thong-bao");
     assert_ne!(j["sha256"], sha0, "the audio was replaced");
     let q = d.get("/queue").text();
-    assert!(q.contains("Tin đã sửa") && q.contains("Lần trước bị từ chối vì: Sai tên xã"), "{q}");
-    assert!(hub.sql("SELECT action FROM audit").contains("clip_resubmit"));
+    assert!(
+        q.contains("Tin đã sửa") && q.contains("Lần trước bị từ chối vì: Sai tên xã"),
+        "{q}"
+    );
+    assert!(hub
+        .sql("SELECT action FROM audit")
+        .contains("clip_resubmit"));
     // Resubmitted: no second resubmission.
     let r = c.post_form(
         &format!("/clips/{id}/edit"),
@@ -295,7 +313,12 @@ fn a_form_with_errors_comes_back_as_typed_and_saves_nothing() {
     assert!(t.contains("không phải âm thanh"), "{t}");
     assert_eq!(clip_count(&hub), before, "nothing saved");
     // English with the switch.
-    let r = c.request("POST", "/clips/new?lang=en", &[("Content-Type", &ct)], &body);
+    let r = c.request(
+        "POST",
+        "/clips/new?lang=en",
+        &[("Content-Type", &ct)],
+        &body,
+    );
     assert!(r.text().contains("Choose the file again"), "{}", r.text());
 }
 
@@ -367,15 +390,21 @@ fn a_local_announcement_is_labelled_with_its_station() {
     let mut d = hub.login("duyet", "mat-khau-phe-duyet");
     for page in ["/clips", "/queue"] {
         let t = d.get(page).text();
-        assert!(t.contains("Thông báo riêng của đài Phước Dinh"), "{page}: {t}");
-        assert!(!t.contains("toàn tỉnh"), "{page} calls it province-wide: {t}");
+        assert!(
+            t.contains("Thông báo riêng của đài Phước Dinh"),
+            "{page}: {t}"
+        );
+        assert!(
+            !t.contains("toàn tỉnh"),
+            "{page} calls it province-wide: {t}"
+        );
     }
-    let id = hub
-        .sql("SELECT id FROM clips")
-        .trim()
-        .to_string();
+    let id = hub.sql("SELECT id FROM clips").trim().to_string();
     let t = op.get(&format!("/clips/{id}")).text();
     assert!(t.contains("Thông báo riêng của đài Phước Dinh"), "{t}");
     let t = op.get(&format!("/clips/{id}?lang=en")).text();
-    assert!(t.contains("Local announcement of station Phước Dinh"), "{t}");
+    assert!(
+        t.contains("Local announcement of station Phước Dinh"),
+        "{t}"
+    );
 }

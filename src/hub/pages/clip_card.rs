@@ -36,7 +36,11 @@ impl Look<'_> {
     pub fn reach(&self, c: &ClipInfo) -> String {
         let l = self.l;
         if c.stations.is_empty() {
-            return tr!(l, "clips-card-areas", areas = areas_text(self.tree, l, &c.areas));
+            return tr!(
+                l,
+                "clips-card-areas",
+                areas = areas_text(self.tree, l, &c.areas)
+            );
         }
         let names: Vec<String> = c
             .stations

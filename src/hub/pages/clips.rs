@@ -296,7 +296,13 @@ pub struct ActionForm {
 }
 
 /// Withdraw asks first: the confirm page, unless this post comes from it.
-pub fn ask_withdraw(s: &Staff, nav: &str, action: &str, question: String, f: &ActionForm) -> Option<Response> {
+pub fn ask_withdraw(
+    s: &Staff,
+    nav: &str,
+    action: &str,
+    question: String,
+    f: &ActionForm,
+) -> Option<Response> {
     if confirm::confirmed(f.confirm.as_deref()) {
         return None;
     }

@@ -59,7 +59,10 @@ fn nav_items(l: Lang, u: &User) -> Vec<(&'static str, &'static str, String)> {
         v.push(("accounts", "/accounts", l.t("Tài khoản", "Accounts")));
         v.push(("audit", "/audit", l.t("Nhật ký thao tác", "Audit log")));
     }
-    let mut v: Vec<_> = v.into_iter().map(|(k, h, t)| (k, h, t.to_string())).collect();
+    let mut v: Vec<_> = v
+        .into_iter()
+        .map(|(k, h, t)| (k, h, t.to_string()))
+        .collect();
     if let Some(q) = queue {
         v.insert(1, ("queue", "/queue", q));
     }

@@ -196,7 +196,9 @@ fn field_errors(l: Lang, up: &Upload, fixing: bool) -> FieldErrors {
         return e;
     }
     let lang = get("lang");
-    if !lang.is_empty() && (!(2..=3).contains(&lang.len()) || !lang.bytes().all(|b| b.is_ascii_lowercase())) {
+    if !lang.is_empty()
+        && (!(2..=3).contains(&lang.len()) || !lang.bytes().all(|b| b.is_ascii_lowercase()))
+    {
         e.insert("lang", tr!(l, "clips-err-lang"));
     }
     let day = |k: &'static str, e: &mut FieldErrors| {
@@ -277,7 +279,11 @@ async fn again(
         Some(_) => tr!(s.lang, "clips-edit-title"),
         None => tr!(s.lang, "clips-upload-title"),
     };
-    let page = s.render("clips", &title, form(s, &areas, view, state.cfg.max_duration));
+    let page = s.render(
+        "clips",
+        &title,
+        form(s, &areas, view, state.cfg.max_duration),
+    );
     (status, page).into_response()
 }
 
@@ -285,7 +291,10 @@ async fn again(
 fn shown_on_form(e: &HubError) -> bool {
     matches!(
         e,
-        HubError::Invalid(_) | HubError::TooLarge(_) | HubError::Conflict(_) | HubError::Forbidden(_)
+        HubError::Invalid(_)
+            | HubError::TooLarge(_)
+            | HubError::Conflict(_)
+            | HubError::Forbidden(_)
     )
 }
 
@@ -318,7 +327,16 @@ pub async fn submit(
         Ok(c) => Redirect::to(&format!("/clips/{}?done=upload", c.id)).into_response(),
         Err(e) if shown_on_form(&e) => {
             let note = Note::Err(s.lang.reason(&e.reason()));
-            again(&state, &s, None, &kept, &FieldErrors::new(), Some(note), e.status()).await
+            again(
+                &state,
+                &s,
+                None,
+                &kept,
+                &FieldErrors::new(),
+                Some(note),
+                e.status(),
+            )
+            .await
         }
         Err(e) => s.fail("clips", e),
     }
@@ -335,7 +353,9 @@ fn values_of(c: &ClipInfo) -> HashMap<String, String> {
 
 /// The rejected clip `user` may fix (its author, while rejected).
 async fn fixable(state: &AppState, s: &Staff, id: &str) -> Result<ClipInfo, Response> {
-    let c = clips::get(state, &s.user, id).await.map_err(|e| s.fail("clips", e))?;
+    let c = clips::get(state, &s.user, id)
+        .await
+        .map_err(|e| s.fail("clips", e))?;
     if !crate::hub::clip_edit::may_resubmit(&s.user, &c) {
         let e = if c.created_by != s.user.id {
             HubError::forbidden(
@@ -395,13 +415,31 @@ pub async fn resubmit(
     let kept = up.fields.clone();
     let errors = field_errors(s.lang, &up, true);
     if !errors.is_empty() {
-        return again(&state, &s, Some(&c), &kept, &errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return again(
+            &state,
+            &s,
+            Some(&c),
+            &kept,
+            &errors,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     match clips::resubmit(&state, &s.user, &addr, &id, up).await {
         Ok(c) => Redirect::to(&format!("/clips/{}?done=resubmit", c.id)).into_response(),
         Err(e) if shown_on_form(&e) => {
             let note = Note::Err(s.lang.reason(&e.reason()));
-            again(&state, &s, Some(&c), &kept, &FieldErrors::new(), Some(note), e.status()).await
+            again(
+                &state,
+                &s,
+                Some(&c),
+                &kept,
+                &FieldErrors::new(),
+                Some(note),
+                e.status(),
+            )
+            .await
         }
         Err(e) => s.fail("clips", e),
     }
