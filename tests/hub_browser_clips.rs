@@ -92,9 +92,9 @@ fn clip_id(url: &str) -> String {
 }
 
 /// Fill the upload form as a person does (no area: the account's own).
-async fn fill_upload(t: &mut Task, b: &Browser, wav: &std::path::Path, title: &str) {
+async fn fill_upload(t: &mut Task, b: &Browser, wav: &std::path::Path, title: &str, cat: &str) {
     b.fill("#title", title).await;
-    b.fill("#category", "cchc").await;
+    b.fill("#category", cat).await;
     t.tap(b, "input[name=area_22936]").await;
     b.choose_file("#file", wav).await;
     t.taps += 3; // the title box, the category box, the file picker
@@ -170,7 +170,7 @@ async fn editor_uploads_with_progress_fixes_a_rejected_clip_and_a_station_airs_i
     let mut t = Task::start("editor uploads (before: no progress)");
     t.goto(&b, &format!("{}/clips", hub.url)).await;
     t.tap_load(&b, "#upload-link").await;
-    fill_upload(&mut t, &b, &wav, "Thông báo cũ").await;
+    fill_upload(&mut t, &b, &wav, "Thông báo cũ", "cchc").await;
     t.tap_load(&b, "#upload").await;
     let upload_before = t.end();
     let old = clip_id(&b.url().await);
@@ -190,7 +190,7 @@ async fn editor_uploads_with_progress_fixes_a_rejected_clip_and_a_station_airs_i
     let mut t = Task::start("editor uploads (after)");
     t.goto(&b, &format!("{}/clips", hub.url)).await;
     t.tap_load(&b, "#upload-link").await;
-    fill_upload(&mut t, &b, &wav, "Thông báo lịch tiêm chủng").await;
+    fill_upload(&mut t, &b, &wav, "Thông báo lịch tiêm chủng", "tin-tuc").await;
     let seen = upload_watching(&mut t, &b, "#upload").await;
     let upload_after = t.end();
     let url = b.url().await;
@@ -218,11 +218,16 @@ async fn editor_uploads_with_progress_fixes_a_rejected_clip_and_a_station_airs_i
     )
     .await;
 
-    // Task 2 before (main's flow): upload it again, typing everything.
+    // Task 2 before (main's flow): read the reason on the clip, then
+    // upload it again from the list, typing everything.
     let mut t = Task::start("editor fixes a rejected clip (before: upload again)");
-    t.goto(&b, &format!("{}/clips", hub.url)).await;
+    t.goto(&b, &format!("{}/clips?state=rejected", hub.url))
+        .await;
+    t.tap_load(&b, &format!(".clip[data-id='{id}'] a.title"))
+        .await;
+    t.tap_load(&b, "nav a[href='/clips']").await;
     t.tap_load(&b, "#upload-link").await;
-    fill_upload(&mut t, &b, &wav, "Thông báo lịch tiêm chủng (sửa)").await;
+    fill_upload(&mut t, &b, &wav, "Thông báo lịch tiêm chủng", "cchc").await;
     t.tap_load(&b, "#upload").await;
     let fix_before = t.end();
     let again = clip_id(&b.url().await);
@@ -241,10 +246,9 @@ async fn editor_uploads_with_progress_fixes_a_rejected_clip_and_a_station_airs_i
     t.tap_load(&b, "a.edit").await;
     assert!(b.text("#reason").await.contains("Sai chuyên mục"));
     b.shot("clips-02-sua-ban-tin").await;
+    // The reason says the category was wrong: only that changes.
     t.taps += 1;
     b.fill("#category", "cchc").await;
-    t.taps += 1;
-    b.fill("#title", "Thông báo lịch tiêm chủng đợt 2").await;
     t.tap_load(&b, "#resubmit").await;
     let fix_after = t.end();
     assert!(
