@@ -232,7 +232,8 @@ fn check_account(c: &mut Client, all: &[Clip], who: &Account) {
             );
             if pages > 1 {
                 assert!(
-                    r.text().contains(&format!("<span>{page} / {pages}</span>")),
+                    r.text()
+                        .contains(&format!("<span>Trang {page} / {pages}</span>")),
                     "pager of {}",
                     who.name
                 );

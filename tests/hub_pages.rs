@@ -188,7 +188,8 @@ fn refusals_are_readable_pages() {
     );
     let r = c.request("POST", "/clips/new", &[("Content-Type", &ct)], &body);
     assert_eq!(r.status, 422);
-    assert!(r.text().contains("chưa chọn tệp âm thanh"));
+    assert!(r.text().contains("Hãy chọn tệp âm thanh."), "{}", r.text());
+    assert!(r.text().contains("Hãy chọn lại tệp"), "{}", r.text());
     assert!(r.text().contains("value=\"Giữ lại tiêu đề\""));
 }
 

@@ -114,7 +114,7 @@ fn broadcasts_are_proposed_and_decided_with_forms() {
         &format!("title=X&play={id}&mode=at&at="),
     );
     assert_eq!(r.status, 422);
-    assert!(r.text().contains("hãy chọn ngày và giờ phát"));
+    assert!(r.text().contains("Hãy chọn ngày và giờ phát."));
     let r = form(
         &mut c,
         "/broadcasts",
@@ -137,10 +137,18 @@ fn broadcasts_are_proposed_and_decided_with_forms() {
         d.get(&format!("/api/v1/broadcasts/{bid}")).json()["state"],
         "rejected"
     );
+    // Withdraw asks first (the confirm page), then goes through.
     let r = form(
         &mut c,
         &format!("/clips/{id}/withdraw"),
         &format!("back=%2Fclips%2F{id}%3Fdone%3Dupload"),
+    );
+    assert_eq!(r.status, 200);
+    assert!(r.text().contains("id=\"confirm-yes\""), "{}", r.text());
+    let r = form(
+        &mut c,
+        &format!("/clips/{id}/withdraw"),
+        &format!("back=%2Fclips%2F{id}%3Fdone%3Dupload&confirm=yes"),
     );
     assert_eq!(r.status, 303);
     assert_eq!(

@@ -7,6 +7,9 @@
 //! communes). Under and above are the area tree walked from the account's
 //! codes by recursive queries, at most 15 levels — the walk
 //! `AreaTree::covers` makes, so the list agrees with `clips::get`.
+//! The list page's search (`Search`): category and upload dates in SQL; a
+//! title's words folded to ASCII ("ban tin" finds "Bản tin"), so with words
+//! the visible rows are read, matched and paged here.
 
 use super::app::AppState;
 use super::clips::{from_row, ClipInfo, COLUMNS};
@@ -27,6 +30,31 @@ pub struct ClipPage {
     pub pages: usize,
 }
 
+/// What the list page searches for (all optional; empty = everything).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Search {
+    /// Words of the title, matched without accents or case.
+    pub words: String,
+    /// One category, exactly.
+    pub category: Option<String>,
+    /// Uploaded at or after (Unix seconds).
+    pub from: Option<i64>,
+    /// Uploaded before (Unix seconds).
+    pub until: Option<i64>,
+}
+
+impl Search {
+    /// The title's words folded to ASCII (empty: no title search).
+    fn folded(&self) -> String {
+        crate::feed::publish::slug(self.words.trim())
+    }
+}
+
+/// Does a title contain the folded words?
+fn title_matches(title: &str, folded: &str) -> bool {
+    folded.is_empty() || crate::feed::publish::slug(title).contains(folded)
+}
+
 /// A bound value of the query.
 enum Arg {
     Text(String),
@@ -43,6 +71,10 @@ struct Visible {
 
 impl Visible {
     fn new(user: &User, in_state: Option<&str>) -> Visible {
+        Visible::search(user, in_state, &Search::default())
+    }
+
+    fn search(user: &User, in_state: Option<&str>, q: &Search) -> Visible {
         let mut args = vec![];
         let mut with = String::new();
         let mut conds = vec![];
@@ -76,6 +108,18 @@ impl Visible {
         if let Some(s) = in_state {
             args.push(Arg::Text(s.to_string()));
             conds.push(format!("state = ${}", args.len()));
+        }
+        if let Some(c) = &q.category {
+            args.push(Arg::Text(c.clone()));
+            conds.push(format!("category = ${}", args.len()));
+        }
+        if let Some(f) = q.from {
+            args.push(Arg::Int(f));
+            conds.push(format!("created_at >= ${}", args.len()));
+        }
+        if let Some(u) = q.until {
+            args.push(Arg::Int(u));
+            conds.push(format!("created_at < ${}", args.len()));
         }
         let filter = if conds.is_empty() {
             String::new()
@@ -125,7 +169,28 @@ pub async fn list(
     user: &User,
     in_state: Option<&str>,
 ) -> HubResult<Vec<ClipInfo>> {
-    Visible::new(user, in_state).clips(state, "").await
+    let mut clips = Visible::new(user, in_state).clips(state, "").await?;
+    with_stations(state, &mut clips).await?;
+    Ok(clips)
+}
+
+/// How many clips `user` may see in `in_state` (one COUNT).
+pub async fn count(state: &AppState, user: &User, in_state: Option<&str>) -> HubResult<usize> {
+    Visible::new(user, in_state).count(state).await
+}
+
+/// Local announcements carry their stations (the pages label them).
+async fn with_stations(state: &AppState, clips: &mut [ClipInfo]) -> HubResult<()> {
+    if clips.is_empty() {
+        return Ok(());
+    }
+    let bound = super::local_clips::all(state).await?;
+    for c in clips {
+        if let Some(s) = bound.get(&c.id) {
+            c.stations = s.clone();
+        }
+    }
+    Ok(())
 }
 
 /// Page `page` (1-based; clamped into range) of `per_page` clips of what
@@ -137,18 +202,50 @@ pub async fn list_page(
     in_state: Option<&str>,
     page: usize,
     per_page: usize,
+    q: &Search,
 ) -> HubResult<ClipPage> {
     let per_page = per_page.max(1);
-    let v = Visible::new(user, in_state);
-    let total = v.count(state).await?;
-    let pages = total.div_ceil(per_page).max(1);
-    let page = page.clamp(1, pages);
-    let window = format!(" LIMIT {per_page} OFFSET {}", (page - 1) * per_page);
-    let clips = v.clips(state, &window).await?;
+    let v = Visible::search(user, in_state, q);
+    let folded = q.folded();
+    let (total, page, pages, mut clips) = if folded.is_empty() {
+        let total = v.count(state).await?;
+        let pages = total.div_ceil(per_page).max(1);
+        let page = page.clamp(1, pages);
+        let window = format!(" LIMIT {per_page} OFFSET {}", (page - 1) * per_page);
+        (total, page, pages, v.clips(state, &window).await?)
+    } else {
+        let mut all = v.clips(state, "").await?;
+        all.retain(|c| title_matches(&c.title, &folded));
+        let total = all.len();
+        let pages = total.div_ceil(per_page).max(1);
+        let page = page.clamp(1, pages);
+        let shown = all
+            .into_iter()
+            .skip((page - 1) * per_page)
+            .take(per_page)
+            .collect();
+        (total, page, pages, shown)
+    };
+    with_stations(state, &mut clips).await?;
     Ok(ClipPage {
         clips,
         total,
         page,
         pages,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::title_matches;
+
+    #[test]
+    fn titles_match_without_accents_or_case() {
+        let f = crate::feed::publish::slug("ban TIN  trua");
+        assert!(title_matches("Bản tin trưa", &f));
+        assert!(title_matches("Bản tin trưa", ""));
+        assert!(!title_matches("Thời tiết", &f));
+        let f = crate::feed::publish::slug("Đường");
+        assert!(title_matches("Sửa đường liên xã", &f));
+    }
 }

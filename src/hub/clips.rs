@@ -28,7 +28,8 @@ use super::upload::{self, Upload};
 use super::users::{Role, User};
 use crate::feed::manifest::check_id;
 
-pub use super::clip_list::{list, list_page, ClipPage};
+pub use super::clip_edit::resubmit;
+pub use super::clip_list::{list, list_page, ClipPage, Search};
 
 /// A clip as the API shows it (titles are data: escaping is the page's job).
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -86,7 +87,7 @@ pub(super) fn from_row(r: &sqlx::any::AnyRow) -> HubResult<ClipInfo> {
     })
 }
 
-fn field<'a>(u: &'a Upload, name: &str) -> Option<&'a str> {
+pub(super) fn field<'a>(u: &'a Upload, name: &str) -> Option<&'a str> {
     u.fields
         .get(name)
         .map(|s| s.trim())
@@ -119,6 +120,17 @@ pub fn check_title(title: &str) -> HubResult<String> {
     Ok(t.to_string())
 }
 
+/// A category: a feed id (lowercase letters, digits, `.`, `_`, `-`).
+pub fn check_category(category: &str) -> HubResult<String> {
+    check_id(category).map_err(|e| {
+        HubError::invalid(
+            format!("chuyên mục `{category}` không hợp lệ: chữ thường, chữ số, `.`, `_`, `-`"),
+            format!("category `{category}`: {e}"),
+        )
+    })?;
+    Ok(category.to_string())
+}
+
 /// An upload form → a stored clip (`submitted`, or `draft` with `draft=true`).
 pub async fn create(
     state: &AppState,
@@ -126,6 +138,9 @@ pub async fn create(
     addr: &ClientAddr,
     mut up: Upload,
 ) -> HubResult<ClipInfo> {
+    if let Some(e) = up.file_error.take() {
+        return Err(e);
+    }
     // A local announcement names its station(s): the operator's scope, not
     // an editor's (local_clips.rs).
     let stations = field(&up, "stations")
@@ -135,13 +150,7 @@ pub async fn create(
         scope::require(user, Role::Editor)?;
     }
     let title = check_title(field(&up, "title").unwrap_or(""))?;
-    let category = field(&up, "category").unwrap_or("").to_string();
-    check_id(&category).map_err(|e| {
-        HubError::invalid(
-            format!("chuyên mục `{category}` không hợp lệ: chữ thường, chữ số, `.`, `_`, `-`"),
-            format!("category `{category}`: {e}"),
-        )
-    })?;
+    let category = check_category(field(&up, "category").unwrap_or(""))?;
     let lang = field(&up, "lang").unwrap_or("vi").to_string();
     if !(2..=3).contains(&lang.len()) || !lang.bytes().all(|b| b.is_ascii_lowercase()) {
         return Err(HubError::invalid(
@@ -207,14 +216,7 @@ pub async fn create(
             format!("clip id `{id}` is already taken: choose another id"),
         ));
     }
-    let measured = upload::measure(&file.path, state.cfg.max_duration).await?;
-    let (sha, ext, bytes) = (file.sha256.clone(), file.ext, file.bytes as i64);
-    std::fs::create_dir_all(state.cfg.uploads_dir())?;
-    let stored = state.cfg.uploads_dir().join(format!("{sha}.{ext}"));
-    file.keep(&stored)?;
-    super::fault::point("after-upload-keep");
-    // Every hub process serves it: the bytes go into the database first (PostgreSQL).
-    super::store::blobs::put(&state.db, &sha, &stored).await?;
+    let (measured, sha, ext, bytes) = store_audio(state, file).await?;
     let now = now_s();
     let st = if draft { "draft" } else { "submitted" };
     let mut tx = state.db.begin_write().await?;
@@ -270,6 +272,22 @@ pub async fn create(
         return lifecycle::transition(state, user, addr, &clip, step).await;
     }
     Ok(clip)
+}
+
+/// An uploaded file measured and stored by its hash: (measure, sha256, ext, bytes).
+pub(super) async fn store_audio(
+    state: &AppState,
+    file: upload::TempAudio,
+) -> HubResult<(upload::Measured, String, &'static str, i64)> {
+    let measured = upload::measure(&file.path, state.cfg.max_duration).await?;
+    let (sha, ext, bytes) = (file.sha256.clone(), file.ext, file.bytes as i64);
+    std::fs::create_dir_all(state.cfg.uploads_dir())?;
+    let stored = state.cfg.uploads_dir().join(format!("{sha}.{ext}"));
+    file.keep(&stored)?;
+    super::fault::point("after-upload-keep");
+    // Every hub process serves it: the bytes go into the database first (PostgreSQL).
+    super::store::blobs::put(&state.db, &sha, &stored).await?;
+    Ok((measured, sha, ext, bytes))
 }
 
 async fn exists(state: &AppState, id: &str) -> HubResult<bool> {

@@ -141,6 +141,16 @@ pub async fn stations_of(state: &AppState, clip: &str) -> HubResult<Vec<String>>
         .collect()
 }
 
+/// Every station's name by id (for the pages' "Thông báo riêng của đài X").
+pub async fn station_names(state: &AppState) -> HubResult<HashMap<String, String>> {
+    let rows = sqlx::query("SELECT id, name FROM stations")
+        .fetch_all(&state.db.pool)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((col(r, "id")?, col(r, "name")?)))
+        .collect()
+}
+
 /// Every bound clip and its stations, for the manifest.
 pub async fn all(state: &AppState) -> HubResult<HashMap<String, Vec<String>>> {
     let rows =

@@ -58,6 +58,10 @@ impl Drop for TempAudio {
 pub struct Upload {
     pub fields: HashMap<String, String>,
     pub file: Option<TempAudio>,
+    /// Why the file was refused (empty, not audio, too large): the text
+    /// fields read before and after it are kept, so a form can come back
+    /// as typed; `clips::create` returns this error first.
+    pub file_error: Option<HubError>,
 }
 
 /// The audio format of a file, from its first bytes.
@@ -105,15 +109,51 @@ pub fn too_large(max: u64) -> HubError {
 }
 
 /// Read the whole form; the `file` field goes to a temp file in `tmp_dir`.
+/// A file part with no name and no bytes (a form posted without choosing a
+/// file) is no file. A refused file is `file_error`; a body cut at the size
+/// limit stops the reading there, with the fields read so far.
 pub async fn receive(mut form: Multipart, tmp_dir: &Path, max: u64) -> HubResult<Upload> {
-    let mut fields = HashMap::new();
-    let mut file: Option<TempAudio> = None;
-    while let Some(mut field) = form
-        .next_field()
-        .await
-        .map_err(|e| multipart_error(e, max))?
+    let mut up = Upload {
+        fields: HashMap::new(),
+        file: None,
+        file_error: None,
+    };
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                up.file_error = Some(multipart_error(e, max));
+                break;
+            }
+        };
+        let is_file = field.name() == Some("file");
+        match read_field(field, &mut up, tmp_dir, max).await {
+            Ok(()) => {}
+            Err(e) if is_file && !matches!(e, HubError::Internal(_)) => {
+                let cut = matches!(e, HubError::TooLarge(_));
+                up.file_error = Some(e);
+                if cut {
+                    break;
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(up)
+}
+
+/// One part of the form into `up`.
+async fn read_field(
+    mut field: axum::extract::multipart::Field<'_>,
+    up: &mut Upload,
+    tmp_dir: &Path,
+    max: u64,
+) -> HubResult<()> {
+    let (fields, file) = (&mut up.fields, &mut up.file);
     {
         let name = field.name().unwrap_or("").to_string();
+        let unnamed = field.file_name().is_none_or(str::is_empty);
         if name == "file" {
             if file.is_some() {
                 return Err(HubError::invalid(
@@ -148,6 +188,9 @@ pub async fn receive(mut form: Multipart, tmp_dir: &Path, max: u64) -> HubResult
             out.sync_all().await?;
             drop(out);
             if tmp.bytes == 0 {
+                if unnamed {
+                    return Ok(());
+                }
                 return Err(HubError::invalid("tệp rỗng", "the file is empty"));
             }
             let Some(ext) = sniff(&head) else {
@@ -161,7 +204,7 @@ pub async fn receive(mut form: Multipart, tmp_dir: &Path, max: u64) -> HubResult
             tmp.path = named;
             tmp.ext = ext;
             tmp.sha256 = hex::encode(hasher.finalize());
-            file = Some(tmp);
+            *file = Some(tmp);
         } else {
             let mut text = Vec::new();
             while let Some(chunk) = field.chunk().await.map_err(|e| multipart_error(e, max))? {
@@ -182,7 +225,7 @@ pub async fn receive(mut form: Multipart, tmp_dir: &Path, max: u64) -> HubResult
             fields.insert(name, text);
         }
     }
-    Ok(Upload { fields, file })
+    Ok(())
 }
 
 pub use super::measure::{measure, Measured};

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::TimeZone;
 use maud::{html, Markup};
 
-use super::clips::{decision_forms, done_location, done_note, ActionForm};
+use super::clips::{ask_withdraw, decision_forms, done_location, done_note, ActionForm};
 use super::ctx::Staff;
 use super::i18n::Lang;
 use super::layout::{areas_text, level_badge, state_badge, when, Note};
@@ -25,6 +25,7 @@ use crate::hub::clips::{self, ClipInfo};
 use crate::hub::error::HubError;
 use crate::hub::lifecycle;
 use crate::hub::users::{Role, User};
+use crate::tr;
 
 /// One broadcast as a card, with the buttons that fit (the service decides).
 pub fn card(
@@ -47,15 +48,15 @@ pub fn card(
             div { (state_badge(l, &b.state)) " " (level_badge(l, level)) }
             div class="meta" {
                 @match b.at {
-                    Some(at) => { (l.t("lúc", "at")) " " (when(tz, at)) }
-                    None => { (l.t("phát ngay khi được phê duyệt", "now, once approved")) }
+                    Some(at) => { (tr!(l, "clips-bc-at", when = when(tz, at))) }
+                    None => { (tr!(l, "clips-bc-now")) }
                 }
-                " · " (l.t("độ ưu tiên", "priority")) " " (b.priority)
+                " · " (tr!(l, "clips-bc-priority", n = b.priority))
             }
-            div class="meta" { (l.t("phát", "plays")) ": " (b.play.join(", ")) }
-            div class="meta" { (l.t("địa bàn", "areas")) ": " (areas_text(tree, l, &b.areas)) }
-            div class="meta" { (names.get(&b.created_by).map(String::as_str).unwrap_or("?")) " · " (when(tz, b.created_at)) }
-            @if let Some(r) = &b.reason { div class="meta" { (l.t("lý do", "reason")) ": " (r) } }
+            div class="meta" { (tr!(l, "clips-bc-plays", clips = b.play.join(", "))) }
+            div class="meta" { (tr!(l, "clips-card-areas", areas = areas_text(tree, l, &b.areas))) }
+            div class="meta" { (tr!(l, "clips-card-by", who = names.get(&b.created_by).cloned().unwrap_or_else(|| "?".into()), when = when(tz, b.created_at))) }
+            @if let Some(r) = &b.reason { div class="meta reason" { (tr!(l, "clips-card-reason", reason = r.clone())) } }
             div class="actions" { (decision_forms(l, &base, back, decide, withdraw)) }
         }
     }
@@ -86,12 +87,12 @@ fn proposal_form(
     };
     html! {
         form method="post" action="/broadcasts" class="card" id="propose" {
-            h2 { (l.t("Đề xuất phát", "Propose a broadcast")) }
-            label for="b-title" { (l.t("Tiêu đề", "Title")) }
+            h2 { (tr!(l, "clips-bc-propose")) }
+            label for="b-title" { (tr!(l, "clips-field-title")) }
             input type="text" id="b-title" name="title" value=(get("title")) maxlength="200" required;
             fieldset {
-                legend { (l.t("Bản tin phát", "Clips to play")) }
-                @if playable.is_empty() { p class="hint" { (l.t("Chưa có bản tin nào để phát.", "No clip to play yet.")) } }
+                legend { (tr!(l, "clips-bc-clips")) }
+                @if playable.is_empty() { p class="hint" { (tr!(l, "clips-bc-no-clip")) } }
                 @for c in playable {
                     label class="check" {
                         input type="checkbox" name="play" value=(c.id) checked[has("play", &c.id)];
@@ -100,23 +101,23 @@ fn proposal_form(
                 }
             }
             fieldset {
-                legend { (l.t("Thời điểm", "When")) }
-                label class="check" { input type="radio" name="mode" value="now" checked[mode == "now"]; (l.t("Phát ngay khi được phê duyệt", "Now, once approved")) }
-                label class="check" { input type="radio" name="mode" value="at" checked[mode == "at"]; (l.t("Hẹn giờ", "At a time")) }
-                input type="datetime-local" name="at" value=(get("at")) aria-label=(l.t("Thời điểm phát", "Time"));
+                legend { (tr!(l, "clips-bc-when")) }
+                label class="check" { input type="radio" name="mode" value="now" checked[mode == "now"]; (tr!(l, "clips-bc-mode-now")) }
+                label class="check" { input type="radio" name="mode" value="at" checked[mode == "at"]; (tr!(l, "clips-bc-mode-at")) }
+                input type="datetime-local" name="at" value=(get("at")) aria-label=(tr!(l, "clips-bc-at-label"));
             }
             fieldset {
-                legend { (l.t("Mức", "Level")) }
-                label class="check" { input type="radio" name="level" value="normal" checked[level == "normal"]; (l.t("thông thường", "normal")) }
-                label class="check" { input type="radio" name="level" value="emergency" checked[level == "emergency"]; (l.t("khẩn cấp", "emergency")) }
+                legend { (tr!(l, "clips-field-level")) }
+                label class="check" { input type="radio" name="level" value="normal" checked[level == "normal"]; (tr!(l, "clips-level-normal")) }
+                label class="check" { input type="radio" name="level" value="emergency" checked[level == "emergency"]; (tr!(l, "clips-bc-emergency")) }
             }
             fieldset {
-                legend { (l.t("Địa bàn", "Areas")) " " span class="hint" { (l.t("(không chọn: toàn bộ địa bàn của tài khoản)", "(none: all of this account's areas)")) } }
+                legend { (tr!(l, "clips-field-areas")) " " span class="hint" { (tr!(l, "clips-field-areas-hint")) } }
                 @for (code, name) in areas {
                     label class="check" { input type="checkbox" name="areas" value=(code) checked[has("areas", code)]; (name) " (" (code) ")" }
                 }
             }
-            div class="actions" { button type="submit" id="propose-btn" { (l.t("Đề xuất", "Propose")) } }
+            div class="actions" { button type="submit" id="propose-btn" { (tr!(l, "clips-bc-propose-button")) } }
         }
     }
 }
@@ -143,12 +144,15 @@ fn proposal(tz: chrono_tz::Tz, v: &[(String, String)]) -> Result<Proposal, HubEr
         let local = chrono::NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M")
             .or_else(|_| chrono::NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S"))
             .map_err(|_| {
-                HubError::invalid("hãy chọn ngày và giờ phát", "choose the date and time")
+                HubError::invalid(
+                    tr!(Lang::Vi, "clips-bc-err-at"),
+                    tr!(Lang::En, "clips-bc-err-at"),
+                )
             })?;
         let t = tz.from_local_datetime(&local).earliest().ok_or_else(|| {
             HubError::invalid(
-                format!("{s} không có trong múi giờ của hệ thống"),
-                format!("{s} does not exist in the hub's timezone"),
+                tr!(Lang::Vi, "clips-bc-err-gap", at = s.clone()),
+                tr!(Lang::En, "clips-bc-err-gap", at = s.clone()),
             )
         })?;
         Some(t.to_rfc3339())
@@ -197,16 +201,16 @@ async fn page(
     };
     let tz = state.cfg.timezone;
     let body = html! {
-        h1 { (l.t("Phát ngay", "Pushed broadcasts")) }
+        h1 { (tr!(l, "clips-bc-title")) }
         @if let Some(n) = &note { div id="error" { (n.show()) } }
         @if s.user.has(Role::Editor) { (proposal_form(l, &playable, &areas, v)) }
-        h2 { (l.t("Các lượt phát", "Broadcasts")) }
-        @if list.is_empty() { p class="meta" { (l.t("Chưa có lượt phát nào.", "No broadcasts yet.")) } }
+        h2 { (tr!(l, "clips-bc-list")) }
+        @if list.is_empty() { p class="meta" { (tr!(l, "clips-bc-none")) } }
         @for b in &list { (card(l, tz, &tree, &names, &s.user, b, "/broadcasts")) }
     };
     (
         status,
-        s.render("broadcasts", l.t("Phát ngay", "Pushed broadcasts"), body),
+        s.render("broadcasts", &tr!(l, "clips-bc-title"), body),
     )
         .into_response()
 }
@@ -262,6 +266,17 @@ pub async fn act(
     Path((id, what)): Path<(String, String)>,
     Form(f): Form<ActionForm>,
 ) -> Response {
+    if what == "withdraw" {
+        let b = match broadcasts::get(&state, &s.user, &id).await {
+            Ok(b) => b,
+            Err(e) => return s.fail("broadcasts", e),
+        };
+        let action = format!("/broadcasts/{id}/withdraw");
+        let question = tr!(s.lang, "clips-bc-withdraw-ask", title = b.title.clone());
+        if let Some(page) = ask_withdraw(&s, "broadcasts", &action, question, &f) {
+            return page;
+        }
+    }
     match lifecycle::act::<BroadcastInfo>(&state, &s.user, &addr, &id, &what, &f.reason).await {
         Ok(_) => Redirect::to(&done_location(&f.back, "/broadcasts", &what)).into_response(),
         Err(e) => s.fail("broadcasts", e),

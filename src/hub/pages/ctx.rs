@@ -64,7 +64,11 @@ impl FromRequestParts<AppState> for Staff {
         };
         let path = path_of(parts);
         match CurrentUser::from_request_parts(parts, state).await {
-            Ok(CurrentUser(user)) => Ok(Staff { user, lang, path }),
+            Ok(CurrentUser(user)) => {
+                // The count on the navigation's "Chờ duyệt" (approvers only).
+                crate::hub::pending::refresh(state, &user).await;
+                Ok(Staff { user, lang, path })
+            }
             Err(HubError::Unauthorized(_)) => {
                 let to = if parts.method == axum::http::Method::GET {
                     format!("/login?back={}", url_escape(&path))

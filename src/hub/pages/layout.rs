@@ -12,7 +12,7 @@ use crate::hub::users::{Role, User};
 
 /// The stylesheet: `css/base.css` then one file per area (each area adds
 /// its line here).
-const CSS: &str = concat!(include_str!("css/base.css"),);
+const CSS: &str = concat!(include_str!("css/base.css"), include_str!("css/clips.css"),);
 
 /// What the frame needs to know about the request.
 pub struct Frame<'a> {
@@ -42,10 +42,15 @@ impl Note {
     }
 }
 
-fn nav_items(l: Lang, u: &User) -> Vec<(&'static str, &'static str, &'static str)> {
+fn nav_items(l: Lang, u: &User) -> Vec<(&'static str, &'static str, String)> {
     let mut v = vec![("clips", "/clips", l.t("Bản tin", "Clips"))];
+    let mut queue = None;
     if u.has(Role::Approver) {
-        v.push(("queue", "/queue", l.t("Chờ duyệt", "Approval queue")));
+        // The count of clips awaiting this approver (hub::pending).
+        queue = Some(match crate::hub::pending::get(u) {
+            Some(n) => crate::tr!(l, "clips-nav-queue-count", n = n as i64),
+            None => crate::tr!(l, "clips-nav-queue"),
+        });
     }
     v.push(("broadcasts", "/broadcasts", l.t("Phát ngay", "Broadcasts")));
     v.push(("stations", "/stations", l.t("Đài xã", "Stations")));
@@ -53,6 +58,13 @@ fn nav_items(l: Lang, u: &User) -> Vec<(&'static str, &'static str, &'static str
     if u.has(Role::Admin) {
         v.push(("accounts", "/accounts", l.t("Tài khoản", "Accounts")));
         v.push(("audit", "/audit", l.t("Nhật ký thao tác", "Audit log")));
+    }
+    let mut v: Vec<_> = v
+        .into_iter()
+        .map(|(k, h, t)| (k, h, t.to_string()))
+        .collect();
+    if let Some(q) = queue {
+        v.insert(1, ("queue", "/queue", q));
     }
     v
 }

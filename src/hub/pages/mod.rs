@@ -15,8 +15,10 @@
 //! ctx.rs         Staff extractor (sign-in redirects), error pages
 //! service.rs     thin services the core lacks (password change, accounts)
 //! signin.rs      /login, /password (one-time password), /logout
-//! clips.rs       /clips, /clips/{id}, life-cycle actions
-//! upload.rs      /clips/new (tải lên)
+//! clips.rs       /clips (search, paging), /clips/{id}, life-cycle actions
+//! clip_card.rs   a clip as a card (approved by/when, a station's own), its buttons
+//! upload.rs      /clips/new (tải lên), /clips/{id}/edit (fix a rejected clip)
+//! upload_js.rs   /static/upload.js (the upload forms' progress bar)
 //! queue.rs       /queue (chờ duyệt)
 //! broadcasts.rs  /broadcasts (phát ngay: propose, decide)
 //! accounts.rs    /accounts (admins)
@@ -33,8 +35,8 @@ mod accounts;
 mod audit;
 mod broadcasts;
 mod chain;
+mod clip_card;
 mod clips;
-#[allow(dead_code)] // until the areas use it
 mod confirm;
 mod ctx;
 mod i18n;
@@ -48,6 +50,7 @@ mod stations;
 mod timetable;
 mod timetable_edit;
 mod upload;
+mod upload_js;
 pub mod week;
 mod week_frame;
 
@@ -87,6 +90,13 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/clips/new",
             get(upload::show)
                 .post(upload::submit)
+                .layer(DefaultBodyLimit::max(limit)),
+        )
+        .route("/static/upload.js", get(upload_js::serve))
+        .route(
+            "/clips/{id}/edit",
+            get(upload::edit)
+                .post(upload::resubmit)
                 .layer(DefaultBodyLimit::max(limit)),
         )
         .route("/clips/{id}", get(clips::one))

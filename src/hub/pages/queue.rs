@@ -6,15 +6,17 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use maud::html;
 
-use super::clips::{actions, card, done_note, ListQuery as Done};
+use super::clips::{actions, done_note, ListQuery as Done, Look};
 use super::ctx::Staff;
 use super::service;
 use crate::hub::app::AppState;
 use crate::hub::broadcasts;
 use crate::hub::clips;
 use crate::hub::error::HubError;
+use crate::hub::local_clips::station_names;
 use crate::hub::scope;
 use crate::hub::users::Role;
+use crate::tr;
 
 /// `GET /queue`.
 pub async fn show(State(state): State<AppState>, s: Staff, Query(q): Query<Done>) -> Response {
@@ -32,28 +34,36 @@ pub async fn show(State(state): State<AppState>, s: Staff, Query(q): Query<Done>
             bs,
             state.area_tree(&[]).await?,
             service::names(&state).await?,
+            station_names(&state).await?,
         ))
     }
     .await;
-    let (clips, bs, tree, names) = match loaded {
+    let (clips, bs, tree, names, stations) = match loaded {
         Ok(x) => x,
         Err(e) => return s.fail("queue", e),
     };
     let tz = state.cfg.timezone;
+    let look = Look {
+        l,
+        tz,
+        tree: &tree,
+        names: &names,
+        stations: &stations,
+    };
     let body = html! {
-        h1 { (l.t("Chờ duyệt", "Awaiting approval")) }
+        h1 { (tr!(l, "clips-queue-title")) }
         @if let Some(n) = done_note(l, q.done()) { (n.show()) }
-        h2 { (l.t("Bản tin", "Clips")) " (" (clips.len()) ")" }
-        @if clips.is_empty() { p class="meta" id="queue-empty" { (l.t("Không có bản tin nào chờ duyệt.", "No clip awaits approval.")) } }
+        h2 { (tr!(l, "clips-queue-clips", n = clips.len() as i64)) }
+        @if clips.is_empty() { p class="meta" id="queue-empty" { (tr!(l, "clips-queue-empty")) } }
         @for c in &clips {
-            (card(l, tz, &tree, &names, c, html! {
+            (look.card(c, html! {
                 audio controls preload="none" src={"/api/v1/clips/" (c.id) "/audio"} {}
                 (actions(l, &s.user, c, "/queue"))
             }))
         }
-        h2 { (l.t("Phát ngay", "Pushed broadcasts")) " (" (bs.len()) ")" }
-        @if bs.is_empty() { p class="meta" { (l.t("Không có lượt phát nào chờ duyệt.", "No broadcast awaits approval.")) } }
+        h2 { (tr!(l, "clips-queue-broadcasts", n = bs.len() as i64)) }
+        @if bs.is_empty() { p class="meta" { (tr!(l, "clips-queue-no-broadcast")) } }
         @for b in &bs { (super::broadcasts::card(l, tz, &tree, &names, &s.user, b, "/queue")) }
     };
-    s.render("queue", l.t("Chờ duyệt", "Awaiting approval"), body)
+    s.render("queue", &tr!(l, "clips-queue-title"), body)
 }
