@@ -108,6 +108,7 @@ pub mod pages;
 pub mod program_form;
 pub mod publish;
 pub mod recover;
+pub mod refusal;
 pub mod reports;
 pub mod scope;
 pub mod stations;

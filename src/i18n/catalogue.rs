@@ -3,7 +3,15 @@
 //! area adds one line to each list.
 
 /// (file name, its text) for Vietnamese.
-pub const VI: &[(&str, &str)] = &[("common.ftl", include_str!("../../locales/vi/common.ftl"))];
+pub const VI: &[(&str, &str)] = &[
+    ("common.ftl", include_str!("../../locales/vi/common.ftl")),
+    ("station.ftl", include_str!("../../locales/vi/station.ftl")),
+    ("check.ftl", include_str!("../../locales/vi/check.ftl")),
+];
 
 /// (file name, its text) for English.
-pub const EN: &[(&str, &str)] = &[("common.ftl", include_str!("../../locales/en/common.ftl"))];
+pub const EN: &[(&str, &str)] = &[
+    ("common.ftl", include_str!("../../locales/en/common.ftl")),
+    ("station.ftl", include_str!("../../locales/en/station.ftl")),
+    ("check.ftl", include_str!("../../locales/en/check.ftl")),
+];
