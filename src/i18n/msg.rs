@@ -103,8 +103,8 @@ mod tests {
         let m = Msg::new("station-cmd-stop-nothing").arg("by", "van-hanh");
         let vi = m.render(Lang::Vi, &["station-"]).unwrap();
         assert!(vi.contains("van-hanh"), "{vi}");
-        assert!(vi.contains("Dừng"), "{vi}");
-        assert!(m.render(Lang::En, &["station-"]).unwrap().contains("stop"));
+        assert!(vi.contains("dừng phát"), "{vi}");
+        assert!(m.render(Lang::En, &["station-"]).unwrap().contains("Stop"));
         assert_eq!(m.render(Lang::Vi, &["check-"]), None);
         assert_eq!(
             Msg::new("station-no-such").render(Lang::Vi, &["station-"]),

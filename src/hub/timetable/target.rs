@@ -113,6 +113,6 @@ mod tests {
             "station-play-target-unknown",
             target = "x"
         );
-        assert!(en.contains("nothing was sent"), "{en}");
+        assert!(en.contains("Nothing was sent"), "{en}");
     }
 }
