@@ -10,6 +10,7 @@ use chrono::TimeDelta;
 
 use crate::clock::Clock;
 use crate::config::{self, LoadOptions, Severity};
+use crate::i18n::Lang;
 use crate::schedule;
 
 pub fn run(path: &Path, clock: Clock, streams: bool) -> anyhow::Result<ExitCode> {
@@ -27,8 +28,14 @@ pub fn run(path: &Path, clock: Clock, streams: bool) -> anyhow::Result<ExitCode>
         Ok(l) => l,
         Err(diags) => return Ok(super::print_invalid(&diags)),
     };
+    let lang = loaded
+        .config
+        .station
+        .language
+        .map(Lang::from_env)
+        .unwrap_or_else(|| Lang::from_env(Lang::En));
     for w in &loaded.warnings {
-        println!("{w}");
+        println!("{}", w.display_in(lang));
     }
     // Enrolled: the hub's timetable joins the config's programs; an id in
     // both (or a stored document that no longer validates) is an error here too.

@@ -6,6 +6,7 @@
 mod agenda;
 mod check;
 mod feed;
+mod lang;
 mod log;
 mod remote;
 
@@ -293,14 +294,18 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// Print config diagnostics and return exit status 2.
 pub(crate) fn print_invalid(diags: &[Diagnostic]) -> ExitCode {
+    let lang = diags
+        .first()
+        .map(|d| lang::of_config(&d.file))
+        .unwrap_or_else(|| crate::i18n::Lang::from_env(crate::i18n::Lang::En));
     for d in diags {
-        eprintln!("{d}");
+        eprintln!("{}", d.display_in(lang));
     }
     let n = diags
         .iter()
         .filter(|d| matches!(d.severity, config::Severity::Error))
         .count();
-    eprintln!("loa: the config has {n} error(s); nothing was changed");
+    eprintln!("{}", crate::tr!(lang, "check-summary-errors", n = n));
     ExitCode::from(2)
 }
 

@@ -7,6 +7,8 @@ use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use crate::i18n::{Lang, Msg};
+
 /// How bad a problem is: errors refuse the config, warnings are printed and accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -25,12 +27,43 @@ pub struct Diagnostic {
     pub line: usize,
     pub col: usize,
     pub severity: Severity,
+    /// The English text (what `Display` prints).
     pub message: String,
+    /// The same as a catalogue message (`check-…` code + arguments), when
+    /// the problem has one: `text(lang)` renders it.
+    pub msg: Option<Msg>,
 }
 
 impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// The problem in `lang`: its message rendered from the catalogue, or
+    /// the English text when it has no code yet.
+    pub fn text(&self, lang: Lang) -> String {
+        self.msg
+            .as_ref()
+            .and_then(|m| m.render(lang, &["check-"]))
+            .unwrap_or_else(|| self.message.clone())
+    }
+
+    /// `FILE:LINE:COL: [warning:] TEXT` in `lang` (English: `Display`, byte for byte).
+    pub fn display_in(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        let mut out = format!("{}:", self.file.display());
+        if self.line > 0 {
+            out.push_str(&format!("{}:{}:", self.line, self.col));
+        }
+        if self.severity == Severity::Warning {
+            out.push(' ');
+            out.push_str(&crate::tr!(lang, "check-warning"));
+        }
+        out.push(' ');
+        out.push_str(&self.text(lang));
+        out
     }
 }
 
@@ -92,6 +125,16 @@ impl<'s> Diags<'s> {
     }
 
     pub(crate) fn push(&mut self, severity: Severity, span: Range<usize>, message: String) {
+        self.push_msg(severity, span, message, None);
+    }
+
+    fn push_msg(
+        &mut self,
+        severity: Severity,
+        span: Range<usize>,
+        message: String,
+        msg: Option<Msg>,
+    ) {
         let (line, col) = self.index.line_col(span.start);
         self.items.push(Diagnostic {
             file: self.file.clone(),
@@ -99,7 +142,18 @@ impl<'s> Diags<'s> {
             col,
             severity,
             message,
+            msg,
         });
+    }
+
+    /// An error with its English text and its catalogue message (`check-…`).
+    pub(crate) fn error_msg(&mut self, span: Range<usize>, message: impl Into<String>, msg: Msg) {
+        self.push_msg(Severity::Error, span, message.into(), Some(msg));
+    }
+
+    /// A warning with its English text and its catalogue message.
+    pub(crate) fn warning_msg(&mut self, span: Range<usize>, message: impl Into<String>, msg: Msg) {
+        self.push_msg(Severity::Warning, span, message.into(), Some(msg));
     }
 
     pub(crate) fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
@@ -163,6 +217,7 @@ mod tests {
             col: 7,
             severity: Severity::Error,
             message: "bad".into(),
+            msg: None,
         };
         assert_eq!(d.to_string(), "loa.toml:3:7: bad");
         d.severity = Severity::Warning;

@@ -4,6 +4,7 @@
 //! Owns the top-level table, cross-program checks (unique ids) and file checks
 //! (existence, the optional decode probe). Never writes anything.
 
+use crate::i18n::Msg;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -76,9 +77,10 @@ pub fn load_str(text: &str, path: &Path, opts: &LoadOptions) -> Result<Loaded, V
         // The recovered tree is a guess; semantic checks on it would mislead.
         for e in &syntax {
             let span = e.span().unwrap_or(0..0);
-            d.error(
+            d.error_msg(
                 span.clone(),
-                syntax_message(e.message(), text.get(span).unwrap_or("")),
+                syntax_message(e.message(), text.get(span.clone()).unwrap_or("")),
+                Msg::new("check-invalid-toml"),
             );
         }
         return Err(d.into_sorted());
@@ -105,6 +107,7 @@ pub fn load_str(text: &str, path: &Path, opts: &LoadOptions) -> Result<Loaded, V
                 areas: Vec::new(),
                 timezone: chrono_tz::Tz::UTC,
                 lang: Vec::new(),
+                language: None,
             }
         }
     };
@@ -174,7 +177,11 @@ pub(crate) fn read_programs(
     items: &mut ItemReader<'_>,
 ) -> Vec<super::model::Program> {
     let Some(f) = root.get("program") else {
-        d.warning(0..0, "the config has no [[program]]: nothing will air");
+        d.warning_msg(
+            0..0,
+            "the config has no [[program]]: nothing will air",
+            Msg::new("check-no-programs"),
+        );
         return Vec::new();
     };
     let values = match f.value.get_ref() {
@@ -211,9 +218,10 @@ pub(crate) fn read_programs(
         if let Some((id, span)) = read.id {
             if let Some(first) = seen.get(&id) {
                 let line = d.line_of(first.start);
-                d.error(
+                d.error_msg(
                     span,
                     format!("duplicate program id \"{id}\": the program at line {line} already uses it; give each program its own id"),
+                    Msg::new("check-duplicate-id").arg("id", &id).arg("line", line),
                 );
             } else {
                 seen.insert(id, span);
@@ -298,6 +306,7 @@ fn positionless(path: &Path, message: String) -> Diagnostic {
         col: 0,
         severity: Severity::Error,
         message,
+        msg: None,
     }
 }
 

@@ -47,6 +47,9 @@ pub struct Station {
     pub timezone: Tz,
     /// Empty = all languages.
     pub lang: Vec<String>,
+    /// The language the station's command line speaks (`language = "vi"`);
+    /// `None`: the environment's (`LANG`), else English.
+    pub language: Option<crate::i18n::Lang>,
 }
 
 #[derive(Debug, Clone)]

@@ -4,6 +4,7 @@
 //! Id uniqueness across programs and file checks happen in `load.rs`; this file
 //! only reads one table and never touches the file system.
 
+use crate::i18n::Msg;
 use std::ops::Range;
 
 use chrono::{NaiveTime, Weekday};
@@ -112,10 +113,15 @@ pub(crate) fn read_program(
                 "program id \"{s}\" is not valid: use only lowercase letters a-z, digits and '-'"
             );
             let hint = suggest_id(s);
-            if !hint.is_empty() {
+            let code = if hint.is_empty() {
+                Msg::new("check-program-id-invalid").arg("id", s)
+            } else {
                 msg.push_str(&format!(", e.g. \"{hint}\""));
-            }
-            d.error(f.span(), msg);
+                Msg::new("check-program-id-invalid-hint")
+                    .arg("id", s)
+                    .arg("hint", &hint)
+            };
+            d.error_msg(f.span(), msg, code);
             None
         });
     let title = match t.get("title") {
@@ -134,9 +140,12 @@ pub(crate) fn read_program(
     if let (Some(Some(a)), Some(Some(b))) = (from, until) {
         if a > b {
             let from_line = d.line_of(t.key_span("from").start);
-            d.error(
+            d.error_msg(
                 t.key_span("until"),
                 format!("`until` {b} is before `from` {a} (line {from_line}): {label} would never air; swap them or fix the dates"),
+                Msg::new("check-until-before-from")
+                    .arg("from", a.format("%d/%m/%Y"))
+                    .arg("until", b.format("%d/%m/%Y")),
             );
         }
     }
@@ -196,9 +205,10 @@ fn read_when(d: &mut Diags, t: &TableRef<'_, '_>, label: &str) -> Option<When> {
     let present: Vec<&str> = WHEN_KEYS.iter().copied().filter(|k| t.has(k)).collect();
     match present.as_slice() {
         [] => {
-            d.error(
+            d.error_msg(
                 t.span.clone(),
                 format!("{label} has no schedule: add exactly one of {WHEN_EXAMPLES}"),
+                Msg::new("check-no-schedule"),
             );
             None
         }
@@ -228,9 +238,10 @@ fn read_at(d: &mut Diags, f: Field<'_, '_>) -> Option<When> {
         _ => std::slice::from_ref(f.value),
     };
     if values.is_empty() {
-        d.error(
+        d.error_msg(
             f.span(),
             "`at` is empty: give one or more times of day, e.g. at = [\"05:00\", \"17:00\"]",
+            Msg::new("check-at-empty"),
         );
         return None;
     }
@@ -238,9 +249,10 @@ fn read_at(d: &mut Diags, f: Field<'_, '_>) -> Option<When> {
     let mut ok = true;
     for v in values {
         match time_value(d, "at", v) {
-            Some(t) if times.contains(&t) => d.warning(
+            Some(t) if times.contains(&t) => d.warning_msg(
                 v.span(),
                 format!("`at` lists {} twice: it airs once", t.format("%H:%M:%S")),
+                Msg::new("check-at-twice").arg("time", t.format("%H:%M")),
             ),
             Some(t) => times.push(t),
             None => ok = false,
@@ -284,9 +296,10 @@ fn read_days(d: &mut Diags, f: Field<'_, '_>) -> Option<Vec<Weekday>> {
     let example = "days = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\"]";
     let items = f.str_array(d, example)?;
     if items.is_empty() {
-        d.error(
+        d.error_msg(
             f.span(),
             format!("`days` is empty, so the program would never air: list days, e.g. {example}, or remove `days` for every day"),
+            Msg::new("check-days-empty"),
         );
         return None;
     }
@@ -296,7 +309,11 @@ fn read_days(d: &mut Diags, f: Field<'_, '_>) -> Option<Vec<Weekday>> {
         match parse_weekday(s) {
             Ok(day) => days.push(day),
             Err(e) => {
-                d.error(span, format!("`days`: {e}"));
+                d.error_msg(
+                    span,
+                    format!("`days`: {e}"),
+                    Msg::new("check-day-invalid").arg("value", s),
+                );
                 ok = false;
             }
         }
@@ -314,11 +331,12 @@ fn read_play(
 ) -> Option<Vec<super::model::Item>> {
     let values = f.array(d, "play = [\"chime.ogg\", { silence = \"2s\" }]")?;
     if values.is_empty() {
-        d.error(
+        d.error_msg(
             f.span(),
             format!(
                 "`play` is empty: {label} needs at least one item, e.g. play = [\"chime.ogg\"]"
             ),
+            Msg::new("check-play-empty"),
         );
         return None;
     }

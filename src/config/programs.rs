@@ -8,6 +8,7 @@
 //! file names can be checked against what the station may have. Never reads a
 //! file except, with [`FileCheck::Disk`], to see that clip files exist.
 
+use crate::i18n::Msg;
 use std::collections::HashSet;
 use std::path::{Component, Path};
 
@@ -63,9 +64,10 @@ pub fn load_programs_str(
     if !syntax.is_empty() {
         for e in &syntax {
             let span = e.span().unwrap_or(0..0);
-            d.error(
+            d.error_msg(
                 span.clone(),
-                syntax_message(e.message(), text.get(span).unwrap_or("")),
+                syntax_message(e.message(), text.get(span.clone()).unwrap_or("")),
+                Msg::new("check-invalid-toml"),
             );
         }
         return Err(d.into_sorted());
@@ -76,9 +78,10 @@ pub fn load_programs_str(
     for (k, _) in root.table.iter() {
         let name: &str = k.get_ref();
         if !allowed.contains(&name) {
-            d.error(
+            d.error_msg(
                 k.span(),
                 format!("`{name}` is not allowed here: a station's timetable from the hub holds only [[program]] tables (the station's other settings stay in its own config file)"),
+                Msg::new("check-only-programs").arg("key", name),
             );
         }
     }
@@ -108,9 +111,10 @@ pub fn load_programs_str(
             for f in items.files.iter().filter(|f| is_plain(f, opts.clips)) {
                 let name = file_name(f);
                 if !names.contains(&name) {
-                    d.error(
+                    d.error_msg(
                         f.span.clone(),
                         format!("the station has no clip file \"{name}\" in its clips folder: copy it onto the station, or pick one it has{}", listed(names)),
+                        Msg::new("check-station-no-file").arg("name", &name),
                     );
                 }
             }
@@ -120,9 +124,10 @@ pub fn load_programs_str(
     if let Some(known) = opts.feed_clips {
         for (id, span) in &items.clip_ids {
             if !known.contains(id) {
-                d.error(
+                d.error_msg(
                     span.clone(),
                     format!("no approved clip \"{id}\" reaches this station: upload and approve it for the station's areas first, or check the id"),
+                    Msg::new("check-clip-unknown").arg("id", id),
                 );
             }
         }
@@ -154,9 +159,10 @@ fn is_plain(f: &FileRef, clips: &Path) -> bool {
 
 fn plain_name(d: &mut Diags, f: &FileRef, clips: &Path) {
     if !is_plain(f, clips) {
-        d.error(
+        d.error_msg(
             f.span.clone(),
             "a timetable from the hub names station clips by file name only (e.g. \"chime.ogg\"): no folders, no paths, no hidden files",
+            Msg::new("check-file-name-only"),
         );
     }
 }

@@ -34,7 +34,7 @@ pub(crate) fn resolve(base: &Path, p: &str) -> PathBuf {
 }
 
 pub(crate) fn read_station(d: &mut Diags, t: &TableRef<'_, '_>) -> Station {
-    t.check_keys(d, &["name", "areas", "timezone", "lang"]);
+    t.check_keys(d, &["name", "areas", "timezone", "lang", "language"]);
     let name = t
         .required(d, "name", "name = \"Đài truyền thanh xã Phước Dinh\"")
         .and_then(|f| f.non_empty_str(d, "name = \"Đài truyền thanh xã Phước Dinh\""))
@@ -42,6 +42,17 @@ pub(crate) fn read_station(d: &mut Diags, t: &TableRef<'_, '_>) -> Station {
         .to_string();
     let areas = string_list(d, t.get("areas"), "areas = [\"58\", \"589\", \"22936\"]");
     let lang = string_list(d, t.get("lang"), "lang = [\"vi\", \"cjm\"]");
+    let language = t.get("language").and_then(|f| {
+        let s = f.str(d, "language = \"vi\"")?;
+        let l = crate::i18n::Lang::parse(s).filter(|_| s.len() == 2);
+        if l.is_none() {
+            d.error(
+                f.span(),
+                format!("`language`: \"{s}\" is not a language of the command line: write \"vi\" or \"en\""),
+            );
+        }
+        l
+    });
     let timezone = match t.get("timezone") {
         Some(f) => f
             .str(d, "timezone = \"Asia/Ho_Chi_Minh\"")
@@ -58,6 +69,7 @@ pub(crate) fn read_station(d: &mut Diags, t: &TableRef<'_, '_>) -> Station {
         areas,
         timezone,
         lang,
+        language,
     }
 }
 

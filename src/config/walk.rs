@@ -4,6 +4,7 @@
 //! Owns the generic "value of key K must be a T, e.g. EXAMPLE" machinery. Knows no
 //! section of the schema; the section readers pass keys and examples in.
 
+use crate::i18n::Msg;
 use std::borrow::Cow;
 use std::ops::Range;
 use std::time::Duration;
@@ -20,7 +21,10 @@ pub(crate) type Value<'i> = Spanned<DeValue<'i>>;
 
 /// Where the keys of the other tables live, for "`x` belongs in [y]" hints.
 pub(crate) const SECTION_KEYS: &[(&str, &[&str])] = &[
-    ("[station]", &["name", "areas", "timezone", "lang"]),
+    (
+        "[station]",
+        &["name", "areas", "timezone", "lang", "language"],
+    ),
     (
         "[output]",
         &[
@@ -118,9 +122,12 @@ impl<'a, 'i> TableRef<'a, 'i> {
             .keys()
             .any(|k| k.get_ref() != key && closest(k.get_ref(), &[key]).is_some());
         if field.is_none() && !misspelt {
-            d.error(
+            d.error_msg(
                 self.span.clone(),
                 format!("{} is missing `{key}`: add e.g. {example}", self.name),
+                Msg::new("check-missing-key")
+                    .arg("key", key)
+                    .arg("example", example),
             );
         }
         field
@@ -376,6 +383,14 @@ pub(crate) fn time_value(d: &mut Diags, key: &str, v: &Value<'_>) -> Option<Naiv
         }
     };
     parse_time_of_day(&s)
-        .map_err(|e| d.error(v.span(), format!("`{key}`: {e}")))
+        .map_err(|e| {
+            d.error_msg(
+                v.span(),
+                format!("`{key}`: {e}"),
+                Msg::new("check-time-invalid")
+                    .arg("key", key)
+                    .arg("value", s.as_ref()),
+            )
+        })
         .ok()
 }

@@ -15,6 +15,7 @@ use crate::control::{
     Call, ClockState, FeedStatus, NextStatus, OnAirStatus, OutputState, OutputStatus, Reply,
     Request, Status, StoreStatus, EXIT_FAILURE, EXIT_INVALID_CONFIG,
 };
+use crate::i18n::Msg;
 use crate::schedule::{self, Occurrence};
 
 /// `loa play` without `--priority`: above the timetable's usual 10, below
@@ -226,15 +227,24 @@ impl Station {
     pub(super) fn play(&mut self, target: &str, priority: Option<u32>, who: String) -> Reply {
         let job = match self.resolve(target, priority, who.clone()) {
             Ok(j) => j,
-            Err(e) => return Reply::err(EXIT_FAILURE, e),
+            Err(e) => {
+                let programs: Vec<&str> = self.cfg.programs.iter().map(|p| p.id.as_str()).collect();
+                let msg = Msg::new("station-cmd-play-unknown")
+                    .arg("target", target)
+                    .arg("programs", programs.join(", "));
+                return refusal(e, msg);
+            }
         };
         if let Some(q) = &self.queued {
-            return Reply::err(
-                EXIT_FAILURE,
+            let msg = Msg::new("station-cmd-play-queued")
+                .arg("target", target)
+                .arg("waiting", &q.occ.id);
+            return refusal(
                 format!(
                     "{} is already waiting to start: try again in a moment",
                     q.occ.id
                 ),
+                msg,
             );
         }
         let id = job.occ.id.clone();
@@ -255,14 +265,18 @@ impl Station {
                 self.queued = Some(job);
                 Reply::ok(json!({ "occurrence": id, "state": "starting" }))
             }
-            Some(cur) => Reply::err(
-                EXIT_FAILURE,
+            Some(cur) => refusal(
                 format!(
                     "{} (priority {}) is on air: use --priority {} to interrupt it, or `loa stop` first",
                     cur.occ.id,
                     cur.occ.priority,
                     cur.occ.priority + 1
                 ),
+                Msg::new("station-cmd-play-busy")
+                    .arg("target", target)
+                    .arg("current", &cur.occ.id)
+                    .arg("priority", cur.occ.priority)
+                    .arg("needed", cur.occ.priority + 1),
             ),
         }
     }
@@ -278,12 +292,26 @@ impl Station {
                 Some(a.occ.id.clone())
             }
             Some(a) if cancelled.is_none() => {
-                return Reply::err(EXIT_FAILURE, format!("{} is already stopping", a.occ.id));
+                return refusal(
+                    format!("{} is already stopping", a.occ.id),
+                    Msg::new("station-cmd-stop-already").arg("current", &a.occ.id),
+                );
             }
             Some(a) => Some(a.occ.id.clone()),
-            None if cancelled.is_none() => return Reply::err(EXIT_FAILURE, "nothing is on air"),
+            None if cancelled.is_none() => {
+                return refusal(
+                    "nothing is on air".into(),
+                    Msg::new("station-cmd-stop-nothing"),
+                )
+            }
             None => None,
         };
         Reply::ok(json!({ "stopped": stopping.or(cancelled.clone()), "cancelled": cancelled }))
     }
+}
+
+/// A refused play or stop: the English text, and the same as a message
+/// (`{"msg": {code, args}}` in the reply's payload) for the hub to render.
+fn refusal(text: String, msg: Msg) -> Reply {
+    Reply::err_with(EXIT_FAILURE, text, json!({ "msg": msg.to_json() }))
 }

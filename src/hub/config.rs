@@ -140,6 +140,7 @@ fn diag(file: &Path, line: usize, col: usize, message: String) -> Diagnostic {
         col,
         severity: Severity::Error,
         message,
+        msg: None,
     }
 }
 

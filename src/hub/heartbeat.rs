@@ -85,6 +85,12 @@ pub fn check(body: &Value) -> HubResult<Beat> {
         Value::Null | Value::String(_) => {}
         _ => return Err(field_error("programs_error", "null or a string")),
     }
+    // A message beside `programs_error` (newer stations); read leniently
+    // where shown (`Msg::from_json`), so only its kind is checked here.
+    match get("programs_error_msg") {
+        Value::Null | Value::Object(_) => {}
+        _ => return Err(field_error("programs_error_msg", "null or an object")),
+    }
     match get("local_clips") {
         Value::Null => {}
         Value::Array(a) if a.len() <= MAX_LOCAL_CLIPS && a.iter().all(Value::is_string) => {}
@@ -257,6 +263,8 @@ pub struct StationInfo {
     pub programs_sequence: Option<u64>,
     /// Why the station refused the hub's timetable document, if it did.
     pub programs_error: Option<String>,
+    /// The same as a message (code + arguments), from newer stations.
+    pub programs_error_msg: Option<crate::i18n::Msg>,
     pub version: Option<String>,
     pub errors: Vec<String>,
     /// Station clock minus hub clock at the last heartbeat (shown, not trusted).
@@ -334,6 +342,9 @@ pub async fn list(state: &AppState, user: &User) -> HubResult<Vec<StationInfo>> 
                 .get("programs_error")
                 .and_then(Value::as_str)
                 .map(String::from),
+            programs_error_msg: status
+                .get("programs_error_msg")
+                .and_then(crate::i18n::Msg::from_json),
             version: status
                 .get("version")
                 .and_then(Value::as_str)

@@ -110,6 +110,7 @@ pub mod pending;
 pub mod program_form;
 pub mod publish;
 pub mod recover;
+pub mod refusal;
 pub mod reports;
 pub mod scope;
 pub mod stations;

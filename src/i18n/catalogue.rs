@@ -6,10 +6,14 @@
 pub const VI: &[(&str, &str)] = &[
     ("common.ftl", include_str!("../../locales/vi/common.ftl")),
     ("clips.ftl", include_str!("../../locales/vi/clips.ftl")),
+    ("station.ftl", include_str!("../../locales/vi/station.ftl")),
+    ("check.ftl", include_str!("../../locales/vi/check.ftl")),
 ];
 
 /// (file name, its text) for English.
 pub const EN: &[(&str, &str)] = &[
     ("common.ftl", include_str!("../../locales/en/common.ftl")),
     ("clips.ftl", include_str!("../../locales/en/clips.ftl")),
+    ("station.ftl", include_str!("../../locales/en/station.ftl")),
+    ("check.ftl", include_str!("../../locales/en/check.ftl")),
 ];

@@ -29,6 +29,11 @@ impl Args {
         self.0.set(name, v.into());
     }
 
+    /// An argument whose name is only known at run time (a `Msg` from the wire).
+    pub fn set_owned(&mut self, name: String, v: String) {
+        self.0.set(name, FluentValue::from(v));
+    }
+
     pub fn set_str(&mut self, name: &'static str, v: impl Into<String>) {
         self.0.set(name, FluentValue::from(v.into()));
     }

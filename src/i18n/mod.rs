@@ -15,8 +15,10 @@
 mod catalogue;
 pub mod format;
 mod lang;
+mod msg;
 
 pub use lang::{Args, Lang};
+pub use msg::Msg;
 
 /// Look a message up: `tr!(lang, "id")` or `tr!(lang, "id", name = value, …)`.
 /// Values are anything Fluent takes (`&str`, `String`, integers).

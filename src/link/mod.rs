@@ -105,10 +105,16 @@ impl Link {
 
     /// What the next heartbeat says about the hub's timetable: the sequence
     /// airing, and why a document was refused (or a command not aired).
-    pub fn set_programs(&self, applied: Option<u64>, error: Option<String>) {
+    pub fn set_programs(
+        &self,
+        applied: Option<u64>,
+        error: Option<String>,
+        msg: Option<crate::i18n::Msg>,
+    ) {
         if let Ok(mut r) = self.report.lock() {
             r.applied = applied;
             r.error = error;
+            r.msg = msg;
         }
         self.kick();
     }

@@ -35,6 +35,8 @@ pub struct Report {
     pub applied: Option<u64>,
     /// Why the newest document was refused (or a command not aired).
     pub error: Option<String>,
+    /// The same as a message (code + arguments) the hub renders.
+    pub msg: Option<crate::i18n::Msg>,
 }
 
 /// The hub's programs merged into a config: what airs, and any problem.

@@ -127,6 +127,10 @@ impl Reporter {
         o.insert("errors".into(), json!(errors));
         o.insert("programs_sequence".into(), json!(programs.applied));
         o.insert("programs_error".into(), json!(programs.error));
+        o.insert(
+            "programs_error_msg".into(),
+            programs.msg.as_ref().map(|m| m.to_json()).into(),
+        );
         let clips = self.clips.clone();
         let names = tokio::task::spawn_blocking(move || local_clips(&clips))
             .await

@@ -29,6 +29,7 @@ pub fn config(tz: Tz, programs: Vec<Program>) -> Config {
             areas: vec![],
             timezone: tz,
             lang: vec![],
+            language: None,
         },
         output: Output {
             device: "null".into(),

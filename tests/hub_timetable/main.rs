@@ -13,6 +13,7 @@ mod common;
 mod airing;
 mod api;
 mod bench;
+mod refusals;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;

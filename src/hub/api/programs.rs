@@ -50,7 +50,14 @@ pub fn answer(e: TimetableError) -> Response {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Json(json!({
                     "error": "invalid",
-                    "reason": format!("lịch phát sóng có lỗi:\n{}", lines.join("\n")),
+                    "reason": format!(
+                        "lịch phát sóng có lỗi:\n{}",
+                        diags
+                            .iter()
+                            .map(|d| d.display_in(crate::i18n::Lang::Vi))
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    ),
                     "reason_en": format!("the programs have errors:\n{}", lines.join("\n")),
                     "diagnostics": lines,
                     "details": diags,
@@ -63,6 +70,7 @@ pub fn answer(e: TimetableError) -> Response {
             HubError::not_found("không có trạm này", "no such station").into_response()
         }
         TimetableError::BadCommand(r) => HubError::BadRequest(r).into_response(),
+        TimetableError::NotOnStation(r) => HubError::Invalid(r).into_response(),
         TimetableError::Hub(e) => e.into_response(),
     }
 }
@@ -82,6 +90,7 @@ async fn read(
         published_by: String::new(),
         applied_sequence: info.programs_sequence,
         station_error: None,
+        station_error_msg: None,
     })))
 }
 

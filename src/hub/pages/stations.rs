@@ -119,7 +119,7 @@ fn facts(l: Lang, tz: chrono_tz::Tz, tree: &AreaTree, s: &StationInfo) -> Markup
             }
         }
         @if !s.errors.is_empty() {
-            ul class="errors msg err" { @for e in &s.errors { li { (e) } } }
+            ul class="errors msg err" { @for e in &s.errors { li { (crate::hub::refusal::error_line(l, s, e)) } } }
         }
     }
 }

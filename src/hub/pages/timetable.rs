@@ -63,10 +63,13 @@ pub fn hub_error(e: TimetableError) -> HubError {
         TimetableError::Forbidden(r) => HubError::Forbidden(r),
         TimetableError::NoStation => HubError::not_found("không có đài này", "no such station"),
         TimetableError::BadCommand(r) => HubError::Invalid(r),
+        TimetableError::NotOnStation(r) => HubError::Invalid(r),
         TimetableError::Invalid(d) => HubError::invalid(
             format!(
                 "lịch có lỗi: {}",
-                d.first().map(|x| x.to_string()).unwrap_or_default()
+                d.first()
+                    .map(|x| x.display_in(Lang::Vi))
+                    .unwrap_or_default()
             ),
             format!(
                 "the timetable has errors: {}",
@@ -145,7 +148,8 @@ fn status_card(
                         }
                     }
                     @if let Some(e) = &t.station_error {
-                        p class="msg err" id="station-error" { strong { (l.t("Đài từ chối lịch: ", "The station refused it: ")) } (e) }
+                        @let r = crate::hub::refusal::render(l, e, t.station_error_msg.as_ref());
+                        p class="msg err" id="station-error" data-command=(r.command) { strong { (r.title) ": " } (r.text) }
                     }
                 }
             }

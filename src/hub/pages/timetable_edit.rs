@@ -213,7 +213,7 @@ pub async fn submit(
         Err(TimetableError::Invalid(diags)) => {
             let placed: Vec<FieldDiag> = diags
                 .iter()
-                .map(|d| place(&written, d.line, d.col, &d.message, !d.warning))
+                .map(|d| place(&written, d.line, d.col, &d.text(s.lang), !d.warning))
                 .collect();
             render(
                 &state,

@@ -16,6 +16,7 @@ use crate::config::{load_programs_str, FileCheck, ProgramsOptions, Severity};
 use crate::hub::app::AppState;
 use crate::hub::db::{col, split};
 use crate::hub::error::HubError;
+use crate::i18n::{Lang, Msg};
 
 /// One problem in the programs, 1-based `line` and `col` (characters).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -25,6 +26,33 @@ pub struct Diag {
     pub message: String,
     /// A warning is shown but does not refuse the programs.
     pub warning: bool,
+    /// The problem as a catalogue message (`check-…` code + arguments),
+    /// when it has one: `text(lang)` renders it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg: Option<Msg>,
+}
+
+impl Diag {
+    /// The problem in `lang` (the English text when it has no code yet).
+    pub fn text(&self, lang: Lang) -> String {
+        self.msg
+            .as_ref()
+            .and_then(|m| m.render(lang, &["check-"]))
+            .unwrap_or_else(|| self.message.clone())
+    }
+
+    /// `line:col: [warning:] text` in `lang` (English: `Display`).
+    pub fn display_in(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        let warn = if self.warning {
+            format!("{} ", crate::tr!(lang, "check-warning"))
+        } else {
+            String::new()
+        };
+        format!("{}:{}: {warn}{}", self.line, self.col, self.text(lang))
+    }
 }
 
 impl fmt::Display for Diag {
@@ -74,6 +102,7 @@ pub fn check(toml: &str, known: &Known) -> Vec<Diag> {
                         col,
                         message: format!("{} ({})", r.vi, r.en),
                         warning: false,
+                        msg: None,
                     });
                 }
             }
@@ -90,6 +119,7 @@ pub fn check(toml: &str, known: &Known) -> Vec<Diag> {
                 col: d.col.max(1),
                 warning: d.severity == Severity::Warning,
                 message: d.message,
+                msg: d.msg,
             }),
     );
     dense.sort_by_key(|d| (d.line, d.col));

@@ -36,6 +36,7 @@ pub mod bounds;
 mod check;
 mod history;
 mod issue;
+mod target;
 
 use serde::Serialize;
 
@@ -66,6 +67,8 @@ pub struct StationTimetable {
     pub applied_sequence: Option<u64>,
     /// Why the station refused a document, from its latest heartbeat.
     pub station_error: Option<String>,
+    /// The same as a message (`programs_error_msg`), rendered by `refusal`.
+    pub station_error_msg: Option<crate::i18n::Msg>,
 }
 
 /// Why a timetable change was refused.
@@ -82,6 +85,9 @@ pub enum TimetableError {
     /// A play/stop request with a bad field.
     #[error("bad request: {0}")]
     BadCommand(Reason),
+    /// A play now whose target the station does not have (nothing sent).
+    #[error("not on the station: {0}")]
+    NotOnStation(Reason),
     #[error(transparent)]
     Hub(#[from] HubError),
 }
@@ -154,6 +160,9 @@ pub async fn current(db: &Db, station: &str) -> Result<Option<StationTimetable>,
             .get("programs_error")
             .and_then(serde_json::Value::as_str)
             .map(String::from),
+        station_error_msg: status
+            .get("programs_error_msg")
+            .and_then(crate::i18n::Msg::from_json),
     }))
 }
 
@@ -297,6 +306,7 @@ pub async fn command(
                     format!("priority {p} is out of range: 1 to {max}"),
                 )));
             }
+            target::check(state, station, &target).await?;
             Command {
                 action: Action::Play,
                 target: Some(target),

@@ -1,0 +1,19 @@
+# What stations report to the hub: refused commands, timetables not taken. Code + arguments sent by the station.
+station-refused-command = The station refused the command
+station-refused-timetable = The station refused the timetable
+station-refused-command-generic = The station refused the command (an older station: it sent no reason that can be shown).
+station-refused-timetable-generic = The station did not take the new timetable; the old one keeps airing (an older station: it sent no reason that can be shown).
+station-cmd-play-unknown = Play now «{ $target }» by { $by } was refused: the station has no program or file named «{ $target }». The station's programs: { $programs }.
+station-cmd-play-busy = Play now «{ $target }» by { $by } was refused: «{ $current }» (priority { $priority }) is on air; use priority { $needed } to interrupt it, or stop it first.
+station-cmd-play-queued = Play now «{ $target }» by { $by } was refused: «{ $waiting }» is already waiting to start; try again in a moment.
+station-cmd-play-refused = Play now «{ $target }» by { $by } was refused by the station.
+station-cmd-stop-nothing = Stop by { $by } did nothing: nothing is on air.
+station-cmd-stop-already = Stop by { $by } did nothing: «{ $current }» is already stopping.
+station-cmd-stop-refused = Stop by { $by } was refused by the station.
+station-cmd-late-play = Play now «{ $target }» by { $by } was not executed: it reached the station { $age } s later, over the { $limit } s limit (check the station's link and clock).
+station-cmd-late-stop = Stop by { $by } was not executed: it reached the station { $age } s later, over the { $limit } s limit (check the station's link and clock).
+station-cmd-bad-target = Play now «{ $target }» by { $by } was refused: the target must be a program id or a station file name.
+station-tt-refused = The station did not take timetable no. { $seq }; the old one keeps airing.
+station-tt-config-errors = Timetable no. { $seq } kept but not applied: the station's config file has errors (run «loa check» on the station).
+station-tt-state-write = Timetable no. { $seq } not applied: the station cannot write its state folder.
+station-play-target-unknown = The station has no program, file or clip named «{ $target }»: pick one from the station's list. Nothing was sent to the station.

@@ -1,0 +1,19 @@
+# Những gì đài báo về hệ thống: lệnh bị từ chối, lịch không nhận. Mã + tham số do đài gửi.
+station-refused-command = Đài từ chối lệnh
+station-refused-timetable = Đài từ chối lịch
+station-refused-command-generic = Đài từ chối lệnh (đài dùng phiên bản cũ, không gửi lý do).
+station-refused-timetable-generic = Đài không nhận lịch mới; lịch cũ vẫn phát (đài dùng phiên bản cũ, không gửi lý do).
+station-cmd-play-unknown = Lệnh phát ngay «{ $target }» của { $by } bị từ chối: đài không có chương trình hay tệp nào tên «{ $target }». Chương trình của đài: { $programs }.
+station-cmd-play-busy = Lệnh phát ngay «{ $target }» của { $by } bị từ chối: «{ $current }» (mức ưu tiên { $priority }) đang phát; hãy chọn mức ưu tiên { $needed } để ngắt, hoặc dừng phát trước.
+station-cmd-play-queued = Lệnh phát ngay «{ $target }» của { $by } bị từ chối: «{ $waiting }» đang chờ bắt đầu; thử lại sau giây lát.
+station-cmd-play-refused = Lệnh phát ngay «{ $target }» của { $by } bị đài từ chối.
+station-cmd-stop-nothing = Lệnh dừng phát của { $by } không có tác dụng: đài không phát gì.
+station-cmd-stop-already = Lệnh dừng phát của { $by } không có tác dụng: «{ $current }» đang dừng.
+station-cmd-stop-refused = Lệnh dừng phát của { $by } bị đài từ chối.
+station-cmd-late-play = Lệnh phát ngay «{ $target }» của { $by } không được thực hiện: lệnh đến đài sau { $age } giây, quá giới hạn { $limit } giây (kiểm tra đường truyền và đồng hồ của đài).
+station-cmd-late-stop = Lệnh dừng phát của { $by } không được thực hiện: lệnh đến đài sau { $age } giây, quá giới hạn { $limit } giây (kiểm tra đường truyền và đồng hồ của đài).
+station-cmd-bad-target = Lệnh phát ngay «{ $target }» của { $by } bị từ chối: phải là mã chương trình hoặc tên tệp của đài.
+station-tt-refused = Đài không nhận lịch số { $seq }; lịch cũ vẫn phát.
+station-tt-config-errors = Lịch số { $seq } được giữ nhưng chưa áp dụng: tệp cấu hình của đài có lỗi (chạy «loa check» trên đài).
+station-tt-state-write = Lịch số { $seq } chưa áp dụng: đài không ghi được thư mục trạng thái.
+station-play-target-unknown = Đài không có chương trình, tệp hay bản tin nào tên «{ $target }»: chọn một mục trong danh sách của đài. Chưa gửi gì cho đài.
