@@ -3,7 +3,13 @@
 //! area adds one line to each list.
 
 /// (file name, its text) for Vietnamese.
-pub const VI: &[(&str, &str)] = &[("common.ftl", include_str!("../../locales/vi/common.ftl"))];
+pub const VI: &[(&str, &str)] = &[
+    ("common.ftl", include_str!("../../locales/vi/common.ftl")),
+    ("layout.ftl", include_str!("../../locales/vi/layout.ftl")),
+];
 
 /// (file name, its text) for English.
-pub const EN: &[(&str, &str)] = &[("common.ftl", include_str!("../../locales/en/common.ftl"))];
+pub const EN: &[(&str, &str)] = &[
+    ("common.ftl", include_str!("../../locales/en/common.ftl")),
+    ("layout.ftl", include_str!("../../locales/en/layout.ftl")),
+];
