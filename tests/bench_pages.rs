@@ -167,7 +167,12 @@ fn page_weight() {
     hub.add_user("bientap", "editor", "58", "mat-khau-bien-tap");
     seed(&hub);
     common::station_api::seed_stations(&hub, 20);
-    hub.add_user("quan-tri", "admin", "58", "mat-khau-quan-tri");
+    hub.add_user(
+        "quan-tri",
+        "admin,approver,editor",
+        "58",
+        "mat-khau-quan-tri",
+    );
     let mut c = hub.login("quan-tri", "mat-khau-quan-tri");
     let login = hub.client().get("/login");
     let first = get_followed(&mut c, "/").1;
