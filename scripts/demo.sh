@@ -12,12 +12,18 @@
 # `cargo build --release`. Everything the demo keeps is in state/demo/:
 #   hub.toml, hub/        the hub (SQLite database, signing key, feed, clips);
 #                         made once with `loa hub init`, kept between runs
-#   accounts.txt          the demo accounts and their passwords (printed too)
+#   accounts.txt          the demo accounts and their passwords (printed too):
+#                         admin, bien-tap (editor), phe-duyet (approver) and
+#                         van-hanh (operator of the demo station)
 #   station.toml          the station's config: config/demo.toml's programs,
 #                         plus [feed] = the hub's /feed/manifest.json and key,
 #                         and the 05:00/17:00 news also plays the hub's
 #                         approved `tin-tuc` clips
-#   station/              the station's state (as-run log, feed store)
+#   station/              the station's state (as-run log, feed store); the
+#                         station is registered on the hub as `phuoc-dinh` and
+#                         enrolled at the first start (station/hub.json), so
+#                         it reports heartbeats and as-run and follows the
+#                         timetable the hub keeps for it
 # The hub's pages are at http://127.0.0.1:8080/ (sign in with an account
 # below, upload a clip, approve it with another account: the station syncs it
 # within 10 s). Three seconds after start the station plays the chime and a
@@ -99,6 +105,14 @@ if [[ ! -f "$demo/hub/hub.db" ]]; then
     printf '%s' "$pw" | "$loa" --config "$hub_toml" hub user add "$name" --role "$role" --areas "$areas" --password-stdin --json >/dev/null
     echo "$name $pw ($label, địa bàn / area $areas)" >> "$accounts"
   done
+  # The demo station, registered on the hub (enrolled once the hub runs) and
+  # its operator, bound to it.
+  "$loa" --config "$hub_toml" hub station add phuoc-dinh --name "Đài truyền thanh xã Phước Dinh (chạy thử)" \
+    --areas 22936 --json | sed -n 's/.*"code":"\([^"]*\)".*/\1/p' > "$demo/enroll.code"
+  pw="demo-$(od -An -tx1 -N5 /dev/urandom | tr -d ' \n')"
+  printf '%s' "$pw" | "$loa" --config "$hub_toml" hub user add van-hanh --role operator --areas 22936 \
+    --stations phuoc-dinh --password-stdin --json >/dev/null
+  echo "van-hanh $pw (vận-hành đài phuoc-dinh/operator of station phuoc-dinh)" >> "$accounts"
   umask 022
 fi
 public_key="$(sed -n 2p "$demo/hub/feed/minisign.pub")"
@@ -167,6 +181,12 @@ $(sed 's/^/    /' "$accounts")
   Ctrl-C: dừng cả hai / stops both.
 
 EOF
+
+# Enrol the demo station once (its code was made with the hub's state).
+if [[ ! -f "$demo/station/hub.json" && -s "$demo/enroll.code" ]]; then
+  "$loa" --config "$demo/station.toml" enroll "http://127.0.0.1:$port" "$(cat "$demo/enroll.code")" >/dev/null
+  rm -f "$demo/enroll.code"
+fi
 
 "$loa" --config "$demo/station.toml" run "${args[@]}" &
 pids+=($!)

@@ -1,6 +1,7 @@
 //! scripts/demo.sh for real (with the test's `loa` binary via LOA_BIN, a
 //! temp LOA_DEMO_DIR and a free port): it starts a hub and the demo station,
-//! prints the demo accounts, and the station follows the hub's feed — a clip
+//! prints the demo accounts (an operator `van-hanh` of the enrolled demo
+//! station among them), and the station follows the hub's feed — a clip
 //! uploaded and approved with the printed accounts reaches the station's
 //! status. SIGINT (Ctrl-C) stops both.
 
@@ -62,7 +63,7 @@ fn demo_starts_a_hub_and_a_station_that_follows_it() {
     }
     let printed = std::fs::read_to_string(&out).unwrap();
     let accounts = std::fs::read_to_string(dir.path().join("accounts.txt")).unwrap();
-    for who in ["admin", "bien-tap", "phe-duyet"] {
+    for who in ["admin", "bien-tap", "phe-duyet", "van-hanh"] {
         assert!(
             printed.contains(&format!("{who} {}", account(&accounts, who))),
             "{printed}"
@@ -89,6 +90,21 @@ fn demo_starts_a_hub_and_a_station_that_follows_it() {
             .unwrap()
     };
     wait_seq(manifest()["sequence"].as_u64().unwrap());
+
+    // The demo station is enrolled, and its operator sees it.
+    assert!(
+        dir.path().join("station/hub.json").exists(),
+        "the demo station is enrolled"
+    );
+    let mut op = Client::new(addr);
+    let r = op.post_json(
+        "/api/v1/session",
+        &serde_json::json!({"user": "van-hanh", "password": account(&accounts, "van-hanh")}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = op.get("/api/v1/stations");
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.text().contains("phuoc-dinh"), "{}", r.text());
 
     let login = |name: &str| {
         let mut c = Client::new(addr);

@@ -8,6 +8,7 @@ pub const VI: &[(&str, &str)] = &[
     ("clips.ftl", include_str!("../../locales/vi/clips.ftl")),
     ("station.ftl", include_str!("../../locales/vi/station.ftl")),
     ("check.ftl", include_str!("../../locales/vi/check.ftl")),
+    ("layout.ftl", include_str!("../../locales/vi/layout.ftl")),
 ];
 
 /// (file name, its text) for English.
@@ -16,4 +17,5 @@ pub const EN: &[(&str, &str)] = &[
     ("clips.ftl", include_str!("../../locales/en/clips.ftl")),
     ("station.ftl", include_str!("../../locales/en/station.ftl")),
     ("check.ftl", include_str!("../../locales/en/check.ftl")),
+    ("layout.ftl", include_str!("../../locales/en/layout.ftl")),
 ];

@@ -1,7 +1,8 @@
 //! The pages' two languages: Vietnamese first, English on request. `Lang`
 //! is an extractor: `?lang=en|vi` on the URL, else the `loa_lang` cookie set by
 //! `/lang`, else the hub's configured `lang`. Also the labels of states,
-//! levels and roles, in HUB.md's words, so every page says them the same way.
+//! levels and roles, from the catalogue (`locales/*/layout.ftl`) in HUB.md's
+//! words, so every page says them the same way.
 
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::header::{COOKIE, LOCATION, SET_COOKIE};
@@ -26,34 +27,36 @@ impl Lang {
         }
     }
 
-    /// A clip's or broadcast's state.
+    /// A clip's or broadcast's state, in the catalogue's words.
     pub fn state(self, s: &str) -> String {
-        let (vi, en) = match s {
-            "draft" => ("bản nháp", "draft"),
-            "submitted" => ("chờ duyệt", "awaiting approval"),
-            "approved" => ("đã phê duyệt", "approved"),
-            "rejected" => ("bị từ chối", "rejected"),
-            "withdrawn" => ("đã thu hồi", "withdrawn"),
-            other => (other, other),
-        };
-        self.t(vi, en).to_string()
+        match s {
+            "draft" => crate::tr!(self, "layout-state-draft"),
+            "submitted" => crate::tr!(self, "layout-state-submitted"),
+            "approved" => crate::tr!(self, "layout-state-approved"),
+            "rejected" => crate::tr!(self, "layout-state-rejected"),
+            "withdrawn" => crate::tr!(self, "layout-state-withdrawn"),
+            _ => crate::tr!(self, "layout-state-unknown"),
+        }
     }
 
     /// A level (Circular 39): normal, priority, emergency.
     pub fn level(self, l: &str) -> String {
-        let (vi, en) = match l {
-            "normal" => ("thông thường", "normal"),
-            "priority" => ("ưu tiên", "priority"),
-            "emergency" => ("khẩn cấp", "emergency"),
-            other => (other, other),
-        };
-        self.t(vi, en).to_string()
+        match l {
+            "normal" => crate::tr!(self, "layout-level-normal"),
+            "priority" => crate::tr!(self, "layout-level-priority"),
+            "emergency" => crate::tr!(self, "layout-level-emergency"),
+            _ => crate::tr!(self, "layout-level-unknown"),
+        }
     }
 
-    pub fn role(self, r: Role) -> &'static str {
-        match self {
-            Lang::Vi => r.label_vi(),
-            Lang::En => r.as_str(),
+    /// A role, in HUB.md's words.
+    pub fn role(self, r: Role) -> String {
+        match r {
+            Role::Admin => crate::tr!(self, "layout-role-admin"),
+            Role::Editor => crate::tr!(self, "layout-role-editor"),
+            Role::Approver => crate::tr!(self, "layout-role-approver"),
+            Role::Operator => crate::tr!(self, "layout-role-operator"),
+            Role::Viewer => crate::tr!(self, "layout-role-viewer"),
         }
     }
 
@@ -160,6 +163,8 @@ mod tests {
         assert_eq!(Lang::Vi.state("submitted"), "chờ duyệt");
         assert_eq!(Lang::Vi.level("emergency"), "khẩn cấp");
         assert_eq!(Lang::En.level("priority"), "priority");
+        assert_eq!(Lang::Vi.role(Role::Operator), "vận hành đài");
+        assert_eq!(Lang::Vi.state("nonsense"), "không rõ");
         assert_eq!(Lang::Vi.t("bản tin", "clips"), "bản tin");
     }
 }

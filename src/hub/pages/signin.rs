@@ -33,21 +33,21 @@ fn login_page(l: Lang, name: &str, back: &str, note: Option<Note>) -> Html<Strin
     };
     let body = html! {
         div class="narrow card" {
-            h1 { (l.t("Đăng nhập", "Sign in")) }
+            h1 { (crate::tr!(l, "signin-title")) }
             @if let Some(n) = &note { (n.show()) }
             form method="post" action="/login" {
                 input type="hidden" name="back" value=(back);
-                label for="user" { (l.t("Tên tài khoản", "Account name")) }
+                label for="user" { (crate::tr!(l, "signin-user")) }
                 input type="text" id="user" name="user" value=(name) autocomplete="username" autocapitalize="none" required;
-                label for="password" { (l.t("Mật khẩu", "Password")) }
+                label for="password" { (crate::tr!(l, "signin-password")) }
                 input type="password" id="password" name="password" autocomplete="current-password" required;
                 div class="actions" {
-                    button id="signin" type="submit" { (l.t("Đăng nhập", "Sign in")) }
+                    button id="signin" type="submit" { (crate::tr!(l, "signin-submit")) }
                 }
             }
         }
     };
-    Html(page(&f, l.t("Đăng nhập", "Sign in"), body).into_string())
+    Html(page(&f, &crate::tr!(l, "signin-title"), body).into_string())
 }
 
 /// `GET /login`.
@@ -77,8 +77,8 @@ pub async fn submit(
         Ok((token, user)) => {
             let to = if user.must_change_password {
                 "/password".to_string()
-            } else if back == "/" || back.starts_with("/login") {
-                "/clips".to_string()
+            } else if back.starts_with("/login") {
+                "/".to_string()
             } else {
                 back
             };
@@ -127,28 +127,26 @@ fn password_page(l: Lang, s: &SignedIn, note: Option<Note>) -> Html<String> {
     };
     let body = html! {
         div class="narrow card" {
-            h1 { (l.t("Đổi mật khẩu", "Change password")) }
+            h1 { (crate::tr!(l, "signin-change-title")) }
             @if s.user.must_change_password {
-                (Note::Info(l.t(
-                    "Đây là lần đăng nhập đầu tiên: hãy đổi mật khẩu dùng một lần trước khi làm việc.",
-                    "First sign-in: change the one-time password before anything else.").to_string()).show())
+                (Note::Info(crate::tr!(l, "signin-first-time")).show())
             }
             @if let Some(n) = &note { (n.show()) }
             form method="post" action="/password" {
-                label for="old" { (l.t("Mật khẩu hiện tại", "Current password")) }
+                label for="old" { (crate::tr!(l, "signin-old")) }
                 input type="password" id="old" name="old" autocomplete="current-password" required;
-                label for="new" { (l.t("Mật khẩu mới", "New password")) " "
-                    span class="hint" { (l.t("(ít nhất 10 ký tự)", "(at least 10 characters)")) } }
+                label for="new" { (crate::tr!(l, "signin-new")) " "
+                    span class="hint" { (crate::tr!(l, "signin-new-hint")) } }
                 input type="password" id="new" name="new" autocomplete="new-password" required;
-                label for="new2" { (l.t("Nhập lại mật khẩu mới", "New password again")) }
+                label for="new2" { (crate::tr!(l, "signin-new2")) }
                 input type="password" id="new2" name="new2" autocomplete="new-password" required;
                 div class="actions" {
-                    button id="change" type="submit" { (l.t("Đổi mật khẩu", "Change password")) }
+                    button id="change" type="submit" { (crate::tr!(l, "signin-change-submit")) }
                 }
             }
         }
     };
-    Html(page(&f, l.t("Đổi mật khẩu", "Change password"), body).into_string())
+    Html(page(&f, &crate::tr!(l, "signin-change-title"), body).into_string())
 }
 
 /// `GET /password`.
@@ -175,13 +173,7 @@ pub async fn password_submit(
     Form(form): Form<PasswordForm>,
 ) -> Response {
     if form.new != form.new2 {
-        let note = Note::Err(
-            lang.t(
-                "hai lần nhập mật khẩu mới không giống nhau",
-                "the two new passwords differ",
-            )
-            .to_string(),
-        );
+        let note = Note::Err(crate::tr!(lang, "signin-mismatch"));
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
             password_page(lang, &s, Some(note)),

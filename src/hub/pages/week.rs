@@ -7,8 +7,11 @@
 //! skipped ones striped; quiet hours shaded grey; previous / next week links.
 //!
 //! At 360 px the seven columns are compact (about 44 px each, no horizontal
-//! scroll): a block shows its start time, its full details are in its tooltip
-//! and in the list under the picture. Pure: markup from a `Config` and a week.
+//! scroll): a block is a link at least 44 px tall showing its start time;
+//! tapping it (phones have no hover) goes to its entry in the list under the
+//! picture — program, start–end, priority, what it plays, the decision —
+//! which is highlighted (`:target`). Blocks that would touch at 44 px stand
+//! side by side. Pure: markup from a `Config` and a week.
 //!
 //! Bounded: a week holds at most `MAX_BLOCKS` blocks, counted while the
 //! starts are expanded (`schedule::agenda_capped`), never after; a denser
@@ -40,16 +43,14 @@ impl TooDense {
     /// The page's sentence ("Lịch phát quá dày, không vẽ được: …").
     pub fn show(&self, l: Lang) -> Markup {
         let name = if self.title.is_empty() || self.title == self.program {
-            format!("`{}`", self.program)
+            format!("«{}»", self.program)
         } else {
-            format!("`{}` ({})", self.program, self.title)
+            format!("«{}» ({})", self.title, self.program)
         };
+        let max = crate::i18n::format::count(l, MAX_BLOCKS as i64);
         html! {
             p class="msg err" id="week-too-dense" data-program=(self.program) {
-                (l.t("Lịch phát quá dày, không vẽ được: chương trình phát quá dày ", "The timetable is too dense to draw: the program that fires too often is "))
-                strong { (name) } " — "
-                (l.t(&format!("tuần này có hơn {MAX_BLOCKS} lần phát, hình tuần vẽ nhiều nhất {MAX_BLOCKS}. Hãy sửa giờ phát của chương trình này."),
-                     &format!("this week has more than {MAX_BLOCKS} broadcasts and the picture draws at most {MAX_BLOCKS}. Fix this program's times.")))
+                (crate::tr!(l, "week-too-dense", program = name, max = max))
             }
         }
     }
@@ -151,7 +152,11 @@ pub fn layout(
     Ok(days)
 }
 
-/// Greedy lanes so overlapping blocks stand side by side.
+/// A block is drawn at least this many minutes tall (44 px at the picture's
+/// 40 px an hour, `.col-body` in base.css): lanes keep such blocks apart.
+const DRAWN_MIN: u32 = 66;
+
+/// Greedy lanes so blocks that would overlap as drawn stand side by side.
 fn assign_lanes(blocks: &mut [Block]) {
     let mut ends: Vec<u32> = Vec::new();
     for b in blocks.iter_mut() {
@@ -162,7 +167,7 @@ fn assign_lanes(blocks: &mut [Block]) {
                 ends.len() - 1
             }
         };
-        ends[lane] = b.top_min + b.len_min.max(UNKNOWN_LEN_MIN);
+        ends[lane] = b.top_min + b.len_min.max(DRAWN_MIN);
         b.lane = lane;
     }
     let lanes = ends.len().max(1);
@@ -178,16 +183,6 @@ fn priority_class(p: u32) -> &'static str {
         _ => "pr-e",
     }
 }
-
-const SHORT_DAYS: [(&str, &str); 7] = [
-    ("T2", "Mon"),
-    ("T3", "Tue"),
-    ("T4", "Wed"),
-    ("T5", "Thu"),
-    ("T6", "Fri"),
-    ("T7", "Sat"),
-    ("CN", "Sun"),
-];
 
 fn pct(min: u32) -> String {
     format!("{:.3}%", f64::from(min) * 100.0 / f64::from(DAY_MIN))
@@ -211,29 +206,34 @@ fn quiet_bands(q: &[QuietHours]) -> Vec<(u32, u32)> {
     v
 }
 
-fn decision_text(l: Lang, d: Decision) -> &'static str {
+fn decision_text(l: Lang, d: Decision) -> String {
     match d {
-        Decision::Air => l.t("phát", "airs"),
-        Decision::Skipped => l.t("bỏ qua", "skipped"),
-        Decision::Conflict => l.t("trùng giờ", "conflict"),
+        Decision::Air => crate::tr!(l, "week-decision-air"),
+        Decision::Skipped => crate::tr!(l, "week-decision-skipped"),
+        Decision::Conflict => crate::tr!(l, "week-decision-conflict"),
     }
 }
 
-fn tip(l: Lang, b: &Block) -> String {
-    let e = &b.entry;
-    let mut s = format!(
-        "{} {} · {} · {} {} · {}",
-        e.occ.start.format("%H:%M"),
-        e.occ.title,
-        e.occ.program,
-        l.t("ưu tiên", "priority"),
-        e.occ.priority,
-        decision_text(l, e.decision)
-    );
-    if let Some(r) = &e.reason {
-        s.push_str(&format!(": {r}"));
+/// The anchor of a block's entry in the list (day index, block index).
+fn anchor(day: usize, i: usize) -> String {
+    format!("b{day}-{i}")
+}
+
+/// "06:00 – 06:30" (the end unknown: the start alone).
+fn span_text(l: Lang, b: &Block) -> String {
+    let start = b.entry.occ.start;
+    match b.entry.duration {
+        Some(d) => {
+            let end = start + chrono::TimeDelta::seconds(i64::try_from(d.as_secs()).unwrap_or(0));
+            crate::tr!(
+                l,
+                "week-block-time",
+                start = start.format("%H:%M").to_string(),
+                end = end.format("%H:%M").to_string()
+            )
+        }
+        None => start.format("%H:%M").to_string(),
     }
-    s
 }
 
 /// The whole picture: navigation, the seven columns, a legend and the list.
@@ -252,15 +252,17 @@ pub fn week_picture(
     let next = first.date + chrono::Days::new(7);
     let bands = quiet_bands(&cfg.output.quiet_hours);
     let last = first.date + chrono::Days::new(6);
+    let wd = |d: NaiveDate| crate::i18n::format::weekday(l, d.weekday());
+    let any = days.iter().any(|d| !d.blocks.is_empty());
     html! {
         section class="week" data-monday=(first.date) {
             div class="week-nav" {
-                a href=(week_href(prev)) class="week-prev" rel="prev" { "‹ " (l.t("Tuần trước", "Previous")) }
-                strong { (first.date.format("%d/%m")) " – " (last.format("%d/%m/%Y")) }
-                a href=(week_href(next)) class="week-next" rel="next" { (l.t("Tuần sau", "Next")) " ›" }
+                a href=(week_href(prev)) class="week-prev" rel="prev" { (crate::tr!(l, "week-prev")) }
+                strong { (crate::tr!(l, "week-range", from = first.date.format("%d/%m").to_string(), to = crate::i18n::format::date(last))) }
+                a href=(week_href(next)) class="week-next" rel="next" { (crate::tr!(l, "week-next")) }
             }
             div class="week-grid" {
-                div class="axis" {
+                div class="axis" aria-hidden="true" {
                     div class="dh" {}
                     div class="col-body" {
                         @for h in (0..24).step_by(3) { span style={ "top:" (pct(h * 60)) } { (format!("{h:02}")) } }
@@ -268,17 +270,19 @@ pub fn week_picture(
                 }
                 @for (i, d) in days.iter().enumerate() {
                     div class={ "day" @if d.date == today { " today" } } data-date=(d.date) {
-                        div class="dh" { (l.t(SHORT_DAYS[i].0, SHORT_DAYS[i].1)) br; span { (d.date.format("%d/%m")) } }
+                        div class="dh" { (wd(d.date)) br; span { (d.date.format("%d/%m")) } }
                         div class="col-body" {
                             @for (top, len) in &bands {
-                                div class="quiet" style={ "top:" (pct(*top)) ";height:" (pct(*len)) } title=(l.t("giờ im lặng", "quiet hours")) {}
+                                div class="quiet" style={ "top:" (pct(*top)) ";height:" (pct(*len)) } {}
                             }
-                            @for b in &d.blocks {
+                            @for (j, b) in d.blocks.iter().enumerate() {
                                 @let e = &b.entry;
                                 @let w = 100.0 / b.lanes as f64;
-                                div class={ "blk " (priority_class(e.occ.priority)) " d-" (e.decision.as_str()) @if b.own { " own" } }
+                                a class={ "blk " (priority_class(e.occ.priority)) " d-" (e.decision.as_str()) @if b.own { " own" } }
+                                    href={ "#" (anchor(i, j)) }
                                     style={ "top:" (pct(b.top_min)) ";height:" (pct(b.len_min)) ";left:" (format!("{:.1}%", w * b.lane as f64)) ";width:" (format!("{w:.1}%")) }
-                                    title=(tip(l, b)) data-program=(e.occ.program) data-start=(e.occ.start.to_rfc3339()) data-decision=(e.decision.as_str()) {
+                                    aria-label={ (wd(d.date)) " " (e.occ.start.format("%H:%M")) " " (e.occ.title) " · " (decision_text(l, e.decision)) }
+                                    data-program=(e.occ.program) data-start=(e.occ.start.to_rfc3339()) data-decision=(e.decision.as_str()) {
                                     @if e.decision == Decision::Conflict { b { "!" } }
                                     (e.occ.start.format("%H:%M"))
                                 }
@@ -288,24 +292,35 @@ pub fn week_picture(
                 }
             }
             p class="legend meta" {
-                span class="key pr-n" {} (l.t("thông thường", "normal")) " "
-                span class="key pr-h" {} (l.t("ưu tiên", "priority")) " "
-                span class="key pr-e" {} (l.t("khẩn cấp", "emergency")) " "
-                span class="key conflict" {} (l.t("trùng giờ", "conflict")) " "
-                span class="key skipped" {} (l.t("bỏ qua", "skipped")) " "
-                span class="key quietk" {} (l.t("giờ im lặng", "quiet hours"))
+                span class="key pr-n" {} (crate::tr!(l, "week-key-normal")) " "
+                span class="key pr-h" {} (crate::tr!(l, "week-key-high")) " "
+                span class="key pr-e" {} (crate::tr!(l, "week-key-emergency")) " "
+                span class="key conflict" {} (crate::tr!(l, "week-decision-conflict")) " "
+                span class="key skipped" {} (crate::tr!(l, "week-decision-skipped")) " "
+                span class="key quietk" {} (crate::tr!(l, "week-quiet"))
                 @if days.iter().any(|d| d.blocks.iter().any(|b| b.own)) {
-                    " " span class="key ownk" {} (l.t("lịch riêng của đài", "the station's own"))
+                    " " span class="key ownk" {} (crate::tr!(l, "week-own"))
                 }
             }
+            @if any {
+                p class="meta" { (crate::tr!(l, "week-tap-hint")) }
+                h3 class="week-list-title" { (crate::tr!(l, "week-list-title")) }
+            }
             ol class="week-list" {
-                @for d in days { @for b in &d.blocks {
+                @for (i, d) in days.iter().enumerate() { @for (j, b) in d.blocks.iter().enumerate() {
                     @let e = &b.entry;
-                    li class={ "d-" (e.decision.as_str()) } data-program=(e.occ.program) {
-                        strong { (l.t(SHORT_DAYS[d.date.weekday().num_days_from_monday() as usize].0, SHORT_DAYS[d.date.weekday().num_days_from_monday() as usize].1)) " " (e.occ.start.format("%d/%m %H:%M")) }
+                    li id=(anchor(i, j)) class={ "d-" (e.decision.as_str()) } data-program=(e.occ.program) {
+                        strong { (wd(d.date)) " " (e.occ.start.format("%d/%m")) " " (span_text(l, b)) }
                         " " (e.occ.title) " · " (decision_text(l, e.decision))
-                        @if b.own { span class="meta" { " · " (l.t("lịch riêng của đài", "the station's own")) } }
+                        @if b.own { span class="meta" { " · " (crate::tr!(l, "week-own")) } }
                         @if let Some(r) = &e.reason { span class="meta" { " — " (r) } }
+                        span class="meta wl-more" {
+                            (crate::tr!(l, "week-block-program", program = e.occ.program.clone()))
+                            " · " (crate::tr!(l, "week-block-priority", priority = e.occ.priority))
+                            @if !e.items.is_empty() {
+                                " · " (crate::tr!(l, "week-block-items", items = e.items.iter().map(|it| it.name.clone()).collect::<Vec<_>>().join(", ")))
+                            }
+                        }
                     }
                 } }
             }

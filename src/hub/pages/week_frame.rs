@@ -131,26 +131,22 @@ impl Frame {
         html! {
             p class="meta" id="week-frame" data-tz=(self.tz.name()) data-quiet=(quiet) data-own=(self.own_ids.len()) {
                 @if !self.reported {
-                    (l.t("Đài chưa báo múi giờ, giờ im lặng và lịch riêng: hình vẽ theo giờ của hub, chưa tính giờ im lặng.",
-                         "The station has not reported its timezone, quiet hours and own programs: drawn in the hub's time, without quiet hours."))
+                    (crate::tr!(l, "week-frame-unreported"))
                 } @else {
-                    (l.t("Giờ của đài", "Station time")) " (" (self.tz.name()) "); "
+                    (crate::tr!(l, "week-frame-station-time", tz = self.tz.name())) " "
                     @if quiet.is_empty() {
-                        (l.t("không có giờ im lặng", "no quiet hours"))
+                        (crate::tr!(l, "week-frame-no-quiet"))
                     } @else {
-                        (l.t("giờ im lặng (vùng xám, chương trình thường bị bỏ qua): ", "quiet hours (grey; ordinary programs are skipped): "))
-                        (quiet)
+                        (crate::tr!(l, "week-frame-quiet", quiet = quiet.clone()))
                     }
                     @if self.has_own() {
-                        "; " (l.t("khối viền chấm là lịch riêng trong tệp cấu hình của đài", "dotted blocks are the station's own programs from its config file"))
+                        " " (crate::tr!(l, "week-frame-own"))
                     }
-                    "."
                 }
             }
             @if let Some(why) = own_left_out {
                 p class="msg err" id="own-left-out" {
-                    (l.t("Không vẽ được lịch riêng của đài cùng lịch của hub: ", "The station's own programs cannot be drawn with the hub's: "))
-                    (why)
+                    (crate::tr!(l, "week-frame-own-left-out", why = why.to_string()))
                 }
             }
         }
