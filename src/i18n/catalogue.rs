@@ -3,7 +3,19 @@
 //! area adds one line to each list.
 
 /// (file name, its text) for Vietnamese.
-pub const VI: &[(&str, &str)] = &[("common.ftl", include_str!("../../locales/vi/common.ftl"))];
+pub const VI: &[(&str, &str)] = &[
+    ("common.ftl", include_str!("../../locales/vi/common.ftl")),
+    (
+        "programs.ftl",
+        include_str!("../../locales/vi/programs.ftl"),
+    ),
+];
 
 /// (file name, its text) for English.
-pub const EN: &[(&str, &str)] = &[("common.ftl", include_str!("../../locales/en/common.ftl"))];
+pub const EN: &[(&str, &str)] = &[
+    ("common.ftl", include_str!("../../locales/en/common.ftl")),
+    (
+        "programs.ftl",
+        include_str!("../../locales/en/programs.ftl"),
+    ),
+];
