@@ -61,7 +61,7 @@ programs-placeholder-silence = 2s
 
 # Play list
 programs-kind-file = Station file
-programs-kind-category = Bulletins of a category
+programs-kind-category = By category
 programs-kind-clip = One bulletin
 programs-kind-silence = Silence
 programs-kind-stream = Stream relay

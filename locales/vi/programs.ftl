@@ -61,10 +61,10 @@ programs-placeholder-silence = 2 giây
 
 # Danh sách phát
 programs-kind-file = Tệp của đài
-programs-kind-category = Bản tin theo chuyên mục
+programs-kind-category = Theo chuyên mục
 programs-kind-clip = Một bản tin
 programs-kind-silence = Khoảng lặng
-programs-kind-stream = Tiếp sóng (luồng)
+programs-kind-stream = Tiếp sóng
 programs-item-kind = Loại mục
 programs-item-remove = Bỏ mục này
 programs-item-count = Số bản tin

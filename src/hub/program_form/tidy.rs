@@ -423,9 +423,9 @@ mod tests {
         assert!(at("volume").contains("1,5"), "{}", at("volume"));
         assert!(at("i0.count").contains("0"), "{}", at("i0.count"));
         assert!(
-            at("i1.value").contains("khong-co.mp3"),
+            at("i2.value").contains("khong-co.mp3"),
             "{}",
-            at("i1.value")
+            at("i2.value")
         );
         assert!(e.iter().all(|d| d.error));
         // The same in English with the switch.
