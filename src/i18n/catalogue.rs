@@ -9,6 +9,10 @@ pub const VI: &[(&str, &str)] = &[
     ("station.ftl", include_str!("../../locales/vi/station.ftl")),
     ("check.ftl", include_str!("../../locales/vi/check.ftl")),
     ("layout.ftl", include_str!("../../locales/vi/layout.ftl")),
+    (
+        "programs.ftl",
+        include_str!("../../locales/vi/programs.ftl"),
+    ),
 ];
 
 /// (file name, its text) for English.
@@ -18,4 +22,8 @@ pub const EN: &[(&str, &str)] = &[
     ("station.ftl", include_str!("../../locales/en/station.ftl")),
     ("check.ftl", include_str!("../../locales/en/check.ftl")),
     ("layout.ftl", include_str!("../../locales/en/layout.ftl")),
+    (
+        "programs.ftl",
+        include_str!("../../locales/en/programs.ftl"),
+    ),
 ];

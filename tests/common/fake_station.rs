@@ -88,6 +88,21 @@ impl FakeStation {
         self.post(hub, "heartbeat", &body)
     }
 
+    /// An idle heartbeat with `extra` fields merged in (`local_clips`,
+    /// `own_programs`, …); the answer.
+    pub fn beat_with(&self, hub: &Hub, extra: &Value) -> Resp {
+        let mut body = json!({"on_air": null, "next": [], "feed": null,
+            "store": {"clips": 1, "bytes": 1000}, "output": {"device": "null", "state": "closed"},
+            "version": "0.1.0", "uptime_s": 600, "clock": Utc::now().to_rfc3339(),
+            "disk_free_bytes": 1_000_000_000u64, "errors": [], "heartbeat_s": 60});
+        if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+            for (k, v) in e {
+                b.insert(k.clone(), v.clone());
+            }
+        }
+        self.post(hub, "heartbeat", &body)
+    }
+
     /// A heartbeat: on air (`program`, `item`) or idle, its feed sequence,
     /// errors, and a clock `offset_s` away from the real time.
     pub fn beat(

@@ -125,6 +125,7 @@ fn operators_cannot_schedule_emergencies() {
             ("title", "Khẩn"),
             ("when", "at"),
             ("at", "22:00"),
+            ("days", "mon"),
             ("priority", "200"),
             ("i0.kind", "silence"),
             ("i0.value", "5s"),

@@ -10,6 +10,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod programs;
 mod reports;
 mod stations;
 mod timetable;

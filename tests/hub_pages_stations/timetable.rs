@@ -67,7 +67,7 @@ fn timetable_pages_edit_publish_and_scope() {
         ],
     );
     assert_eq!(r.status, 200, "{}", r.text());
-    assert!(r.text().contains("name=\"i1.value\""), "{}", r.text());
+    assert!(r.text().contains("name=\"i1.category\""), "{}", r.text());
     assert!(r.text().contains("value=\"thoi-su\""));
     // A time that does not exist: 422, the message beside "Giờ phát", nothing published.
     let bad = [

@@ -18,7 +18,11 @@ use crate::hub::users::{Role, User};
 
 /// The stylesheet: `css/base.css` then one file per area (each area adds
 /// its line here).
-pub const CSS: &str = concat!(include_str!("css/base.css"), include_str!("css/clips.css"),);
+pub const CSS: &str = concat!(
+    include_str!("css/base.css"),
+    include_str!("css/clips.css"),
+    include_str!("css/programs.css"),
+);
 
 /// FNV-1a of the stylesheet, at compile time: the `?v=` of its address.
 const fn fnv(s: &str) -> u64 {

@@ -1,53 +1,57 @@
-//! The programs editor's form (HTML): every field of one `[[program]]` as
-//! simple phone inputs, the play list as rows (kind, value, count, relay
-//! length, fallbacks) added and removed by submit buttons so it works without
-//! JavaScript, and each `loa check` diagnostic beside the field it concerns,
-//! led by the field's Vietnamese name. Pure: markup from a `ProgramForm`.
+//! The programs editor's form (HTML), built for a commune operator on a
+//! phone: the title (the id is made from it; a "mã" field waits under
+//! "details" for whoever wants one), the times as they write them ("11h30"),
+//! the days as T2…CN boxes, the play list as rows whose value is picked from
+//! lists — the station's files (its heartbeat), the hub's categories and
+//! clips — and the rarer settings (dates with a date picker, priority,
+//! volume, lengths, cron / on start) folded under "details". Rows are added
+//! and removed by submit buttons, so it works without JavaScript. Each
+//! refusal sits beside its field, led by the field's name. Pure: markup from
+//! a `ProgramForm`; words from `locales/*/programs.ftl`.
 
 use maud::{html, Markup};
 
 use super::i18n::Lang;
 use crate::hub::program_form::{
-    field_label, FieldDiag, ItemForm, ItemKind, ProgramForm, WhenKind, DAYS,
+    field_label, parse_day, FieldDiag, ItemForm, ItemKind, ProgramForm, WhenKind, DAYS,
 };
+use crate::i18n::format::weekday;
 
-/// Choices offered while typing (HTML datalists): feed categories, feed
-/// clip ids the hub holds, station files already used in the timetable.
+/// What the form offers to pick from.
 #[derive(Debug, Default, Clone)]
 pub struct Suggest {
+    /// The hub's clip categories.
     pub categories: Vec<String>,
-    pub clips: Vec<String>,
-    pub files: Vec<String>,
+    /// Approved clips reaching the station: (id, title).
+    pub clips: Vec<(String, String)>,
+    /// The station's files, from its heartbeat (`None`: not reported).
+    pub files: Option<Vec<String>>,
+    /// Program ids in use: the hub's other programs and the station's own.
+    pub programs: Vec<String>,
 }
 
-const DAY_NAMES: [(&str, &str); 7] = [
-    ("Thứ Hai", "Mon"),
-    ("Thứ Ba", "Tue"),
-    ("Thứ Tư", "Wed"),
-    ("Thứ Năm", "Thu"),
-    ("Thứ Sáu", "Fri"),
-    ("Thứ Bảy", "Sat"),
-    ("Chủ nhật", "Sun"),
-];
-
-fn kind_label(l: Lang, k: ItemKind) -> &'static str {
-    match k {
-        ItemKind::File => l.t("Tệp của đài", "Station file"),
-        ItemKind::Category => l.t("Bản tin theo chủ đề", "Feed category"),
-        ItemKind::Clip => l.t("Một bản tin (mã)", "One feed clip (id)"),
-        ItemKind::Silence => l.t("Khoảng lặng", "Silence"),
-        ItemKind::Stream => l.t("Tiếp sóng (luồng)", "Stream relay"),
-    }
+fn kind_label(l: Lang, k: ItemKind) -> String {
+    l.tr(match k {
+        ItemKind::File => "programs-kind-file",
+        ItemKind::Category => "programs-kind-category",
+        ItemKind::Clip => "programs-kind-clip",
+        ItemKind::Silence => "programs-kind-silence",
+        ItemKind::Stream => "programs-kind-stream",
+    })
 }
 
-/// The messages for one input, Vietnamese field name first.
+fn has_error(diags: &[FieldDiag], field: &str) -> bool {
+    diags.iter().any(|d| d.field == field && d.error)
+}
+
+/// The messages for one input, the field's name first.
 pub fn diags_for(l: Lang, diags: &[FieldDiag], field: &str) -> Markup {
-    let (vi, en) = field_label(field);
+    let label = field_label(l, field);
     html! {
         @for d in diags.iter().filter(|d| d.field == field) {
-            div class={ "fdiag " @if d.error { "err" } @else { "warn" } } data-field=(field) data-line=(d.line) {
-                strong { (if d.error { l.t("Lỗi", "Error") } else { l.t("Lưu ý", "Note") }) " · " (l.t(&vi, &en)) ": " }
-                (d.message)
+            div class={ "fdiag " @if d.error { "err" } @else { "warn" } } data-field=(field) data-line=(d.line) role=[d.error.then_some("alert")] {
+                strong { (if d.error { crate::tr!(l, "programs-error", field = label.clone()) } else { crate::tr!(l, "programs-note", field = label.clone()) }) }
+                " " (d.message)
             }
         }
     }
@@ -58,21 +62,91 @@ fn text_input(
     diags: &[FieldDiag],
     name: &str,
     value: &str,
-    hint: (&str, &str),
+    hint: Option<String>,
     placeholder: &str,
 ) -> Markup {
-    let (vi, en) = field_label(name);
-    let bad = diags.iter().any(|d| d.field == name && d.error);
     html! {
-        label for=(name) { (l.t(&vi, &en)) " " span class="hint" { (l.t(hint.0, hint.1)) } }
-        input type="text" id=(name) name=(name) value=(value) placeholder=(placeholder) aria-invalid=[bad.then_some("true")];
+        label for=(name) { (field_label(l, name)) @if let Some(h) = hint { " " span class="hint" { (h) } } }
+        input type="text" id=(name) name=(name) value=(value) placeholder=(placeholder) aria-invalid=[has_error(diags, name).then_some("true")];
         (diags_for(l, diags, name))
     }
 }
 
+/// A date with the browser's date picker; a value the picker cannot show
+/// (typed by hand, refused) stays a text box so it comes back as typed.
+fn date_input(l: Lang, diags: &[FieldDiag], name: &str, value: &str) -> Markup {
+    let t = value.trim();
+    let picker =
+        t.is_empty() || (parse_day(t).is_some() && t.len() == 10 && t.as_bytes()[4] == b'-');
+    html! {
+        label for=(name) { (field_label(l, name)) " " span class="hint" { (l.tr("programs-hint-optional")) } }
+        input type=(if picker { "date" } else { "text" }) id=(name) name=(name) value=(value) placeholder="dd/mm/yyyy" aria-invalid=[has_error(diags, name).then_some("true")];
+        (diags_for(l, diags, name))
+    }
+}
+
+/// A `<select>` of `options` (value, label) with `value` chosen; a value not
+/// among them is kept as an extra option, so nothing typed is lost.
+fn pick(name: &str, aria: &str, first: &str, options: &[(String, String)], value: &str) -> Markup {
+    let known = options.iter().any(|(v, _)| v == value);
+    html! {
+        select name=(name) aria-label=(aria) {
+            option value="" selected[value.is_empty()] { (first) }
+            @if !known && !value.is_empty() { option value=(value) selected { (value) } }
+            @for (v, t) in options { option value=(v) selected[v == value] { (t) } }
+        }
+    }
+}
+
+/// The value control of one kind: a list when there is one to pick from.
+fn value_control(l: Lang, sug: &Suggest, name: &str, k: ItemKind, it: &ItemForm) -> Markup {
+    let field = format!("{name}.{}", k.key());
+    let value = if it.kind == k { it.value.as_str() } else { "" };
+    let aria = kind_label(l, k);
+    let list = |v: &[String]| -> Vec<(String, String)> {
+        v.iter().map(|x| (x.clone(), x.clone())).collect()
+    };
+    html! {
+        div class={ "v v-" (k.key()) } {
+            @match k {
+                ItemKind::Category if !sug.categories.is_empty() => {
+                    (pick(&field, &aria, &l.tr("programs-pick-category"), &list(&sug.categories), value))
+                }
+                ItemKind::File => {
+                    @match &sug.files {
+                        Some(files) if !files.is_empty() => {
+                            (pick(&field, &aria, &l.tr("programs-pick-file"), &list(files), value))
+                        }
+                        _ => {
+                            input type="text" name=(field) value=(value) placeholder="chuong.ogg" aria-label=(aria) autocapitalize="none";
+                            span class="hint" { (l.tr("programs-no-files")) }
+                        }
+                    }
+                }
+                ItemKind::Clip if !sug.clips.is_empty() => {
+                    @let opts: Vec<(String, String)> = sug.clips.iter().map(|(id, t)| (id.clone(), format!("{t} ({id})"))).collect();
+                    (pick(&field, &aria, &l.tr("programs-pick-clip"), &opts, value))
+                }
+                ItemKind::Silence => {
+                    input type="text" name=(field) value=(value) placeholder=(l.tr("programs-placeholder-silence")) aria-label=(aria);
+                }
+                ItemKind::Stream => {
+                    input type="url" name=(field) value=(value) placeholder="http://radio.example.vn/vov1" aria-label=(aria) autocapitalize="none";
+                }
+                _ => {
+                    input type="text" name=(field) value=(value) aria-label=(aria) autocapitalize="none";
+                    @if k == ItemKind::Category { span class="hint" { (l.tr("programs-no-categories")) } }
+                }
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn item_row(
     l: Lang,
     diags: &[FieldDiag],
+    sug: &Suggest,
     name: &str,
     it: &ItemForm,
     number: &str,
@@ -80,58 +154,70 @@ fn item_row(
     fallback_of: Option<usize>,
 ) -> Markup {
     let value = format!("{name}.value");
-    let list = match it.kind {
-        ItemKind::Category => Some("dl-category"),
-        ItemKind::Clip => Some("dl-clip"),
-        ItemKind::File => Some("dl-file"),
-        _ => None,
-    };
-    let placeholder = match it.kind {
-        ItemKind::File => "chime.ogg",
-        ItemKind::Category => "cai-cach-hanh-chinh",
-        ItemKind::Clip => "cchc-2026-11-27",
-        ItemKind::Silence => "2s",
-        ItemKind::Stream => "http://radio.example.vn/vov1",
-    };
     let bad = diags.iter().any(|d| d.field.starts_with(name) && d.error);
     html! {
         div class={ "item" @if bad { " bad" } @if fallback_of.is_some() { " fb" } } data-row=(name) {
             div class="item-head" {
                 strong { (number) }
-                select name=(format!("{name}.kind")) aria-label=(l.t("Loại mục", "Item kind")) {
+                select name=(format!("{name}.kind")) aria-label=(l.tr("programs-item-kind")) {
                     @for k in ItemKind::ALL {
                         @if fallback_of.is_none() || k != ItemKind::Stream {
                             option value=(k.key()) selected[k == it.kind] { (kind_label(l, k)) }
                         }
                     }
                 }
-                button class="no small" type="submit" name="op" value=(remove) formnovalidate { "✕" span class="sr" { (l.t(" Bỏ mục", " Remove")) } }
+                button class="no small" type="submit" name="op" value=(remove) formnovalidate title=(l.tr("programs-item-remove")) { "✕" span class="sr" { " " (l.tr("programs-item-remove")) } }
             }
-            input type="text" name=(value) value=(it.value) placeholder=(placeholder) list=[list] aria-label=(l.t("Nội dung", "Value"));
+            // One value control per kind; the stylesheet shows the chosen
+            // kind's (CSS :has, no script; without :has all show, labelled).
+            @for k in ItemKind::ALL {
+                @if fallback_of.is_none() || k != ItemKind::Stream {
+                    (value_control(l, sug, name, k, it))
+                }
+            }
             (diags_for(l, diags, &value))
-            // Every row carries the count, relay length and fallbacks; the
-            // stylesheet shows only those of the chosen kind (CSS :has, no
-            // script; a browser without :has shows them all).
-            label class="inline f-count" { (l.t("Số bản tin", "Count")) " "
-                input type="number" min="1" name=(format!("{name}.count")) value=(it.count) placeholder="1"; }
+            label class="inline f-count" { (l.tr("programs-item-count")) " "
+                input type="number" min="1" inputmode="numeric" name=(format!("{name}.count")) value=(it.count) placeholder="1"; }
             (diags_for(l, diags, &format!("{name}.count")))
             @if fallback_of.is_none() {
-                label class="inline f-dur" { (l.t("Tiếp sóng trong", "Relay for")) " "
-                    input type="text" name=(format!("{name}.duration")) value=(it.duration) placeholder="15m"; }
+                label class="inline f-dur" { (l.tr("programs-item-relay-for")) " "
+                    input type="text" name=(format!("{name}.duration")) value=(it.duration) placeholder=(l.tr("programs-placeholder-length")); }
                 (diags_for(l, diags, &format!("{name}.duration")))
                 (diags_for(l, diags, &format!("{name}.fallback")))
                 @let i = name.trim_start_matches('i').parse::<usize>().unwrap_or(0);
                 div class="fallbacks" {
-                    span class="hint" { (l.t("Dự phòng khi mất sóng:", "Fallback if the stream fails:")) }
+                    span class="hint" { (l.tr("programs-item-fallbacks")) }
                     @for (m, fb) in it.fallback.iter().enumerate() {
-                        (item_row(l, diags, &format!("{name}.f{m}"), fb, &format!("↳{}", m + 1), &format!("del-fb-{i}-{m}"), Some(i)))
+                        (item_row(l, diags, sug, &format!("{name}.f{m}"), fb, &format!("↳{}", m + 1), &format!("del-fb-{i}-{m}"), Some(i)))
                     }
-                    button class="plain small" type="submit" name="op" value=(format!("add-fb-{i}")) formnovalidate { "+ " (l.t("Thêm dự phòng", "Add fallback")) }
+                    button class="plain small" type="submit" name="op" value=(format!("add-fb-{i}")) formnovalidate { "+ " (l.tr("programs-item-add-fallback")) }
                 }
             }
         }
     }
 }
+
+const WEEK: [chrono::Weekday; 7] = [
+    chrono::Weekday::Mon,
+    chrono::Weekday::Tue,
+    chrono::Weekday::Wed,
+    chrono::Weekday::Thu,
+    chrono::Weekday::Fri,
+    chrono::Weekday::Sat,
+    chrono::Weekday::Sun,
+];
+
+/// The fields folded under "more": open when one is filled in or refused.
+const MORE: [&str; 8] = [
+    "from",
+    "until",
+    "priority",
+    "volume",
+    "max_duration",
+    "late_limit",
+    "cron",
+    "on_start",
+];
 
 /// The whole form for one program. `action` is where it posts; `diags` are
 /// this program's placed diagnostics.
@@ -145,56 +231,79 @@ pub fn program_form(
 ) -> Markup {
     let general: Vec<&FieldDiag> = diags
         .iter()
-        .filter(|d| d.field == "program" || d.field == "play" || d.field.is_empty())
+        .filter(|d| d.field == "program" || d.field.is_empty())
         .collect();
+    let more_open = f.when != WhenKind::At
+        || [
+            &f.from,
+            &f.until,
+            &f.priority,
+            &f.volume,
+            &f.max_duration,
+            &f.late_limit,
+        ]
+        .iter()
+        .any(|v| !v.trim().is_empty())
+        || diags.iter().any(|d| MORE.contains(&d.field.as_str()));
+    let id_open = diags.iter().any(|d| d.field == "id");
+    let others: Vec<&String> = sug.programs.iter().filter(|p| **p != f.id).collect();
     html! {
-        form method="post" action=(action) class="card progform" id="program-form" {
+        form method="post" action=(action) class="card progform" id="program-form" novalidate {
             @for (k, v) in hidden { input type="hidden" name=(k) value=(v); }
             @for d in &general {
                 div class={ "fdiag " @if d.error { "err" } @else { "warn" } } data-field=(d.field) {
-                    strong { (if d.error { l.t("Lỗi", "Error") } else { l.t("Lưu ý", "Note") }) ": " } (d.message)
+                    strong { (if d.error { l.tr("programs-error-plain") } else { l.tr("programs-note-plain") }) } " " (d.message)
                 }
             }
-            (text_input(l, diags, "id", &f.id, ("chữ thường không dấu, số, gạch nối", "a-z, 0-9, -"), "sang"))
-            (text_input(l, diags, "title", &f.title, ("", ""), "Bản tin buổi sáng"))
-            fieldset {
-                legend { (l.t("Khi nào phát", "When")) }
-                @for (k, vi, en) in [(WhenKind::At, "Giờ cố định", "Times of day"), (WhenKind::Cron, "Cron", "Cron"), (WhenKind::OnStart, "Khi đài khởi động", "On start")] {
-                    label class="check" { input type="radio" name="when" value=(k.key()) checked[f.when == k]; (l.t(vi, en)) }
+            (text_input(l, diags, "title", &f.title, None, &l.tr("programs-placeholder-title")))
+            details class="more" id="id-more" open[id_open] {
+                summary { (l.tr("programs-id-summary")) }
+                (text_input(l, diags, "id", &f.id, Some(l.tr("programs-hint-id")), "ban-tin-trua"))
+                @if !others.is_empty() {
+                    p class="hint" id="ids-taken" { (l.tr("programs-ids-taken")) " "
+                        @for (n, p) in others.iter().enumerate() { @if n > 0 { ", " } code { (p) } } }
                 }
-                (text_input(l, diags, "at", &f.at, ("HH:MM, cách nhau dấu phẩy", "HH:MM, comma separated"), "05:00, 17:00"))
-                (text_input(l, diags, "cron", &f.cron, ("giây phút giờ ngày tháng thứ", "sec min hour dom month dow"), "0 0 5 * * Mon-Sat"))
-                (text_input(l, diags, "on_start", &f.on_start, ("ví dụ 5s", "e.g. 5s"), "5s"))
             }
-            fieldset {
-                legend { (l.t("Ngày trong tuần", "Days")) }
+            (text_input(l, diags, "at", &f.at, Some(l.tr("programs-hint-at")), "11h30"))
+            fieldset class="days-set" {
+                legend { (field_label(l, "days")) }
                 div class="days" {
                     @for (i, d) in DAYS.iter().enumerate() {
-                        label class="check" { input type="checkbox" name="days" value=(d) checked[f.days[i]]; (l.t(DAY_NAMES[i].0, DAY_NAMES[i].1)) }
+                        @let wd = WEEK[i];
+                        label class="check day" { input type="checkbox" name="days" value=(d) checked[f.days[i]]; (weekday(l, wd)) }
                     }
                 }
                 (diags_for(l, diags, "days"))
             }
-            div class="grid" {
-                div { (text_input(l, diags, "from", &f.from, ("YYYY-MM-DD, không bắt buộc", "YYYY-MM-DD, optional"), "2026-12-01")) }
-                div { (text_input(l, diags, "until", &f.until, ("YYYY-MM-DD, không bắt buộc", "YYYY-MM-DD, optional"), "2026-12-31")) }
-                div { (text_input(l, diags, "priority", &f.priority, ("mặc định 10; từ 100 là khẩn cấp", "default 10; 100+ is an emergency"), "10")) }
-                div { (text_input(l, diags, "volume", &f.volume, ("0.0–1.0", "0.0–1.0"), "1.0")) }
-                div { (text_input(l, diags, "max_duration", &f.max_duration, ("ví dụ 30m", "e.g. 30m"), "30m")) }
-                div { (text_input(l, diags, "late_limit", &f.late_limit, ("mặc định 10m", "default 10m"), "10m")) }
-            }
             fieldset {
-                legend { (l.t("Danh sách phát", "Play list")) }
+                legend { (field_label(l, "play")) }
+                (diags_for(l, diags, "play"))
                 @for (i, it) in f.items.iter().enumerate() {
-                    (item_row(l, diags, &format!("i{i}"), it, &format!("{}.", i + 1), &format!("del-item-{i}"), None))
+                    (item_row(l, diags, sug, &format!("i{i}"), it, &format!("{}.", i + 1), &format!("del-item-{i}"), None))
                 }
-                button class="plain" type="submit" name="op" value="add-item" id="add-item" formnovalidate { "+ " (l.t("Thêm mục", "Add item")) }
+                button class="plain" type="submit" name="op" value="add-item" id="add-item" formnovalidate { "+ " (l.tr("programs-add-item")) }
             }
-            datalist id="dl-category" { @for c in &sug.categories { option value=(c) {} } }
-            datalist id="dl-clip" { @for c in &sug.clips { option value=(c) {} } }
-            datalist id="dl-file" { @for c in &sug.files { option value=(c) {} } }
+            details class="more" id="more" open[more_open] {
+                summary { (l.tr("programs-more-summary")) }
+                div class="grid" {
+                    div { (date_input(l, diags, "from", &f.from)) }
+                    div { (date_input(l, diags, "until", &f.until)) }
+                    div { (text_input(l, diags, "priority", &f.priority, Some(l.tr("programs-hint-priority")), "10")) }
+                    div { (text_input(l, diags, "volume", &f.volume, Some(l.tr("programs-hint-volume")), "1,0")) }
+                    div { (text_input(l, diags, "max_duration", &f.max_duration, Some(l.tr("programs-hint-max-duration")), &l.tr("programs-placeholder-length"))) }
+                    div { (text_input(l, diags, "late_limit", &f.late_limit, Some(l.tr("programs-hint-late-limit")), "10 phút")) }
+                }
+                fieldset {
+                    legend { (l.tr("programs-when")) }
+                    @for (k, id) in [(WhenKind::At, "programs-when-at"), (WhenKind::Cron, "programs-when-cron"), (WhenKind::OnStart, "programs-when-on-start")] {
+                        label class="check" { input type="radio" name="when" value=(k.key()) checked[f.when == k]; (l.tr(id)) }
+                    }
+                    (text_input(l, diags, "cron", &f.cron, Some(l.tr("programs-hint-cron")), "0 0 5 * * Mon-Sat"))
+                    (text_input(l, diags, "on_start", &f.on_start, Some(l.tr("programs-hint-on-start")), "5 giây"))
+                }
+            }
             div class="actions" {
-                button class="ok" type="submit" name="op" value="save" id="save" { (l.t("Lưu và gửi xuống đài", "Save and publish")) }
+                button class="ok" type="submit" name="op" value="save" id="save" { (l.tr("programs-save")) }
             }
         }
     }
@@ -234,9 +343,11 @@ mod tests {
             "max_duration",
             "late_limit",
             "volume",
-            "i0.value",
+            "i0.stream",
+            "i0.category",
+            "i0.file",
             "i0.duration",
-            "i0.f0.value",
+            "i0.f0.category",
             "i0.f0.count",
         ] {
             assert!(html.contains(&format!("name=\"{name}\"")), "{name} missing");
@@ -244,11 +355,21 @@ mod tests {
         assert!(html.contains("name=\"days\" value=\"mon\" checked"));
         assert!(html.contains("name=\"days\" value=\"tue\">"));
         assert!(html.contains("data-field=\"at\""), "{html}");
-        assert!(html.contains("Lỗi · Giờ phát: "), "{html}");
+        assert!(html.contains("Lỗi ở «Giờ phát»:"), "{html}");
+        assert!(
+            html.contains(">T2</label>") && html.contains(">CN</label>"),
+            "{html}"
+        );
+        assert!(html.contains("type=\"date\" id=\"from\""), "{html}");
         assert!(html.contains("data-field=\"i0.value\""), "{html}");
         assert!(html.contains("data-field=\"i0.f0.count\""), "{html}");
         assert!(html.contains("value=\"add-fb-0\""));
         assert!(html.contains("value=\"del-fb-0-0\""));
-        assert!(html.contains("id=\"at\" name=\"at\" value=\"25:00\" placeholder=\"05:00, 17:00\" aria-invalid=\"true\""), "{html}");
+        assert!(
+            html.contains(
+                "id=\"at\" name=\"at\" value=\"25:00\" placeholder=\"11h30\" aria-invalid=\"true\""
+            ),
+            "{html}"
+        );
     }
 }

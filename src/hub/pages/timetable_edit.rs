@@ -1,5 +1,8 @@
 //! The programs editor (`/stations/{id}/programs/edit[?p=N]`): one program's
 //! form; row buttons (add / remove an item or a fallback) re-show it, save
+//! first reads the person's habits into SPEC's forms (`program_form::tidy`:
+//! "11h30", the id from the title, dd/mm/yyyy — a refusal comes back beside
+//! its field with everything as typed, nothing published), then
 //! writes the whole timetable back to TOML and publishes it through
 //! `hub::timetable::publish` (signed, sequence + 1, the station nudged). Its
 //! `loa check` diagnostics come back as line:col and are shown beside the
@@ -15,13 +18,17 @@ use maud::html;
 use serde::Deserialize;
 
 use super::ctx::Staff;
+use super::i18n::Lang;
 use super::layout::url_escape;
 use super::program_edit::{program_form, Suggest};
 use super::timetable::{hub_error, load, Loaded};
 use crate::hub::app::AppState;
 use crate::hub::auth::ClientAddr;
+use crate::hub::db::col;
 use crate::hub::error::HubError;
-use crate::hub::program_form::{place, to_toml, FieldDiag, Op, ProgramForm};
+use crate::hub::program_form::{
+    from_toml, kept_rows, place, tidy, to_toml, typed_field, FieldDiag, Known, Op, ProgramForm,
+};
 use crate::hub::timetable::{self, TimetableError};
 
 #[derive(Deserialize, Default)]
@@ -33,29 +40,66 @@ fn base_of(l: &Loaded) -> u64 {
     l.tt.as_ref().map(|t| t.sequence).unwrap_or(0)
 }
 
-async fn suggest(state: &AppState, forms: &[ProgramForm]) -> Suggest {
-    let rows = sqlx::query("SELECT id, category FROM clips WHERE state = 'approved' ORDER BY id")
+/// The station's own programs' ids (its config file, sent by its heartbeat).
+async fn own_program_ids(state: &AppState, station: &str) -> Vec<String> {
+    let own: String = sqlx::query("SELECT own_programs FROM stations WHERE id = $1")
+        .bind(station)
+        .fetch_optional(&state.db.pool)
+        .await
+        .ok()
+        .flatten()
+        .and_then(|r| col::<Option<String>>(&r, "own_programs").ok().flatten())
+        .unwrap_or_default();
+    from_toml(&own)
+        .map(|v| v.into_iter().map(|f| f.id).collect())
+        .unwrap_or_default()
+}
+
+/// What the form offers to pick from: the hub's categories, the approved
+/// clips and files the station has, and the ids the other programs (the
+/// hub's, but program `p` being edited, and the station's own) hold.
+async fn suggest(
+    state: &AppState,
+    station: &str,
+    forms: &[ProgramForm],
+    p: Option<usize>,
+) -> Suggest {
+    let mut s = Suggest::default();
+    let rows = sqlx::query(
+        "SELECT DISTINCT category FROM clips WHERE state IN ('approved', 'submitted') ORDER BY category",
+    )
+    .fetch_all(&state.db.pool)
+    .await
+    .unwrap_or_default();
+    s.categories = rows
+        .iter()
+        .filter_map(|r| col::<String>(r, "category").ok())
+        .filter(|c| !c.is_empty())
+        .collect();
+    let known = timetable::known(state, station).await.unwrap_or_default();
+    let rows = sqlx::query("SELECT id, title FROM clips WHERE state = 'approved' ORDER BY id")
         .fetch_all(&state.db.pool)
         .await
         .unwrap_or_default();
-    let mut s = Suggest::default();
     for r in &rows {
-        if let Ok(id) = crate::hub::db::col::<String>(r, "id") {
-            s.clips.push(id);
-        }
-        if let Ok(c) = crate::hub::db::col::<String>(r, "category") {
-            if !s.categories.contains(&c) {
-                s.categories.push(c);
+        if let (Ok(id), Ok(title)) = (col::<String>(r, "id"), col::<String>(r, "title")) {
+            if known.feed_clips.as_ref().is_none_or(|k| k.contains(&id)) {
+                s.clips.push((id, title));
             }
         }
     }
-    for f in forms {
-        for it in &f.items {
-            if it.kind == crate::hub::program_form::ItemKind::File && !s.files.contains(&it.value) {
-                s.files.push(it.value.clone());
-            }
-        }
-    }
+    s.files = known.files.map(|f| {
+        let mut v: Vec<String> = f.into_iter().collect();
+        v.sort();
+        v
+    });
+    s.programs = forms
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != p)
+        .map(|(_, f)| f.id.clone())
+        .chain(own_program_ids(state, station).await)
+        .collect();
     s
 }
 
@@ -85,23 +129,20 @@ async fn render(
         .iter()
         .filter(|d| d.program.is_some() && d.program != p.or(Some(forms.len())))
         .collect();
-    let sug = suggest(state, forms).await;
+    let sug = suggest(state, id, forms, p).await;
     let body = html! {
-        p class="meta" { a href={ "/stations/" (url_escape(id)) "/programs" } { "← " (l.t("Lịch phát sóng", "Broadcast timetable")) } }
-        h1 { @if p.is_some() { (l.t("Sửa chương trình", "Edit program")) } @else { (l.t("Thêm chương trình", "Add a program")) } }
+        p class="meta" { a href={ "/stations/" (url_escape(id)) "/programs" } { "← " (crate::tr!(l, "programs-back")) } }
+        h1 { @if p.is_some() { (crate::tr!(l, "programs-edit-title")) } @else { (crate::tr!(l, "programs-add-title")) } }
         @if !mine.is_empty() && mine.iter().any(|d| d.error) {
-            div class="msg err" id="error" { (l.t("Chưa lưu: sửa các ô được đánh dấu bên dưới.", "Not saved: fix the marked fields below.")) }
+            div class="msg err" id="error" role="alert" { (crate::tr!(l, "programs-not-saved")) }
         }
         @for d in &others {
-            div class="msg err" { (l.t("Chương trình khác", "Another program")) " #" (d.program.unwrap_or(0) + 1) ": " (d.message) }
+            div class="msg err" { (crate::tr!(l, "programs-other-program", n = d.program.unwrap_or(0) + 1, message = d.message.clone())) }
         }
         (program_form(l, &action, form, &mine, &sug, &[("base", base.to_string())]))
     };
-    let page = s.render(
-        "stations",
-        l.t("Lịch phát sóng", "Broadcast timetable"),
-        body,
-    );
+    let title = crate::tr!(l, "programs-page-title");
+    let page = s.render("stations", &title, body);
     (status, page).into_response()
 }
 
@@ -123,8 +164,8 @@ pub async fn show(
                 return s.fail(
                     "stations",
                     HubError::not_found(
-                        format!("không có chương trình số {}", n + 1),
-                        format!("no program #{}", n + 1),
+                        crate::tr!(Lang::Vi, "programs-no-program", n = n + 1),
+                        crate::tr!(Lang::En, "programs-no-program", n = n + 1),
                     ),
                 )
             }
@@ -157,8 +198,8 @@ fn stale(s: &Staff) -> Response {
     s.fail(
         "stations",
         HubError::conflict(
-            "lịch đã được người khác thay đổi trong lúc bạn sửa: mở lại trang và sửa lại",
-            "the timetable changed while you edited it: open the page again and redo the change",
+            crate::tr!(Lang::Vi, "programs-stale"),
+            crate::tr!(Lang::En, "programs-stale"),
         ),
     )
 }
@@ -196,14 +237,58 @@ pub async fn submit(
         )
         .await;
     }
-    form.drop_blank_rows();
+    // Their habits ("11h30", a title and no id, dd/mm/yyyy) into SPEC's
+    // forms; anything unreadable comes back beside its field, nothing saved.
+    let sug = suggest(&state, &id, &loaded.forms, q.p).await;
+    let known = Known {
+        taken: &sug.programs,
+        files: sug.files.as_deref(),
+    };
+    let (ready, refused) = tidy(s.lang, &form, &known);
+    let kept = kept_rows(&form);
     let mut all = loaded.forms.clone();
-    match q.p {
-        Some(n) if n < all.len() => all[n] = form.clone(),
+    let at = match q.p {
+        Some(n) if n < all.len() => {
+            all[n] = ready;
+            n
+        }
         Some(_) => return stale(&s),
-        None => all.push(form.clone()),
-    }
+        None => {
+            all.push(ready);
+            all.len() - 1
+        }
+    };
     let written = to_toml(&all);
+    if !refused.is_empty() {
+        // Also what `loa check` says of the rest, so every field is told at
+        // once; a field already refused keeps only the form's own message.
+        let known = timetable::known(&state, &id).await.unwrap_or_default();
+        let mut diags = refused;
+        for d in timetable::check(&written.text, &known) {
+            if d.warning {
+                continue;
+            }
+            let mut p = place(&written, d.line, d.col, &d.message, true);
+            if p.program == Some(at) {
+                p.field = typed_field(&p.field, &kept);
+            }
+            if !diags.iter().any(|x| x.field == p.field) {
+                diags.push(p);
+            }
+        }
+        return render(
+            &state,
+            &s,
+            &id,
+            q.p,
+            base,
+            &form,
+            &loaded.forms,
+            &diags,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
     match timetable::publish(&state, &s.user, &addr.0, &id, &written.text).await {
         Ok(_) => Redirect::to(&format!(
             "/stations/{}/programs?done=published",
@@ -213,7 +298,13 @@ pub async fn submit(
         Err(TimetableError::Invalid(diags)) => {
             let placed: Vec<FieldDiag> = diags
                 .iter()
-                .map(|d| place(&written, d.line, d.col, &d.text(s.lang), !d.warning))
+                .map(|d| {
+                    let mut p = place(&written, d.line, d.col, &d.text(s.lang), !d.warning);
+                    if p.program == Some(at) {
+                        p.field = typed_field(&p.field, &kept);
+                    }
+                    p
+                })
                 .collect();
             render(
                 &state,

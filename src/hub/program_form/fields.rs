@@ -1,8 +1,10 @@
 //! From a `loa check` diagnostic (line:col in the TOML that `to_toml` wrote)
 //! back to the form field that produced it, and each field's label in the
-//! page's two languages, so a message is shown beside the right input.
+//! reader's language (catalogue `programs-field-…`), so a message is shown
+//! beside the right input.
 
 use super::to_toml::Written;
+use crate::i18n::Lang;
 
 /// A diagnostic placed on a form: which program (0-based) and which input
 /// (`at`, `i2.value`, …; `program` = the program as a whole; `""` = the
@@ -40,31 +42,31 @@ pub fn place(w: &Written, line: usize, col: usize, message: &str, error: bool) -
     }
 }
 
-/// (Vietnamese, English) label of an input name.
-pub fn field_label(field: &str) -> (String, String) {
-    let fixed = |vi: &str, en: &str| (vi.to_string(), en.to_string());
-    match field {
-        "" => fixed("Lịch phát sóng", "Timetable"),
-        "program" => fixed("Chương trình", "Program"),
-        "id" => fixed("Mã chương trình", "Program id"),
-        "title" => fixed("Tên chương trình", "Title"),
-        "at" => fixed("Giờ phát", "Times of day"),
-        "cron" => fixed("Biểu thức cron", "Cron expression"),
-        "on_start" => fixed("Phát khi khởi động sau", "On start, after"),
-        "days" => fixed("Ngày trong tuần", "Days"),
-        "from" => fixed("Từ ngày", "From"),
-        "until" => fixed("Đến ngày", "Until"),
-        "priority" => fixed("Mức ưu tiên", "Priority"),
-        "max_duration" => fixed("Thời lượng tối đa", "Maximum length"),
-        "late_limit" => fixed("Cho phép trễ", "Late limit"),
-        "volume" => fixed("Âm lượng", "Volume"),
-        "play" => fixed("Danh sách phát", "Play list"),
-        other => item_label(other),
-    }
+/// The label of an input name in the reader's language.
+pub fn field_label(l: Lang, field: &str) -> String {
+    let id = match field {
+        "" => "programs-field-timetable",
+        "program" => "programs-field-program",
+        "id" => "programs-field-id",
+        "title" => "programs-field-title",
+        "at" => "programs-field-at",
+        "cron" => "programs-field-cron",
+        "on_start" => "programs-field-on-start",
+        "days" => "programs-field-days",
+        "from" => "programs-field-from",
+        "until" => "programs-field-until",
+        "priority" => "programs-field-priority",
+        "max_duration" => "programs-field-max-duration",
+        "late_limit" => "programs-field-late-limit",
+        "volume" => "programs-field-volume",
+        "play" => "programs-field-play",
+        other => return item_label(l, other),
+    };
+    l.tr(id)
 }
 
 /// `i2.count` -> "Mục 3: số bản tin"; `i2.f0.value` -> "Mục 3, dự phòng 1: …".
-fn item_label(field: &str) -> (String, String) {
+fn item_label(l: Lang, field: &str) -> String {
     let mut parts = field.split('.');
     let row = |p: Option<&str>, c: char| {
         p.and_then(|s| s.strip_prefix(c))
@@ -75,22 +77,16 @@ fn item_label(field: &str) -> (String, String) {
     let mut rest: Vec<&str> = parts.collect();
     let last = rest.pop().unwrap_or("value");
     let fb = rest.first().and_then(|s| row(Some(s), 'f'));
-    let (what_vi, what_en) = match last {
-        "count" => ("số bản tin", "count"),
-        "duration" => ("thời lượng tiếp sóng", "relay length"),
-        "fallback" => ("mục dự phòng", "fallback"),
-        "kind" => ("loại", "kind"),
-        _ => ("nội dung", "value"),
+    let what = match last {
+        "count" => l.tr("programs-part-count"),
+        "duration" => l.tr("programs-part-duration"),
+        "fallback" => l.tr("programs-part-fallback"),
+        "kind" => l.tr("programs-part-kind"),
+        _ => l.tr("programs-part-value"),
     };
     let n = item.unwrap_or(0);
     match fb {
-        Some(m) => (
-            format!("Mục {n}, dự phòng {m}: {what_vi}"),
-            format!("Item {n}, fallback {m}: {what_en}"),
-        ),
-        None => (
-            format!("Mục {n}: {what_vi}"),
-            format!("Item {n}: {what_en}"),
-        ),
+        Some(m) => crate::tr!(l, "programs-field-fallback", n = n, m = m, what = what),
+        None => crate::tr!(l, "programs-field-item", n = n, what = what),
     }
 }

@@ -12,17 +12,23 @@
 //! fields.rs     a `loa check` diagnostic (line:col) -> the field it concerns,
 //!               with the field's Vietnamese / English label
 //! check.rs      validating a timetable with the station's own loader
+//! time.rs       times as people write them ("11h30", "11 giờ 30") -> "11:30"
+//! ids.rs        a program id from its title ("Bản tin trưa" -> ban-tin-trua)
+//! tidy.rs       the whole form -> SPEC's forms, each refusal at its field
 //! ```
 //!
 //! The HTML form itself is `pages/program_edit.rs`.
 //!
-//! Values stay the text the person typed: the checks and their messages are
-//! `loa check`'s own, run on the TOML this module writes; nothing here guesses
-//! whether a time or a duration is valid.
+//! Values stay the text the person typed; `tidy` turns their habits into
+//! SPEC's forms (or says, beside the field, what it cannot read) before the
+//! TOML is written, and `loa check`'s own checks then run on that TOML.
 
 mod check;
 mod fields;
 mod from_toml;
+mod ids;
+mod tidy;
+mod time;
 mod to_toml;
 
 #[cfg(test)]
@@ -31,6 +37,9 @@ mod tests;
 pub use check::{check_timetable, timetable_config, CheckError};
 pub use fields::{field_label, locate, place, FieldDiag};
 pub use from_toml::{from_toml, FormError};
+pub use ids::{fold_id, id_from_title, unique_id};
+pub use tidy::{kept_rows, parse_day, parse_length, tidy, typed_field, Known};
+pub use time::{parse_times, TimeError};
 pub use to_toml::{to_toml, Written};
 
 /// The seven day keys of `days`, Monday first.
@@ -88,8 +97,9 @@ pub struct ProgramForm {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ItemKind {
     /// A file under the station's clips folder.
-    #[default]
     File,
+    /// Feed clips of a category (what a hub program mostly plays).
+    #[default]
     Category,
     Clip,
     Silence,
@@ -115,7 +125,7 @@ impl ItemKind {
         }
     }
 
-    fn parse(s: &str) -> ItemKind {
+    pub fn parse(s: &str) -> ItemKind {
         ItemKind::ALL
             .into_iter()
             .find(|k| k.key() == s)
@@ -192,13 +202,37 @@ fn item_key(k: &str) -> Option<(usize, Option<usize>, &str)> {
     Some((n, None, rest))
 }
 
-fn set_item(it: &mut ItemForm, field: &str, v: &str) {
-    match field {
-        "kind" => it.kind = ItemKind::parse(v),
-        "value" => it.value = v.to_string(),
-        "count" => it.count = v.to_string(),
-        "duration" => it.duration = v.to_string(),
-        _ => {}
+/// A posted row: its fields, and the value input of each kind (`i0.category`,
+/// `i0.file`, … — the page shows the chosen kind's only).
+#[derive(Default)]
+struct Row {
+    it: ItemForm,
+    by_kind: Vec<(ItemKind, String)>,
+}
+
+impl Row {
+    fn set(&mut self, field: &str, v: &str) {
+        match field {
+            "kind" => self.it.kind = ItemKind::parse(v),
+            "value" => self.it.value = v.to_string(),
+            "count" => self.it.count = v.to_string(),
+            "duration" => self.it.duration = v.to_string(),
+            other => {
+                if let Some(k) = ItemKind::ALL.into_iter().find(|k| k.key() == other) {
+                    self.by_kind.push((k, v.to_string()));
+                }
+            }
+        }
+    }
+
+    /// The row, its value the one typed or picked for its kind.
+    fn done(mut self) -> ItemForm {
+        if let Some((_, v)) = self.by_kind.iter().find(|(k, _)| *k == self.it.kind) {
+            if !v.trim().is_empty() || self.it.value.trim().is_empty() {
+                self.it.value = v.clone();
+            }
+        }
+        self.it
     }
 }
 
@@ -210,7 +244,7 @@ impl ProgramForm {
         use std::collections::BTreeMap;
         let mut f = ProgramForm::default();
         let mut op = Op::Save;
-        let mut rows: BTreeMap<usize, (ItemForm, BTreeMap<usize, ItemForm>)> = BTreeMap::new();
+        let mut rows: BTreeMap<usize, (Row, BTreeMap<usize, Row>)> = BTreeMap::new();
         for (k, v) in pairs {
             match k.as_str() {
                 "id" => f.id = v.clone(),
@@ -235,8 +269,8 @@ impl ProgramForm {
                     if let Some((n, fb, field)) = item_key(k) {
                         let row = rows.entry(n).or_default();
                         match fb {
-                            None => set_item(&mut row.0, field, v),
-                            Some(m) => set_item(row.1.entry(m).or_default(), field, v),
+                            None => row.0.set(field, v),
+                            Some(m) => row.1.entry(m).or_default().set(field, v),
                         }
                     }
                 }
@@ -244,8 +278,9 @@ impl ProgramForm {
         }
         f.items = rows
             .into_values()
-            .map(|(mut it, fbs)| {
-                it.fallback = fbs.into_values().collect();
+            .map(|(row, fbs)| {
+                let mut it = row.done();
+                it.fallback = fbs.into_values().map(Row::done).collect();
                 it
             })
             .collect();
@@ -256,7 +291,14 @@ impl ProgramForm {
     pub fn apply(&mut self, op: &Op) {
         match *op {
             Op::Save => {}
-            Op::AddItem => self.items.push(ItemForm::default()),
+            Op::AddItem => {
+                // A new row of the kind of the row above (two categories in a row).
+                let kind = self.items.last().map(|i| i.kind).unwrap_or_default();
+                self.items.push(ItemForm {
+                    kind,
+                    ..ItemForm::default()
+                })
+            }
             Op::RemoveItem(i) if i < self.items.len() => {
                 self.items.remove(i);
             }
@@ -287,11 +329,12 @@ impl ProgramForm {
         }
     }
 
-    /// A new program's form: every day, one empty row.
+    /// A new program's form: every day, two empty category rows (a row
+    /// left empty is dropped on saving).
     pub fn new_program() -> ProgramForm {
         ProgramForm {
             days: [true; 7],
-            items: vec![ItemForm::default()],
+            items: vec![ItemForm::default(), ItemForm::default()],
             ..ProgramForm::default()
         }
     }

@@ -205,10 +205,48 @@ play = [{ clip = "" }]
 }
 
 #[test]
-fn labels_are_vietnamese_first() {
-    assert_eq!(field_label("at").0, "Giờ phát");
-    assert_eq!(field_label("i1.f0.value").0, "Mục 2, dự phòng 1: nội dung");
-    assert_eq!(field_label("i0.count").1, "Item 1: count");
+fn labels_in_the_readers_language() {
+    use crate::i18n::Lang;
+    assert_eq!(field_label(Lang::Vi, "at"), "Giờ phát");
+    assert_eq!(
+        field_label(Lang::Vi, "i1.f0.value"),
+        "Mục 2, dự phòng 1: nội dung"
+    );
+    assert_eq!(field_label(Lang::En, "i0.count"), "Item 1: count");
+}
+
+#[test]
+fn a_value_picked_for_the_rows_kind_wins() {
+    let (f, _) = ProgramForm::from_pairs(&pairs(&[
+        ("i0.kind", "category"),
+        ("i0.file", "chuong.wav"),
+        ("i0.category", "tin-tuc"),
+        ("i1.kind", "file"),
+        ("i1.file", "chuong.wav"),
+        ("i1.category", ""),
+        ("i2.kind", "category"),
+        ("i2.value", "cu"),
+        ("i2.category", ""),
+        ("i2.f0.kind", "silence"),
+        ("i2.f0.silence", "2s"),
+    ]));
+    let v: Vec<(ItemKind, &str)> = f.items.iter().map(|i| (i.kind, i.value.as_str())).collect();
+    assert_eq!(
+        v,
+        [
+            (ItemKind::Category, "tin-tuc"),
+            (ItemKind::File, "chuong.wav"),
+            (ItemKind::Category, "cu"),
+        ]
+    );
+    assert_eq!(f.items[2].fallback[0].value, "2s");
+    // A new program: two category rows; an added row takes the kind above.
+    let mut n = ProgramForm::new_program();
+    assert_eq!(n.items.len(), 2);
+    assert!(n.items.iter().all(|i| i.kind == ItemKind::Category));
+    n.items[1].kind = ItemKind::File;
+    n.apply(&Op::AddItem);
+    assert_eq!(n.items[2].kind, ItemKind::File);
 }
 
 #[test]

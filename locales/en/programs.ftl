@@ -1,0 +1,101 @@
+# The timetable's program editor (page /stations/…/programs/edit).
+programs-page-title = Broadcast timetable
+programs-back = Broadcast timetable
+programs-add-title = Add a program
+programs-edit-title = Edit program
+programs-not-saved = Not saved, not sent to the station: fix the fields marked in red below.
+programs-other-program = Program no. { $n }: { $message }
+programs-no-program = There is no program no. { $n }.
+programs-stale = Someone else changed the timetable while you were editing: open the page again and redo the change.
+programs-save = Save and send to the station
+programs-add-item = Add item
+programs-error = Error in “{ $field }”:
+programs-note = Note on “{ $field }”:
+programs-error-plain = Error:
+programs-note-plain = Note:
+
+# Field names
+programs-field-timetable = Broadcast timetable
+programs-field-program = Program
+programs-field-id = Program id
+programs-field-title = Program title
+programs-field-at = Times of day
+programs-field-cron = Cron expression
+programs-field-on-start = On station start, after
+programs-field-days = Days
+programs-field-from = From
+programs-field-until = Until
+programs-field-priority = Priority
+programs-field-max-duration = Maximum length
+programs-field-late-limit = Latest late start
+programs-field-volume = Volume
+programs-field-play = Play list
+programs-field-item = Item { $n }: { $what }
+programs-field-fallback = Item { $n }, fallback { $m }: { $what }
+programs-part-count = count
+programs-part-duration = relay length
+programs-part-fallback = fallback
+programs-part-kind = kind
+programs-part-value = value
+
+# Hints beside the fields
+programs-hint-id = (made from the title when left empty; lowercase a-z, digits, hyphens)
+programs-id-summary = Program id (made from the title)
+programs-ids-taken = Ids in use:
+programs-hint-at = (e.g. 11h30, 11:30 or 11 giờ 30; several: 5h30, 17h)
+programs-hint-optional = (optional)
+programs-hint-priority = (default 10; 100 and up is an emergency)
+programs-hint-volume = (0 to 1, e.g. 0.8)
+programs-hint-max-duration = (e.g. 30 minutes)
+programs-hint-late-limit = (default 10 minutes)
+programs-hint-cron = (sec min hour day month weekday)
+programs-hint-on-start = (e.g. 5 seconds)
+programs-more-summary = More options: from, until, priority, volume…
+programs-when = How it is timed
+programs-when-at = Times of day
+programs-when-cron = Cron expression
+programs-when-on-start = When the station starts
+programs-placeholder-title = Midday bulletin
+programs-placeholder-length = 30m
+programs-placeholder-silence = 2s
+
+# Play list
+programs-kind-file = Station file
+programs-kind-category = By category
+programs-kind-clip = One bulletin
+programs-kind-silence = Silence
+programs-kind-stream = Stream relay
+programs-item-kind = Item kind
+programs-item-remove = Remove this item
+programs-item-count = Count
+programs-item-relay-for = Relay for
+programs-item-fallbacks = Fallback if the stream fails:
+programs-item-add-fallback = Add fallback
+programs-pick-category = — Pick a category —
+programs-pick-file = — Pick a station file —
+programs-pick-clip = — Pick a bulletin —
+programs-no-files = The station has not reported its files: type the file name.
+programs-no-categories = The system has no bulletins yet: type the category.
+
+# Errors, shown beside the field
+programs-err-title-empty = Enter the program's title (its id is made from it).
+programs-err-id-bad = “{ $text }” cannot be an id: it needs letters or digits.
+programs-err-id-taken = The id “{ $id }” is taken by another program of the station: pick another title or id.
+programs-err-time-empty = Enter the time, e.g. 11h30.
+programs-err-time-bad = “{ $text }” is not a time of day: write 11h30, 11:30 or 11 giờ 30.
+programs-err-time-hour = “{ $text }”: there is no hour { $hour } — hours go from 0 to 23 (midnight is 0h).
+programs-err-time-minute = “{ $text }”: there is no minute { $minute } — minutes go from 0 to 59.
+programs-err-days-none = Tick at least one day.
+programs-err-date = “{ $text }” is not a date: pick it in the calendar or write dd/mm/yyyy, e.g. 31/12/2026.
+programs-err-date-order = The end date { $until } is before the start date { $from }.
+programs-err-priority = Priority “{ $text }” cannot be used: enter a number from 1 to 999.
+programs-err-volume = Volume “{ $text }” cannot be used: enter 0 to 1, e.g. 0.8 (or 80%).
+programs-err-length = “{ $text }” is not a length: write 30m, 1h30m or 15s (or in Vietnamese: 30 phút).
+programs-err-count = Count “{ $text }” cannot be used: enter a number from 1 up.
+programs-err-play-empty = The play list is empty: add at least one item.
+programs-err-item-file-empty = Pick a station file.
+programs-err-item-category-empty = Pick a category.
+programs-err-item-clip-empty = Pick a bulletin.
+programs-err-item-silence-empty = Enter the length of the silence, e.g. 2s.
+programs-err-item-stream-empty = Enter the stream's address (http://…).
+programs-err-item-file-unknown = The station has no file “{ $file }”: pick one from the list, or copy the file onto the station first.

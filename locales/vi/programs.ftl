@@ -1,0 +1,101 @@
+# Trình sửa chương trình của lịch phát sóng (trang /stations/…/programs/edit).
+programs-page-title = Lịch phát sóng
+programs-back = Lịch phát sóng
+programs-add-title = Thêm chương trình
+programs-edit-title = Sửa chương trình
+programs-not-saved = Chưa lưu, chưa gửi xuống đài: sửa các ô được đánh dấu đỏ bên dưới.
+programs-other-program = Chương trình số { $n }: { $message }
+programs-no-program = Không có chương trình số { $n }.
+programs-stale = Lịch đã được người khác thay đổi trong lúc bạn sửa: mở lại trang rồi sửa lại.
+programs-save = Lưu và gửi xuống đài
+programs-add-item = Thêm mục
+programs-error = Lỗi ở «{ $field }»:
+programs-note = Lưu ý về «{ $field }»:
+programs-error-plain = Lỗi:
+programs-note-plain = Lưu ý:
+
+# Tên các ô
+programs-field-timetable = Lịch phát sóng
+programs-field-program = Chương trình
+programs-field-id = Mã chương trình
+programs-field-title = Tên chương trình
+programs-field-at = Giờ phát
+programs-field-cron = Biểu thức cron
+programs-field-on-start = Phát khi đài khởi động, sau
+programs-field-days = Ngày phát
+programs-field-from = Từ ngày
+programs-field-until = Đến ngày
+programs-field-priority = Mức ưu tiên
+programs-field-max-duration = Thời lượng tối đa
+programs-field-late-limit = Cho phép phát trễ tối đa
+programs-field-volume = Âm lượng
+programs-field-play = Danh sách phát
+programs-field-item = Mục { $n }: { $what }
+programs-field-fallback = Mục { $n }, dự phòng { $m }: { $what }
+programs-part-count = số bản tin
+programs-part-duration = thời lượng tiếp sóng
+programs-part-fallback = mục dự phòng
+programs-part-kind = loại
+programs-part-value = nội dung
+
+# Gợi ý bên cạnh các ô
+programs-hint-id = (tự tạo từ tên nếu để trống; chữ thường không dấu, số, gạch nối)
+programs-id-summary = Mã chương trình (tự tạo từ tên)
+programs-ids-taken = Mã đã dùng:
+programs-hint-at = (ví dụ 11h30, 11:30 hoặc 11 giờ 30; nhiều giờ: 5h30, 17h)
+programs-hint-optional = (không bắt buộc)
+programs-hint-priority = (mặc định 10; từ 100 là khẩn cấp)
+programs-hint-volume = (từ 0 đến 1, ví dụ 0,8)
+programs-hint-max-duration = (ví dụ 30 phút)
+programs-hint-late-limit = (mặc định 10 phút)
+programs-hint-cron = (giây phút giờ ngày tháng thứ)
+programs-hint-on-start = (ví dụ 5 giây)
+programs-more-summary = Tuỳ chọn khác: từ ngày, đến ngày, ưu tiên, âm lượng…
+programs-when = Cách hẹn giờ
+programs-when-at = Giờ cố định
+programs-when-cron = Biểu thức cron
+programs-when-on-start = Khi đài khởi động
+programs-placeholder-title = Bản tin trưa
+programs-placeholder-length = 30 phút
+programs-placeholder-silence = 2 giây
+
+# Danh sách phát
+programs-kind-file = Tệp của đài
+programs-kind-category = Theo chuyên mục
+programs-kind-clip = Một bản tin
+programs-kind-silence = Khoảng lặng
+programs-kind-stream = Tiếp sóng
+programs-item-kind = Loại mục
+programs-item-remove = Bỏ mục này
+programs-item-count = Số bản tin
+programs-item-relay-for = Tiếp sóng trong
+programs-item-fallbacks = Dự phòng khi mất sóng:
+programs-item-add-fallback = Thêm dự phòng
+programs-pick-category = — Chọn chuyên mục —
+programs-pick-file = — Chọn tệp của đài —
+programs-pick-clip = — Chọn bản tin —
+programs-no-files = Đài chưa báo danh sách tệp của mình: gõ tên tệp.
+programs-no-categories = Hệ thống chưa có bản tin nào: gõ tên chuyên mục.
+
+# Lỗi, hiện bên cạnh ô
+programs-err-title-empty = Nhập tên chương trình (mã chương trình được tạo từ tên).
+programs-err-id-bad = «{ $text }» không dùng được làm mã: cần có chữ hoặc số.
+programs-err-id-taken = Mã «{ $id }» đã dùng cho một chương trình khác của đài: đặt tên hoặc mã khác.
+programs-err-time-empty = Nhập giờ phát, ví dụ 11h30.
+programs-err-time-bad = «{ $text }» không phải giờ trong ngày: viết như 11h30, 11:30 hoặc 11 giờ 30.
+programs-err-time-hour = «{ $text }»: không có { $hour } giờ — giờ từ 0 đến 23 (nửa đêm là 0h).
+programs-err-time-minute = «{ $text }»: không có phút thứ { $minute } — phút từ 0 đến 59.
+programs-err-days-none = Chọn ít nhất một ngày phát.
+programs-err-date = «{ $text }» không phải ngày: chọn trên lịch hoặc viết dd/mm/yyyy, ví dụ 31/12/2026.
+programs-err-date-order = Ngày kết thúc { $until } trước ngày bắt đầu { $from }.
+programs-err-priority = Mức ưu tiên «{ $text }» không dùng được: nhập một số từ 1 đến 999.
+programs-err-volume = Âm lượng «{ $text }» không dùng được: nhập từ 0 đến 1, ví dụ 0,8 (hoặc 80%).
+programs-err-length = «{ $text }» không phải thời lượng: viết như 30 phút, 1 giờ 30 phút hoặc 15 giây.
+programs-err-count = Số bản tin «{ $text }» không dùng được: nhập một số từ 1 trở lên.
+programs-err-play-empty = Danh sách phát còn trống: thêm ít nhất một mục.
+programs-err-item-file-empty = Chọn một tệp của đài.
+programs-err-item-category-empty = Chọn một chuyên mục.
+programs-err-item-clip-empty = Chọn một bản tin.
+programs-err-item-silence-empty = Nhập độ dài khoảng lặng, ví dụ 2 giây.
+programs-err-item-stream-empty = Nhập địa chỉ luồng tiếp sóng (http://…).
+programs-err-item-file-unknown = Đài không có tệp «{ $file }»: chọn một tệp trong danh sách, hoặc chép tệp vào đài trước.
