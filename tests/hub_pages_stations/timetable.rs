@@ -109,7 +109,7 @@ fn timetable_pages_edit_publish_and_scope() {
     );
     let page = op.get("/stations/tram-kh/programs").text();
     assert!(page.contains("id=\"waiting\""), "{page}");
-    assert!(page.contains("id=\"tt-seq\">1<"), "{page}");
+    assert!(page.contains("data-seq=\"1\""), "{page}");
     assert_eq!(
         page.matches("data-program=\"sang\" data-start").count(),
         4,
