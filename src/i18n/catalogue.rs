@@ -6,12 +6,18 @@
 pub const VI: &[(&str, &str)] = &[
     ("common.ftl", include_str!("../../locales/vi/common.ftl")),
     ("home.ftl", include_str!("../../locales/vi/home.ftl")),
-    ("stations.ftl", include_str!("../../locales/vi/stations.ftl")),
+    (
+        "stations.ftl",
+        include_str!("../../locales/vi/stations.ftl"),
+    ),
 ];
 
 /// (file name, its text) for English.
 pub const EN: &[(&str, &str)] = &[
     ("common.ftl", include_str!("../../locales/en/common.ftl")),
     ("home.ftl", include_str!("../../locales/en/home.ftl")),
-    ("stations.ftl", include_str!("../../locales/en/stations.ftl")),
+    (
+        "stations.ftl",
+        include_str!("../../locales/en/stations.ftl"),
+    ),
 ];

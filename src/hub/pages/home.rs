@@ -7,13 +7,14 @@
 //! first. Every query is bounded (counts and `LIMIT`s, one row per
 //! operator station), so it stays fast with 1,000 stations.
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Response;
 use maud::{html, Markup};
+use serde::Deserialize;
 
 use super::ctx::Staff;
 use super::i18n::Lang;
-use super::layout::{state_badge, url_escape, when};
+use super::layout::{state_badge, url_escape, when, Note};
 use super::now::{self, Now};
 use crate::hub::app::AppState;
 use crate::hub::db::col;
@@ -29,8 +30,15 @@ const MAX_OWN: usize = 20;
 /// Most problem stations the admin section lists.
 const MAX_PROBLEMS: usize = 20;
 
+/// `?done=play|stop`: what the last action did (after play now / stop from here).
+#[derive(Deserialize, Default)]
+pub struct Done {
+    #[serde(default)]
+    done: String,
+}
+
 /// `GET /`.
-pub async fn show(State(state): State<AppState>, s: Staff) -> Response {
+pub async fn show(State(state): State<AppState>, s: Staff, Query(q): Query<Done>) -> Response {
     let l = s.lang;
     let u = &s.user;
     let mut parts: Vec<Markup> = vec![];
@@ -55,6 +63,11 @@ pub async fn show(State(state): State<AppState>, s: Staff) -> Response {
     }
     let body = html! {
         h1 { (tr!(l, "home-title")) }
+        @match q.done.as_str() {
+            "play" => div id="note" { (Note::Ok(tr!(l, "stations-done-play")).show()) },
+            "stop" => div id="note" { (Note::Ok(tr!(l, "stations-done-stop")).show()) },
+            _ => {},
+        }
         @for p in &parts { (p) }
         @if parts.is_empty() {
             section class="home" id="home-viewer" {

@@ -12,10 +12,7 @@ use crate::hub::users::{Role, User};
 
 /// The stylesheet: `css/base.css` then one file per area (each area adds
 /// its line here).
-const CSS: &str = concat!(
-    include_str!("css/base.css"),
-    include_str!("css/home.css"),
-);
+const CSS: &str = concat!(include_str!("css/base.css"), include_str!("css/home.css"),);
 
 /// What the frame needs to know about the request.
 pub struct Frame<'a> {

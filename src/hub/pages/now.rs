@@ -48,6 +48,7 @@ pub struct Now {
     /// The station's zone (its heartbeat's, else the hub's).
     pub tz: chrono_tz::Tz,
     pub quiet_hours: Vec<String>,
+    pub areas: Vec<String>,
     /// The station's clip files (its heartbeat's `local_clips`).
     pub files: Vec<String>,
     /// The station's own programs (id, title), from its config file.
@@ -56,7 +57,11 @@ pub struct Now {
 
 impl Now {
     /// Station `id` as `user` may see it (404 alike when missing or out of scope).
-    pub async fn load(state: &AppState, user: &crate::hub::users::User, id: &str) -> Result<Now, HubError> {
+    pub async fn load(
+        state: &AppState,
+        user: &crate::hub::users::User,
+        id: &str,
+    ) -> Result<Now, HubError> {
         let r = sqlx::query(
             "SELECT name, areas, token_hash, last_seen, heartbeat_s, status, own_programs FROM stations WHERE id = $1",
         )
@@ -106,6 +111,7 @@ impl Now {
             next,
             tz,
             quiet_hours: strings(&status, "quiet_hours"),
+            areas,
             files: strings(&status, "local_clips"),
             own: programs_of(&col::<Option<String>>(&r, "own_programs")?.unwrap_or_default()),
         })
@@ -135,7 +141,11 @@ pub fn programs_of(toml: &str) -> Vec<(String, String)> {
         .iter()
         .filter_map(|p| {
             let id = p.get("id")?.as_str()?.to_string();
-            let title = p.get("title").and_then(|t| t.as_str()).unwrap_or("").to_string();
+            let title = p
+                .get("title")
+                .and_then(|t| t.as_str())
+                .unwrap_or("")
+                .to_string();
             Some((id, title))
         })
         .collect()

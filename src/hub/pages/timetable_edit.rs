@@ -260,14 +260,23 @@ pub async fn delete(
     let posted = |k: &str| pairs.iter().find(|(x, _)| x == k).map(|(_, v)| v.as_str());
     if !super::confirm::confirmed(posted(super::confirm::FIELD)) {
         let l = s.lang;
-        let title = if gone.title.is_empty() { gone.id.clone() } else { gone.title.clone() };
+        let title = if gone.title.is_empty() {
+            gone.id.clone()
+        } else {
+            gone.title.clone()
+        };
         let action = format!("{page}/delete?p={}", q.p.unwrap_or(0));
         return super::confirm::ask(
             &s,
             "stations",
             super::confirm::Ask {
                 action: &action,
-                question: crate::tr!(l, "stations-confirm-delete", title = title, name = loaded.st.name.clone()),
+                question: crate::tr!(
+                    l,
+                    "stations-confirm-delete",
+                    title = title,
+                    name = loaded.st.name.clone()
+                ),
                 yes: crate::tr!(l, "stations-delete-yes"),
                 fields: vec![("base", before.to_string())],
                 back: &page,
