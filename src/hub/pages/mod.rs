@@ -1,7 +1,7 @@
 //! The hub's web pages (HUB.md "Pages"): server-rendered with maud (compile-
 //! checked templates that escape every value), Vietnamese first with an
 //! English switch, usable on a 360 px phone, no asset from outside the hub
-//! (one embedded stylesheet, no script). Forms are normal HTML forms posting
+//! (one embedded stylesheet; small same-origin scripts only as enhancement). Forms are normal HTML forms posting
 //! to the same origin, so the core's cross-site guard lets them through.
 //! Handlers call the same services as the JSON API (`hub::clips`,
 //! `hub::broadcasts`, `hub::users`, `hub::audit`), which check role and

@@ -77,8 +77,8 @@ pub async fn submit(
         Ok((token, user)) => {
             let to = if user.must_change_password {
                 "/password".to_string()
-            } else if back == "/" || back.starts_with("/login") {
-                "/clips".to_string()
+            } else if back.starts_with("/login") {
+                "/".to_string()
             } else {
                 back
             };
