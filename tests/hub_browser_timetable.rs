@@ -138,7 +138,10 @@ async fn an_operator_schedules_publishes_plays_and_stops_from_a_phone() {
     )
     .await;
     b.click_and_wait("#programs").await;
-    assert!(b.text("#tt-status").await.contains("Hub chưa gửi lịch nào"));
+    assert!(b
+        .text("#tt-status")
+        .await
+        .contains("Hệ thống chưa gửi lịch nào"));
     b.shot("30-lich-phat-song-trong").await;
 
     // A new program, 2 minutes from now: a station file, then a category row.
@@ -243,6 +246,7 @@ async fn an_operator_schedules_publishes_plays_and_stops_from_a_phone() {
     b.shot("34-phat-ngay").await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     b.click_and_wait("#stop").await;
+    b.click_and_wait("#confirm-yes").await;
     st.wait_for(Duration::from_secs(15), "play now stopped", |r| {
         r.iter()
             .any(|x| x["event"] == "outcome" && x["program"] == "play")

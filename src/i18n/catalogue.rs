@@ -12,6 +12,10 @@ pub const VI: &[(&str, &str)] = &[
     (
         "programs.ftl",
         include_str!("../../locales/vi/programs.ftl"),
+    ("home.ftl", include_str!("../../locales/vi/home.ftl")),
+    (
+        "stations.ftl",
+        include_str!("../../locales/vi/stations.ftl"),
     ),
 ];
 
@@ -25,5 +29,9 @@ pub const EN: &[(&str, &str)] = &[
     (
         "programs.ftl",
         include_str!("../../locales/en/programs.ftl"),
+    ("home.ftl", include_str!("../../locales/en/home.ftl")),
+    (
+        "stations.ftl",
+        include_str!("../../locales/en/stations.ftl"),
     ),
 ];

@@ -49,7 +49,7 @@ fn timetable_pages_edit_publish_and_scope() {
     let page = op.get("/stations/tram-kh/programs");
     assert_eq!(page.status, 200, "{}", page.text());
     assert!(
-        page.text().contains("Hub chưa gửi lịch nào"),
+        page.text().contains("Hệ thống chưa gửi lịch nào"),
         "{}",
         page.text()
     );
@@ -109,7 +109,7 @@ fn timetable_pages_edit_publish_and_scope() {
     );
     let page = op.get("/stations/tram-kh/programs").text();
     assert!(page.contains("id=\"waiting\""), "{page}");
-    assert!(page.contains("id=\"tt-seq\">1<"), "{page}");
+    assert!(page.contains("data-seq=\"1\""), "{page}");
     assert_eq!(
         page.matches("data-program=\"sang\" data-start").count(),
         4,
@@ -136,7 +136,7 @@ fn timetable_pages_edit_publish_and_scope() {
         &[("target", "sang"), ("priority", "")],
     );
     assert_eq!(r.status, 303, "{}", r.text());
-    let r = post_urlencoded(&mut op, "/stations/tram-kh/stop", &[]);
+    let r = post_urlencoded(&mut op, "/stations/tram-kh/stop", &[("confirm", "yes")]);
     assert_eq!(r.status, 303, "{}", r.text());
     assert_eq!(
         hub.sql("SELECT max(sequence) FROM timetable_docs WHERE station = 'tram-kh'")

@@ -22,6 +22,7 @@ pub const CSS: &str = concat!(
     include_str!("css/base.css"),
     include_str!("css/clips.css"),
     include_str!("css/programs.css"),
+    include_str!("css/home.css"),
 );
 
 /// FNV-1a of the stylesheet, at compile time: the `?v=` of its address.

@@ -1,7 +1,7 @@
 //! The hub's web pages (HUB.md "Pages"): server-rendered with maud (compile-
 //! checked templates that escape every value), Vietnamese first with an
 //! English switch, usable on a 360 px phone, no asset from outside the hub
-//! (one stylesheet, `/static/style.css`, cached; no script). Forms are normal HTML forms posting
+//! (one stylesheet, `/static/style.css`, cached; small same-origin scripts only as enhancement). Forms are normal HTML forms posting
 //! to the same origin, so the core's cross-site guard lets them through.
 //! Handlers call the same services as the JSON API (`hub::clips`,
 //! `hub::broadcasts`, `hub::users`, `hub::audit`), which check role and
@@ -12,6 +12,8 @@
 //! layout.rs      the frame (head, top bar, navigation), badges, times
 //! css/           the stylesheet: base.css, then one file per area
 //! confirm.rs     the confirm step before a dangerous action (works without script)
+//! home.rs        / (trang chủ: one section per role: operator, approver, editor, admin)
+//! now.rs         a station now (on air, next today), /stations/{id}/now, /static/live.js
 //! ctx.rs         Staff extractor (sign-in redirects), error pages
 //! service.rs     thin services the core lacks (password change, accounts)
 //! signin.rs      /login, /password (one-time password), /logout
@@ -26,7 +28,8 @@
 //! stations.rs    /stations, /stations/{id} (đài truyền thanh xã, today's as-run)
 //! chain.rs       the station page's acknowledged as-run breaks; an admin acknowledges one
 //! timetable.rs   /stations/{id}/programs (lịch phát sóng: status, week picture,
-//!                programs, phát ngay / dừng phát); timetable_edit.rs the editor
+//!                programs, phát ngay / dừng phát); timetable_edit.rs the editor;
+//!                timetable_restore.rs "Khôi phục" a deleted program from the history
 //! program_edit.rs the program form; week.rs the week picture (pure renders)
 //! reports.rs     /reports (báo cáo: filter form, table, SVG chart, CSV/XLSX links)
 //! ```
@@ -39,8 +42,10 @@ mod clip_card;
 mod clips;
 mod confirm;
 mod ctx;
+mod home;
 mod i18n;
 mod layout;
+mod now;
 mod program_edit;
 mod queue;
 mod reports;
@@ -49,27 +54,17 @@ mod signin;
 mod stations;
 mod timetable;
 mod timetable_edit;
+mod timetable_restore;
 mod upload;
 mod upload_js;
 pub mod week;
 mod week_frame;
 
-use axum::extract::{DefaultBodyLimit, FromRequestParts};
-use axum::http::request::Parts;
-use axum::response::Redirect;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 
 use super::app::AppState;
-use super::auth::SignedIn;
-
-/// `GET /`: the clips for a signed-in user, else the sign-in page.
-async fn home(state: axum::extract::State<AppState>, mut parts: Parts) -> Redirect {
-    match SignedIn::from_request_parts(&mut parts, &state.0).await {
-        Ok(_) => Redirect::to("/clips"),
-        Err(_) => Redirect::to("/login"),
-    }
-}
 
 /// The pages' routes, merged into the app by `hub::app::router`.
 pub fn routes(state: &AppState) -> Router<AppState> {
@@ -77,7 +72,9 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     let limit =
         usize::try_from(state.cfg.max_upload.saturating_add(1024 * 1024)).unwrap_or(usize::MAX);
     Router::new()
-        .route("/", get(home))
+        .route("/", get(home::show))
+        .route("/static/live.js", get(now::script))
+        .route("/stations/{id}/now", get(now::fragment))
         .route("/lang", get(i18n::switch))
         .route("/static/style.css", get(layout::stylesheet))
         .route("/login", get(signin::show).post(signin::submit))
@@ -121,6 +118,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route(
             "/stations/{id}/programs/delete",
             post(timetable_edit::delete),
+        )
+        .route(
+            "/stations/{id}/programs/restore",
+            post(timetable_restore::restore),
         )
         .route("/stations/{id}/{action}", post(timetable::remote))
         .route("/reports", get(reports::show))

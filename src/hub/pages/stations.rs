@@ -19,6 +19,7 @@ use crate::hub::app::AppState;
 use crate::hub::areas::{Area, AreaTree};
 use crate::hub::asrun::{self, Logged};
 use crate::hub::heartbeat::{self, StationInfo};
+use crate::tr;
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
@@ -56,12 +57,7 @@ fn offset_text(s: i64) -> String {
 }
 
 fn online_badge(l: Lang, s: &StationInfo) -> Markup {
-    let (class, text) = match (s.enrolled, s.online) {
-        (false, _) => ("badge net-none", l.t("chưa đăng ký", "not enrolled")),
-        (true, true) => ("badge net-on", l.t("trực tuyến", "online")),
-        (true, false) => ("badge net-off", l.t("mất kết nối", "offline")),
-    };
-    html! { span class=(class) data-online=(s.online) { (text) } }
+    super::now::badge(l, s.enrolled, s.online)
 }
 
 fn on_air(l: Lang, s: &StationInfo) -> Markup {
@@ -72,7 +68,7 @@ fn on_air(l: Lang, s: &StationInfo) -> Markup {
     let get = |k: &str| o.get(k).and_then(|v| v.as_str()).unwrap_or_default();
     html! {
         div class="onair" data-on-air="true" {
-            span class="badge air" { (l.t("đang phát", "on air")) }
+            span class="badge air" { (tr!(l, "stations-on-air")) }
             " " strong { (get("program")) }
             @if !get("item").is_empty() { " · " (get("item")) }
         }
@@ -84,15 +80,14 @@ fn chain(l: Lang, s: &StationInfo, detail: bool) -> Markup {
     match &s.chain_break {
         Some(why) => html! {
             div class="msg err chain" data-ok="false" {
-                strong { (l.t("Nhật ký phát sóng bị đứt chuỗi", "As-run chain broken")) } ": "
-                (l.t("có dòng nhật ký trên trạm đã bị sửa, xóa hoặc gửi sai thứ tự; các dòng sau đó không được nhận.",
-                     "a line on the station was edited, deleted or sent out of order; later lines are not taken."))
+                strong { (tr!(l, "stations-chain-broken")) } " "
+                (tr!(l, "stations-chain-broken-why"))
                 @if detail { div class="meta" { (why) } }
             }
         },
         None => html! {
             div class="meta chain" data-ok="true" {
-                (l.t("Chuỗi nhật ký nguyên vẹn", "As-run chain intact")) " · " (s.asrun_lines) " " (l.t("dòng", "lines"))
+                (tr!(l, "stations-chain-ok", n = s.asrun_lines))
             }
         },
     }
@@ -103,17 +98,16 @@ fn facts(l: Lang, tz: chrono_tz::Tz, tree: &AreaTree, s: &StationInfo) -> Markup
     let behind = s.feed_sequence.is_some_and(|f| f < s.hub_feed_sequence);
     html! {
         dl class="facts" {
-            dt { (l.t("Địa bàn", "Areas")) } dd { (areas_text(tree, l, &s.areas)) }
-            dt { (l.t("Nhịp cuối", "Last heartbeat")) }
-            dd class="last-seen" { @match s.last_seen { Some(t) => (when(tz, t)), None => (l.t("chưa có", "none yet")) } }
-            dt { (l.t("Nguồn tin", "Feed")) }
+            dt { (tr!(l, "stations-areas")) } dd { (areas_text(tree, l, &s.areas)) }
+            dt { (tr!(l, "stations-last-beat")) }
+            dd class="last-seen" { @match s.last_seen { Some(t) => (when(tz, t)), None => (tr!(l, "stations-none-yet")) } }
+            dt { (tr!(l, "stations-feed")) }
             dd class={ "feed" @if behind { " late" } } {
-                (s.feed_sequence.map(|f| f.to_string()).unwrap_or_else(|| "–".into()))
-                " / " (l.t("hub", "hub")) " " (s.hub_feed_sequence)
-                @if behind { " · " (l.t("chưa cập nhật", "behind")) }
+                (tr!(l, "stations-feed-seq", station = s.feed_sequence.map(|f| f.to_string()).unwrap_or_else(|| "–".into()), hub = s.hub_feed_sequence.to_string()))
+                @if behind { " · " (tr!(l, "stations-feed-behind")) }
             }
-            dt { (l.t("Phiên bản", "Version")) } dd { (s.version.as_deref().unwrap_or("–")) }
-            dt { (l.t("Lệch giờ", "Clock offset")) }
+            dt { (tr!(l, "stations-version")) } dd { (s.version.as_deref().unwrap_or("–")) }
+            dt { (tr!(l, "stations-clock-offset")) }
             dd class={ "clock" @if s.clock_offset_s.is_some_and(|o| o.abs() > 60) { " late" } } {
                 (s.clock_offset_s.map(offset_text).unwrap_or_else(|| "–".into()))
             }
@@ -153,28 +147,28 @@ pub async fn list(State(state): State<AppState>, s: Staff, Query(q): Query<ListQ
         html! { a href=(href) class=[(q.state == key).then_some("on")] data-state=(key) { (label) } }
     };
     let body = html! {
-        h1 { (l.t("Đài truyền thanh xã", "Commune stations")) }
+        h1 { (tr!(l, "stations-title")) }
         p class="meta" id="counts" {
-            (online) " " (l.t("trực tuyến", "online")) " · " (all.len() - online) " " (l.t("mất kết nối", "offline"))
+            (tr!(l, "stations-counts", online = online as i64, offline = (all.len() - online) as i64))
         }
         form method="get" action="/stations" class="inline" {
-            label for="area" { (l.t("Địa bàn", "Area")) }
+            label for="area" { (tr!(l, "stations-areas")) }
             select id="area" name="area" {
-                option value="" { (l.t("Tất cả", "All")) }
+                option value="" { (tr!(l, "stations-all")) }
                 @for a in &choices {
                     option value=(a.code) selected[a.code == q.area] { (a.name) " (" (a.code) ")" }
                 }
             }
             input type="hidden" name="state" value=(q.state);
-            button type="submit" id="filter" { (l.t("Lọc", "Filter")) }
+            button type="submit" id="filter" { (tr!(l, "stations-filter")) }
         }
         div class="filters" {
-            (chip("", l.t("Tất cả", "All")))
-            (chip("online", l.t("Trực tuyến", "Online")))
-            (chip("offline", l.t("Mất kết nối", "Offline")))
+            (chip("", &tr!(l, "stations-all")))
+            (chip("online", &tr!(l, "stations-chip-online")))
+            (chip("offline", &tr!(l, "stations-chip-offline")))
         }
         @if shown.is_empty() {
-            p class="msg info" { (l.t("Không có trạm nào.", "No stations.")) }
+            p class="msg info" { (tr!(l, "stations-none")) }
         }
         div id="stations" {
             @for st in &shown {
@@ -188,7 +182,7 @@ pub async fn list(State(state): State<AppState>, s: Staff, Query(q): Query<ListQ
             }
         }
     };
-    s.render("stations", l.t("Đài truyền thanh xã", "Stations"), body)
+    s.render("stations", &tr!(l, "stations-title"), body)
 }
 
 #[derive(Deserialize, Default)]
@@ -197,39 +191,40 @@ pub struct DayQuery {
     day: String,
 }
 
-fn outcome_word(l: Lang, o: &str) -> String {
-    let w = match o {
-        "aired" => l.t("đã phát", "aired"),
-        "missed" => l.t("bỏ lỡ", "missed"),
-        "failed" => l.t("lỗi", "failed"),
-        "partial" => l.t("phát dở", "partial"),
-        "preempted" => l.t("bị ngắt", "preempted"),
-        "skipped" => l.t("bỏ qua", "skipped"),
-        other => other,
-    };
-    w.to_string()
+/// An as-run outcome (SPEC.md) in the reader's words.
+pub fn outcome_word(l: Lang, o: &str) -> String {
+    match o {
+        "aired" => tr!(l, "stations-out-aired"),
+        "missed" => tr!(l, "stations-out-missed"),
+        "failed" => tr!(l, "stations-out-failed"),
+        "partial" => tr!(l, "stations-out-partial"),
+        "preempted" => tr!(l, "stations-out-preempted"),
+        "skipped" => tr!(l, "stations-out-skipped"),
+        "stopped" => tr!(l, "stations-out-stopped"),
+        other => other.to_string(),
+    }
 }
 
 fn asrun_table(l: Lang, tz: chrono_tz::Tz, lines: &[Logged]) -> Markup {
     html! {
         @if lines.is_empty() {
-            p class="msg info" id="asrun-empty" { (l.t("Chưa có dòng nhật ký nào trong ngày.", "No as-run lines for the day.")) }
+            p class="msg info" id="asrun-empty" { (tr!(l, "stations-asrun-empty")) }
         } @else {
-            div class="scroll" {
-                table id="asrun" {
-                    thead { tr {
-                        th { (l.t("Giờ", "Time")) } th { (l.t("Chương trình", "Program")) }
-                        th { (l.t("Sự kiện", "Event")) } th { (l.t("Kết quả", "Outcome")) } th { (l.t("Giây", "Seconds")) }
-                    } }
-                    tbody {
-                        @for x in lines {
-                            tr data-outcome=(x.outcome.as_deref().unwrap_or("")) {
-                                td { (when(tz, x.scheduled)) }
-                                td { strong { (x.title) } div class="meta" { (x.program) } }
-                                td { (if x.event == "on_air" { l.t("bắt đầu phát", "on air") } else { l.t("kết thúc", "outcome") }) }
-                                td { @if let Some(o) = &x.outcome { span class={"badge out-" (o)} { (outcome_word(l, o)) } } }
-                                td { @if x.event != "on_air" { (format!("{:.0}", x.seconds)) } }
-                            }
+            @let (h_time, h_prog, h_event, h_out, h_secs) = (
+                tr!(l, "stations-col-time"), tr!(l, "stations-col-program"), tr!(l, "stations-col-event"),
+                tr!(l, "stations-col-outcome"), tr!(l, "stations-col-seconds"));
+            table id="asrun" class="cards" {
+                thead { tr {
+                    th { (h_time) } th { (h_prog) } th { (h_event) } th { (h_out) } th { (h_secs) }
+                } }
+                tbody {
+                    @for x in lines {
+                        tr data-outcome=(x.outcome.as_deref().unwrap_or("")) {
+                            td data-label=(h_time) { (when(tz, x.scheduled)) }
+                            td data-label=(h_prog) { strong { (x.title) } div class="meta" { (x.program) } }
+                            td data-label=(h_event) { (if x.event == "on_air" { tr!(l, "stations-event-start") } else { tr!(l, "stations-event-end") }) }
+                            td data-label=(h_out) { @if let Some(o) = &x.outcome { span class={"badge out-" (o)} { (outcome_word(l, o)) } } }
+                            td data-label=(h_secs) { @if x.event != "on_air" { (format!("{:.0}", x.seconds)) } }
                         }
                     }
                 }
@@ -280,27 +275,32 @@ pub async fn one(
         Err(e) => return s.fail("stations", e),
     };
     let report = format!("/reports?station={}", url_escape(&st.id));
+    let now = super::now::Now::load(&state, &s.user, &id).await.ok();
     let body = html! {
-        p class="meta" { a href="/stations" { "← " (l.t("Đài truyền thanh xã", "Stations")) } }
+        p class="meta" { a href="/stations" { "← " (tr!(l, "stations-title")) } }
         h1 id="station" data-id=(st.id) { (st.name) " " (online_badge(l, &st)) }
         div class="meta" { (st.id) }
-        (on_air(l, &st))
+        @match &now {
+            Some(n) => (super::now::block(l, n)),
+            None => (on_air(l, &st)),
+        }
         div class="card" { (facts(l, tz, &tree, &st)) }
         (chain(l, &st, true))
         (super::chain::section(l, tz, &s.user, &st, &breaks))
         p class="actions" {
             a class="btn" id="programs" href={ "/stations/" (url_escape(&st.id)) "/programs" } {
-                (l.t("Lịch phát sóng · Phát ngay / Dừng phát", "Timetable · Play now / Stop"))
+                (tr!(l, "stations-timetable-remote"))
             }
         }
-        h2 { (l.t("Nhật ký phát sóng", "As-run log")) " · " (day.format("%d/%m/%Y")) }
+        h2 { (tr!(l, "stations-asrun-day", day = crate::i18n::format::date(day))) }
         form method="get" class="inline" {
-            label for="day" { (l.t("Ngày", "Day")) }
+            label for="day" { (tr!(l, "stations-day")) }
             input type="date" id="day" name="day" value=(day.to_string());
-            button type="submit" { (l.t("Xem", "Show")) }
+            button type="submit" { (tr!(l, "stations-show")) }
         }
         (asrun_table(l, tz, &lines))
-        p { a class="btn plain" href=(report) { (l.t("Báo cáo của trạm", "This station's report")) } }
+        p { a class="btn plain" href=(report) { (tr!(l, "stations-report")) } }
+        script src="/static/live.js" defer {}
     };
     s.render("stations", &st.name, body)
 }

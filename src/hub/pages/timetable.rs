@@ -16,9 +16,11 @@ use chrono::NaiveDate;
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use super::confirm::{self, Ask};
 use super::ctx::Staff;
 use super::i18n::Lang;
 use super::layout::{url_escape, when, Note};
+use super::now::Now;
 use super::week::{layout, monday_of, week_picture};
 use super::week_frame::{Drawn, Frame};
 use crate::config::Item;
@@ -27,7 +29,21 @@ use crate::hub::auth::ClientAddr;
 use crate::hub::db::col;
 use crate::hub::error::HubError;
 use crate::hub::heartbeat::{self, StationInfo};
-use crate::hub::program_form::{from_toml, ProgramForm, WhenKind, DAYS};
+use crate::hub::program_form::{from_toml, ProgramForm, WhenKind};
+use crate::i18n::format::weekday;
+use crate::tr;
+use chrono::Weekday;
+
+/// The week from Monday, as `ProgramForm::days` holds it.
+const WEEK: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
 use crate::hub::timetable::{self, Remote, StationTimetable, TimetableError};
 
 /// What every timetable page of a station starts from.
@@ -86,6 +102,11 @@ pub struct PageQuery {
     week: String,
     #[serde(default)]
     done: String,
+    /// After a delete: the sequence before it and the program deleted (for "Khôi phục").
+    #[serde(default)]
+    from: Option<u64>,
+    #[serde(default)]
+    program: String,
 }
 
 /// Durations of the hub's approved clips (for `{ clip }` items in the picture).
@@ -108,18 +129,18 @@ fn when_text(l: Lang, f: &ProgramForm) -> String {
     let when = match f.when {
         WhenKind::At => f.at.clone(),
         WhenKind::Cron => format!("cron {}", f.cron),
-        WhenKind::OnStart => format!("{} {}", l.t("khi khởi động +", "on start +"), f.on_start),
+        WhenKind::OnStart => tr!(l, "stations-on-start", after = f.on_start.clone()),
     };
     if f.days == [true; 7] {
-        return format!("{when} · {}", l.t("mọi ngày", "every day"));
+        return tr!(l, "stations-when-every-day", when = when);
     }
-    let days: Vec<&str> = DAYS
+    let days: Vec<&str> = WEEK
         .iter()
         .zip(f.days)
         .filter(|(_, on)| *on)
-        .map(|(d, _)| *d)
+        .map(|(d, _)| weekday(l, *d))
         .collect();
-    format!("{when} · {}", days.join(" "))
+    tr!(l, "stations-when-days", when = when, days = days.join(" "))
 }
 
 fn status_card(
@@ -127,24 +148,25 @@ fn status_card(
     tz: chrono_tz::Tz,
     st: &StationInfo,
     tt: &Option<StationTimetable>,
+    now: Option<&Now>,
 ) -> Markup {
     let applied = st.programs_sequence;
     html! {
         div class="card" id="tt-status" {
             @match tt {
-                None => p class="meta" { (l.t("Hub chưa gửi lịch nào cho đài này; đài phát theo lịch riêng của mình.", "The hub has sent no timetable to this station yet; it airs its own programs.")) },
+                None => p class="meta" { (tr!(l, "stations-tt-none-sent")) },
                 Some(t) => {
-                    p { (l.t("Lịch số", "Timetable no.")) " " strong id="tt-seq" { (t.sequence) } " · " (t.published_by) " · " (when(tz, t.published_at)) }
+                    p id="tt-seq" data-seq=(t.sequence) { (tr!(l, "stations-tt-number", n = t.sequence.to_string(), who = t.published_by.clone(), at = when(tz, t.published_at))) }
                     @if applied.is_some_and(|a| a >= t.sequence) {
-                        p class="msg ok" id="applied" data-applied=(t.sequence) { (l.t("Đài đã nhận và áp dụng lịch này.", "The station has applied it.")) }
+                        p class="msg ok" id="applied" data-applied=(t.sequence) { (tr!(l, "stations-tt-applied")) }
                     } @else {
                         p class="msg info" id="waiting" {
-                            strong { (l.t("Đang chờ đài nhận lịch", "Waiting for the station")) } " — "
+                            strong { (tr!(l, "stations-tt-waiting")) } " — "
                             @match applied {
-                                Some(a) => { (l.t("đài đang dùng lịch số", "the station runs no.")) " " (a) }
-                                None => { (l.t("đài chưa nhận lịch nào từ hub", "the station has applied none from the hub yet")) }
+                                Some(a) => (tr!(l, "stations-tt-runs", n = a.to_string())),
+                                None => (tr!(l, "stations-tt-runs-none")),
                             }
-                            @if !st.online { " · " (l.t("đài đang mất kết nối: lịch sẽ được áp dụng khi đài kết nối lại", "the station is offline: it applies when it is back")) }
+                            @if !st.online { " · " (tr!(l, "stations-tt-offline-later")) }
                         }
                     }
                     @if let Some(e) = &t.station_error {
@@ -153,32 +175,37 @@ fn status_card(
                     }
                 }
             }
-            h3 { (l.t("Trên đài lúc này", "On the station now")) }
-            @if st.online && st.on_air.is_object() {
-                p id="now-on-air" { span class="badge air" { (l.t("đang phát", "on air")) } " "
-                    strong { (st.on_air.get("program").and_then(|v| v.as_str()).unwrap_or("")) } }
-            } @else {
-                p class="meta" id="now-on-air" { @if st.online { (l.t("Không phát gì", "Nothing on air")) } @else { (l.t("mất kết nối", "offline")) } }
+            h3 { (tr!(l, "stations-now-title")) }
+            div id="now-on-air" {
+                @match now {
+                    Some(n) => (super::now::block(l, n)),
+                    None => p class="meta" { (tr!(l, "stations-offline")) },
+                }
             }
         }
     }
 }
 
-fn remote_card(l: Lang, id: &str, forms: &[ProgramForm]) -> Markup {
+fn remote_card(l: Lang, id: &str, forms: &[ProgramForm], now: Option<&Now>) -> Markup {
     let base = format!("/stations/{}", url_escape(id));
+    let files: &[String] = now.map(|n| n.files.as_slice()).unwrap_or_default();
     html! {
         div class="card" id="remote" {
-            h3 { (l.t("Phát ngay / Dừng phát", "Play now / Stop")) }
+            h3 { (tr!(l, "stations-remote-title")) }
             form method="post" action={ (base) "/play" } {
-                label for="target" { (l.t("Chương trình hoặc tệp của đài", "Program or station file")) }
+                label for="target" { (tr!(l, "stations-remote-target")) }
                 input type="text" id="target" name="target" list="dl-programs" required autocapitalize="none";
-                datalist id="dl-programs" { @for f in forms { option value=(f.id) {} } }
-                label for="priority" { (l.t("Mức ưu tiên", "Priority")) " " span class="hint" { (l.t("(không bắt buộc, 1–99)", "(optional, 1–99)")) } }
+                datalist id="dl-programs" {
+                    @for f in forms { option value=(f.id) { (f.title) } }
+                    @if let Some(n) = now { @for (p, t) in &n.own { option value=(p) { (t) } } }
+                    @for f in files { option value=(f) {} }
+                }
+                label for="priority" { (tr!(l, "stations-remote-priority")) " " span class="hint" { (tr!(l, "stations-remote-priority-hint")) } }
                 input type="number" id="priority" name="priority" min="1" max="999";
-                div class="actions" { button type="submit" class="ok" id="play" { (l.t("Phát ngay", "Play now")) } }
+                div class="actions" { button type="submit" class="ok big" id="play" { (tr!(l, "stations-play-now")) } }
             }
             form method="post" action={ (base) "/stop" } class="actions" {
-                button type="submit" class="no" id="stop" { (l.t("Dừng phát", "Stop")) }
+                button type="submit" class="no big" id="stop" { (tr!(l, "stations-stop")) }
             }
         }
     }
@@ -224,6 +251,7 @@ pub async fn show(
         Err(r) => return r,
     };
     let tz = state.cfg.timezone;
+    let now = Now::load(&state, &s.user, &id).await.ok();
     let frame = Frame::load(&state, &st, tz).await;
     let today = chrono::Utc::now().with_timezone(&frame.tz).date_naive();
     let monday = NaiveDate::parse_from_str(&q.week, "%Y-%m-%d")
@@ -245,55 +273,66 @@ pub async fn show(
         _ => None,
     };
     let note = match q.done.as_str() {
-        "published" => Some(Note::Ok(
-            l.t("Đã lưu và gửi lịch xuống đài.", "Saved and published.")
-                .into(),
-        )),
-        "play" => Some(Note::Ok(
-            l.t("Đã gửi lệnh phát ngay.", "Play now sent.").into(),
-        )),
-        "stop" => Some(Note::Ok(l.t("Đã gửi lệnh dừng phát.", "Stop sent.").into())),
+        "published" => Some(Note::Ok(tr!(l, "stations-done-published"))),
+        "play" => Some(Note::Ok(tr!(l, "stations-done-play"))),
+        "stop" => Some(Note::Ok(tr!(l, "stations-done-stop"))),
+        "deleted" => Some(Note::Ok(tr!(l, "stations-done-deleted"))),
+        "restored" => Some(Note::Ok(tr!(l, "stations-done-restored"))),
         _ => None,
     };
     let base = format!("/stations/{}", url_escape(&id));
+    let seq = tt.as_ref().map(|t| t.sequence).unwrap_or(0);
+    let undo = match (q.done.as_str(), q.from) {
+        ("deleted", Some(from))
+            if !q.program.is_empty() && !forms.iter().any(|f| f.id == q.program) =>
+        {
+            Some(from)
+        }
+        _ => None,
+    };
     let body = html! {
         p class="meta" { a href=(base) { "← " (st.name) } }
-        h1 id="timetable" data-station=(st.id) { (l.t("Lịch phát sóng", "Broadcast timetable")) }
+        h1 id="timetable" data-station=(st.id) { (tr!(l, "stations-timetable")) }
         @if let Some(n) = &note { div id="note" { (n.show()) } }
-        (status_card(l, tz, &st, &tt))
-        (remote_card(l, &id, &forms))
-        h2 { (l.t("Tuần", "Week")) }
+        @if let Some(from) = undo {
+            form method="post" action={ (base) "/programs/restore" } id="undo" class="actions" {
+                input type="hidden" name="from" value=(from);
+                input type="hidden" name="program" value=(q.program);
+                input type="hidden" name="base" value=(seq);
+                button type="submit" class="big" id="restore" { (tr!(l, "stations-restore", program = q.program.clone())) }
+            }
+        }
+        (status_card(l, tz, &st, &tt, now.as_ref()))
+        (remote_card(l, &id, &forms, now.as_ref()))
+        h2 { (tr!(l, "stations-week")) }
         (frame.note(l, drawn.own_left_out.as_deref()))
-        @if tt.is_none() { p class="meta" { (l.t("Chưa có chương trình nào từ hub.", "No programs from the hub yet.")) } }
+        @if tt.is_none() { p class="meta" { (tr!(l, "stations-no-programs")) } }
         (picture(l, &drawn, &frame, &lengths, monday, today, &id))
         @if let Some((a, c)) = &applied {
             section id="on-station-week" data-sequence=(a) {
-                h2 { (l.t("Trên đài lúc này: lịch số", "On the station now: no.")) " " (a) }
-                p class="meta" { (l.t("Đài chưa áp dụng lịch mới; đây là lịch đài đang phát.", "The station has not applied the newest timetable; this is what it airs.")) }
+                h2 { (tr!(l, "stations-on-station-week", n = a.to_string())) }
+                p class="meta" { (tr!(l, "stations-on-station-week-why")) }
                 (picture(l, c, &frame, &lengths, monday, today, &id))
             }
         }
-        h2 { (l.t("Chương trình", "Programs")) }
+        h2 { (tr!(l, "stations-programs")) }
         @for (i, f) in forms.iter().enumerate() {
             div class="card prog" data-program=(f.id) {
                 h3 { (if f.title.is_empty() { &f.id } else { &f.title }) }
                 div class="meta" { (f.id) " · " (when_text(l, f)) }
                 div class="actions" {
-                    a class="btn plain" href={ (base) "/programs/edit?p=" (i) } { (l.t("Sửa", "Edit")) }
+                    a class="btn plain" href={ (base) "/programs/edit?p=" (i) } { (tr!(l, "stations-edit")) }
                     form method="post" action={ (base) "/programs/delete?p=" (i) } {
-                        input type="hidden" name="base" value=(tt.as_ref().map(|t| t.sequence).unwrap_or(0));
-                        button type="submit" class="no" { (l.t("Xoá", "Delete")) }
+                        input type="hidden" name="base" value=(seq);
+                        button type="submit" class="no" { (tr!(l, "stations-delete")) }
                     }
                 }
             }
         }
-        p { a class="btn" id="add-program" href={ (base) "/programs/edit" } { "+ " (l.t("Thêm chương trình", "Add a program")) } }
+        p { a class="btn" id="add-program" href={ (base) "/programs/edit" } { "+ " (tr!(l, "stations-add-program")) } }
+        script src="/static/live.js" defer {}
     };
-    s.render(
-        "stations",
-        l.t("Lịch phát sóng", "Broadcast timetable"),
-        body,
-    )
+    s.render("stations", &tr!(l, "stations-timetable"), body)
 }
 
 #[derive(Deserialize)]
@@ -302,9 +341,15 @@ pub struct RemoteForm {
     target: String,
     #[serde(default)]
     priority: String,
+    /// Where to go after: "/" (the home) or the timetable page.
+    #[serde(default)]
+    back: String,
+    #[serde(default)]
+    confirm: Option<String>,
 }
 
-/// `POST /stations/{id}/play` and `/stop`.
+/// `POST /stations/{id}/play` and `/stop`: stop, and play now inside the
+/// station's quiet hours, go through the confirm step first.
 pub async fn remote(
     State(state): State<AppState>,
     s: Staff,
@@ -312,6 +357,23 @@ pub async fn remote(
     Path((id, action)): Path<(String, String)>,
     Form(f): Form<RemoteForm>,
 ) -> Response {
+    let l = s.lang;
+    let page = format!("/stations/{}/programs", url_escape(&id));
+    let back = if f.back == "/" {
+        "/".to_string()
+    } else {
+        page.clone()
+    };
+    let now = match Now::load(&state, &s.user, &id).await {
+        Ok(n) => n,
+        Err(e) => return s.fail("stations", e),
+    };
+    // Out of scope: no confirm step; `command` refuses (403) and audits it.
+    let may = timetable::may_change(&state, &s.user, &id, &now.areas)
+        .await
+        .is_ok();
+    let confirmed = !may || confirm::confirmed(f.confirm.as_deref());
+    let action_url = format!("/stations/{}/{action}", url_escape(&id));
     let cmd = match action.as_str() {
         "play" => {
             let priority = match f.priority.trim() {
@@ -322,19 +384,66 @@ pub async fn remote(
                         return s.fail(
                             "stations",
                             HubError::invalid(
-                                format!("mức ưu tiên `{p}` không phải số"),
+                                format!("mức ưu tiên «{p}» không phải là số"),
                                 format!("priority `{p}` is not a number"),
                             ),
                         )
                     }
                 },
             };
+            if !confirmed && now.in_quiet_hours() {
+                return confirm::ask(
+                    &s,
+                    "stations",
+                    Ask {
+                        action: &action_url,
+                        question: tr!(
+                            l,
+                            "stations-confirm-quiet",
+                            name = now.name.clone(),
+                            target = f.target.trim().to_string(),
+                            hours = now.quiet_hours.join(", ")
+                        ),
+                        yes: tr!(l, "stations-play-now"),
+                        fields: vec![
+                            ("target", f.target.clone()),
+                            ("priority", f.priority.clone()),
+                            ("back", back.clone()),
+                        ],
+                        back: &back,
+                    },
+                );
+            }
             Remote::Play {
                 target: f.target,
                 priority,
             }
         }
-        "stop" => Remote::Stop,
+        "stop" => {
+            if !confirmed {
+                let question = match &now.on_air {
+                    Some((title, _, _)) => tr!(
+                        l,
+                        "stations-confirm-stop",
+                        name = now.name.clone(),
+                        title = title.clone()
+                    ),
+                    None => tr!(l, "stations-confirm-stop-idle", name = now.name.clone()),
+                };
+                return confirm::ask(
+                    &s,
+                    "stations",
+                    Ask {
+                        action: &action_url,
+                        question,
+                        yes: tr!(l, "stations-stop"),
+                        fields: vec![("back", back.clone())],
+                        back: &back,
+                    },
+                );
+            }
+            Remote::Stop
+        }
         _ => {
             return s.fail(
                 "stations",
@@ -343,11 +452,7 @@ pub async fn remote(
         }
     };
     match timetable::command(&state, &s.user, &addr.0, &id, cmd).await {
-        Ok(_) => Redirect::to(&format!(
-            "/stations/{}/programs?done={action}",
-            url_escape(&id)
-        ))
-        .into_response(),
+        Ok(_) => Redirect::to(&format!("{back}?done={action}")).into_response(),
         Err(e) => s.fail("stations", hub_error(e)),
     }
 }

@@ -323,7 +323,9 @@ pub async fn submit(
     }
 }
 
-/// `POST /stations/{id}/programs/delete?p=N`: the timetable without program N.
+/// `POST /stations/{id}/programs/delete?p=N`: after the confirm step
+/// (`confirm.rs`), the timetable without program N; the page then offers
+/// "Khôi phục" (`timetable_restore.rs`) from the document before the delete.
 pub async fn delete(
     State(state): State<AppState>,
     s: Staff,
@@ -336,20 +338,46 @@ pub async fn delete(
         Ok(v) => v,
         Err(r) => return r,
     };
-    if base_posted(&pairs).is_some_and(|b| b != base_of(&loaded)) {
+    let before = base_of(&loaded);
+    if base_posted(&pairs).is_some_and(|b| b != before) {
         return stale(&s);
     }
     let mut all = loaded.forms.clone();
-    match q.p {
-        Some(n) if n < all.len() => {
-            all.remove(n);
-        }
+    let gone = match q.p {
+        Some(n) if n < all.len() => all.remove(n),
         _ => return stale(&s),
+    };
+    let page = format!("/stations/{}/programs", url_escape(&id));
+    let posted = |k: &str| pairs.iter().find(|(x, _)| x == k).map(|(_, v)| v.as_str());
+    if !super::confirm::confirmed(posted(super::confirm::FIELD)) {
+        let l = s.lang;
+        let title = if gone.title.is_empty() {
+            gone.id.clone()
+        } else {
+            gone.title.clone()
+        };
+        let action = format!("{page}/delete?p={}", q.p.unwrap_or(0));
+        return super::confirm::ask(
+            &s,
+            "stations",
+            super::confirm::Ask {
+                action: &action,
+                question: crate::tr!(
+                    l,
+                    "stations-confirm-delete",
+                    title = title,
+                    name = loaded.st.name.clone()
+                ),
+                yes: crate::tr!(l, "stations-delete-yes"),
+                fields: vec![("base", before.to_string())],
+                back: &page,
+            },
+        );
     }
     match timetable::publish(&state, &s.user, &addr.0, &id, &to_toml(&all).text).await {
         Ok(_) => Redirect::to(&format!(
-            "/stations/{}/programs?done=published",
-            url_escape(&id)
+            "{page}?done=deleted&from={before}&program={}",
+            url_escape(&gone.id)
         ))
         .into_response(),
         Err(e) => s.fail("stations", hub_error(e)),
