@@ -114,6 +114,7 @@ pub mod stations;
 pub mod store;
 pub mod timetable;
 pub mod upload;
+pub mod user_admin;
 pub mod users;
 pub mod xlsx;
 

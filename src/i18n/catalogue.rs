@@ -3,7 +3,15 @@
 //! area adds one line to each list.
 
 /// (file name, its text) for Vietnamese.
-pub const VI: &[(&str, &str)] = &[("common.ftl", include_str!("../../locales/vi/common.ftl"))];
+pub const VI: &[(&str, &str)] = &[
+    ("common.ftl", include_str!("../../locales/vi/common.ftl")),
+    ("admin.ftl", include_str!("../../locales/vi/admin.ftl")),
+    ("reports.ftl", include_str!("../../locales/vi/reports.ftl")),
+];
 
 /// (file name, its text) for English.
-pub const EN: &[(&str, &str)] = &[("common.ftl", include_str!("../../locales/en/common.ftl"))];
+pub const EN: &[(&str, &str)] = &[
+    ("common.ftl", include_str!("../../locales/en/common.ftl")),
+    ("admin.ftl", include_str!("../../locales/en/admin.ftl")),
+    ("reports.ftl", include_str!("../../locales/en/reports.ftl")),
+];

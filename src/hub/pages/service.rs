@@ -31,6 +31,7 @@ pub async fn add_account(
     name: &str,
     roles: Vec<Role>,
     area_codes: Vec<String>,
+    stations: Vec<String>,
 ) -> HubResult<(User, String)> {
     users::create_by_admin(
         state,
@@ -40,7 +41,7 @@ pub async fn add_account(
             name: name.trim().to_string(),
             roles,
             areas: area_codes,
-            stations: vec![],
+            stations,
             password: None,
         },
     )
