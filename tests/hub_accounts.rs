@@ -47,7 +47,12 @@ fn first_sign_in(hub: &Hub, name: &str, pw: &str, new: &str) -> Client {
         "/password",
         &format!("old={pw}&new={new}&new2={new}"),
     );
-    assert!(r.status == 303 || r.status == 200, "{} {}", r.status, r.text());
+    assert!(
+        r.status == 303 || r.status == 200,
+        "{} {}",
+        r.status,
+        r.text()
+    );
     c
 }
 
@@ -83,7 +88,9 @@ fn operators_are_bound_to_stations_reset_disabled_and_refused_outside_scope() {
     );
     assert_eq!(r.status, 200, "{}", r.text());
     assert!(r.text().contains("Đã lưu tài khoản van-hanh"));
-    assert!(r.text().contains("Vận hành đài, xem báo cáo — Xã Phước Dinh; đài Tân Hòa"));
+    assert!(r
+        .text()
+        .contains("Vận hành đài, xem báo cáo — Xã Phước Dinh; đài Tân Hòa"));
     // Refused: no role (422), unknown station (422); nothing changes.
     let r = form(&mut a, &format!("/accounts/{op}"), "stations=tan-hoa");
     assert_eq!(r.status, 422);
@@ -95,8 +102,10 @@ fn operators_are_bound_to_stations_reset_disabled_and_refused_outside_scope() {
     );
     assert_eq!(r.status, 422, "{}", r.text());
     assert_eq!(
-        hub.sql(&format!("SELECT roles, stations FROM users WHERE id = {op}"))
-            .trim(),
+        hub.sql(&format!(
+            "SELECT roles, stations FROM users WHERE id = {op}"
+        ))
+        .trim(),
         "operator,viewer|tan-hoa"
     );
 
@@ -109,7 +118,11 @@ fn operators_are_bound_to_stations_reset_disabled_and_refused_outside_scope() {
     let ed = user_id(&hub, "bientap");
     let r = form(&mut q, &format!("/accounts/{ed}"), "role=editor&areas=589");
     assert_eq!(r.status, 403, "{}", r.text());
-    assert!(r.text().contains("nằm ngoài phạm vi quản trị"), "{}", r.text());
+    assert!(
+        r.text().contains("nằm ngoài phạm vi quản trị"),
+        "{}",
+        r.text()
+    );
     let r = form(&mut q, &format!("/accounts/{ed}/reset"), "");
     assert_eq!(r.status, 403);
     let r = form(&mut q, &format!("/accounts/{ed}/disable"), "");
@@ -122,18 +135,27 @@ fn operators_are_bound_to_stations_reset_disabled_and_refused_outside_scope() {
     assert_eq!(r.status, 403, "{}", r.text());
     assert!(r.text().contains("nằm ngoài phạm vi"));
     let r = form(&mut q, "/accounts", "name=toan-tinh&role=viewer");
-    assert_eq!(r.status, 403, "an empty scope only from the province's admin");
-    assert_eq!(hub.sql("SELECT count(*) FROM users WHERE name = 'toan-tinh'").trim(), "0");
     assert_eq!(
-        hub.sql(&format!("SELECT roles FROM users WHERE id = {ed}")).trim(),
+        r.status, 403,
+        "an empty scope only from the province's admin"
+    );
+    assert_eq!(
+        hub.sql("SELECT count(*) FROM users WHERE name = 'toan-tinh'")
+            .trim(),
+        "0"
+    );
+    assert_eq!(
+        hub.sql(&format!("SELECT roles FROM users WHERE id = {ed}"))
+            .trim(),
         "editor"
     );
-    assert!(hub
-        .sql("SELECT count(*) FROM audit WHERE action = 'user_change_refused'")
-        .trim()
-        .parse::<u32>()
-        .unwrap()
-        >= 3);
+    assert!(
+        hub.sql("SELECT count(*) FROM audit WHERE action = 'user_change_refused'")
+            .trim()
+            .parse::<u32>()
+            .unwrap()
+            >= 3
+    );
 
     // Reset inside its scope: a new one-time password; the old session ends.
     let r = form(&mut q, &format!("/accounts/{op}/reset"), "");
@@ -142,7 +164,11 @@ fn operators_are_bound_to_stations_reset_disabled_and_refused_outside_scope() {
     assert_ne!(o.get("/clips").status, 200, "the old session ended");
     let mut n = hub.client();
     let r = form(&mut n, "/login", "user=van-hanh&password=van-hanh-moi-123");
-    assert_ne!(r.header("location"), Some("/clips"), "the old password is gone");
+    assert_ne!(
+        r.header("location"),
+        Some("/clips"),
+        "the old password is gone"
+    );
     let mut o = first_sign_in(&hub, "van-hanh", &pw2, "van-hanh-moi-456");
     assert_eq!(o.get("/clips").status, 200);
 
@@ -164,7 +190,12 @@ fn operators_are_bound_to_stations_reset_disabled_and_refused_outside_scope() {
     let r = form(&mut n, "/login", "user=van-hanh&password=van-hanh-moi-456");
     assert_eq!(r.header("location"), Some("/clips"), "{}", r.text());
     let audit = hub.sql("SELECT action FROM audit ORDER BY id");
-    for act in ["user_edit", "user_password_reset", "user_disable", "user_enable"] {
+    for act in [
+        "user_edit",
+        "user_password_reset",
+        "user_disable",
+        "user_enable",
+    ] {
         assert!(audit.contains(act), "{act} in {audit}");
     }
 }
@@ -177,7 +208,10 @@ fn unknown_paths_answer_in_vietnamese_and_json_under_the_api() {
     assert_eq!(r.status, 404);
     assert!(r.header("content-type").unwrap().starts_with("text/html"));
     let t = r.text();
-    assert!(t.contains("Không tìm thấy") && t.contains("lang=\"vi\""), "{t}");
+    assert!(
+        t.contains("Không tìm thấy") && t.contains("lang=\"vi\""),
+        "{t}"
+    );
     assert!(t.contains("href=\"/\""));
     let r = c.get("/api/v1/khong-co");
     assert_eq!(r.status, 404);
@@ -191,4 +225,66 @@ fn unknown_paths_answer_in_vietnamese_and_json_under_the_api() {
     let r = e.get("/khong-co");
     assert_eq!(r.status, 404);
     assert!(r.text().contains("Không tìm thấy") && r.text().contains("bientap"));
+}
+
+#[test]
+fn the_audit_log_reads_as_sentences_filtered_and_paged() {
+    let mut hub = setup();
+    let mut a = hub.admin("quan-tri-moi-123");
+    // 60 accounts made: more than one page (50 rows).
+    for i in 0..60 {
+        let r = form(
+            &mut a,
+            "/accounts",
+            &format!("name=tk-{i:02}&role=viewer&areas=58"),
+        );
+        assert_eq!(r.status, 200);
+    }
+    let mut e = hub.login("bientap", "mat-khau-bien-tap");
+    let id = common::pages::upload(&mut e, &hub, "Tin bão số 9");
+    let mut d = hub.login("duyet", "mat-khau-phe-duyet");
+    let r = form(&mut d, &format!("/clips/{id}/approve"), "back=%2Fqueue");
+    assert!(r.status < 400, "{}", r.text());
+
+    let t = a.get("/audit").text();
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap())
+        .format("%d/%m/%Y")
+        .to_string();
+    assert!(
+        t.contains("duyet đã phê duyệt bản tin «Tin bão số 9» lúc "),
+        "{t}"
+    );
+    assert!(t.contains(&today), "local dd/mm/yyyy");
+    assert!(t.contains("bientap đã tải lên bản tin «Tin bão số 9»"));
+    for raw in ["clip_approve", "user_add", "{\"", "&quot;roles"] {
+        assert!(
+            !t.contains(&format!(">{raw}")) && !t.contains(raw),
+            "{raw} in the page"
+        );
+    }
+    assert!(t.contains("type=\"date\"") && t.contains("id=\"older\""));
+    assert_eq!(t.matches("class=\"card entry\"").count(), 50);
+    // Page 2 holds the rest.
+    let t2 = a.get("/audit?page=2").text();
+    assert!(t2.contains("id=\"newer\"") && !t2.contains("id=\"older\""));
+    // Who.
+    let t = a.get("/audit?who=duyet").text();
+    assert!(t.contains("duyet đã phê duyệt") && !t.contains("admin đã tạo"));
+    // What.
+    let t = a.get("/audit?what=clips").text();
+    assert!(t.contains("đã phê duyệt bản tin") && !t.contains("đã tạo tài khoản"));
+    let t = a.get("/audit?what=accounts").text();
+    assert!(t.contains("admin đã tạo tài khoản tk-59") && !t.contains("bản tin"));
+    // From–to: today has everything, a day in the past nothing.
+    let iso = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap())
+        .format("%Y-%m-%d")
+        .to_string();
+    let t = a
+        .get(&format!("/audit?from={iso}&to={iso}&what=clips"))
+        .text();
+    assert!(t.contains("đã phê duyệt bản tin"));
+    let t = a.get("/audit?from=2020-01-01&to=2020-01-31").text();
+    assert!(t.contains("id=\"audit-empty\"") && !t.contains("class=\"card entry\""));
 }

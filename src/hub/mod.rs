@@ -85,6 +85,7 @@ pub mod app;
 pub mod areas;
 pub mod asrun;
 pub mod audit;
+pub mod audit_query;
 pub mod auth;
 pub mod backup;
 pub mod broadcasts;

@@ -187,7 +187,12 @@ pub async fn reset_password(
         .execute(&state.db.pool)
         .await?;
     end_sessions(state, id).await?;
-    let ev = audit_event(actor, addr, "user_password_reset", format!("user:{}", u.name));
+    let ev = audit_event(
+        actor,
+        addr,
+        "user_password_reset",
+        format!("user:{}", u.name),
+    );
     state.audit(ev).await?;
     let u = users::by_id(&state.db, id).await?.unwrap_or(u);
     Ok((u, pw))

@@ -77,7 +77,11 @@ fn roles_text(l: Lang, roles: &[Role]) -> String {
 fn area_names(tree: &AreaTree, codes: &[String]) -> String {
     codes
         .iter()
-        .map(|c| tree.name(c).map(str::to_string).unwrap_or_else(|| c.clone()))
+        .map(|c| {
+            tree.name(c)
+                .map(str::to_string)
+                .unwrap_or_else(|| c.clone())
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -105,7 +109,12 @@ pub fn reach(l: Lang, tree: &AreaTree, names: &HashMap<String, String>, u: &User
             tr!(l, "admin-reach-operator", stations = stations)
         }
         (true, true) => tr!(l, "admin-reach-all", roles = roles),
-        (true, false) => tr!(l, "admin-reach-stations", roles = roles, stations = stations),
+        (true, false) => tr!(
+            l,
+            "admin-reach-stations",
+            roles = roles,
+            stations = stations
+        ),
         (false, true) => tr!(l, "admin-reach-areas", roles = roles, areas = areas),
         (false, false) => tr!(
             l,
@@ -173,7 +182,10 @@ pub fn all(v: &[(String, String)], k: &str) -> Vec<String> {
 
 /// The roles ticked in a form.
 pub fn roles(v: &[(String, String)]) -> Vec<Role> {
-    all(v, "role").iter().filter_map(|x| x.parse().ok()).collect()
+    all(v, "role")
+        .iter()
+        .filter_map(|x| x.parse().ok())
+        .collect()
 }
 
 /// An account's current choices as form values (to tick its boxes).
@@ -184,6 +196,10 @@ pub fn values_of(u: &User) -> Vec<(String, String)> {
         .map(|r| ("role".to_string(), r.as_str().to_string()))
         .collect();
     v.extend(u.areas.iter().map(|a| ("areas".to_string(), a.clone())));
-    v.extend(u.stations.iter().map(|s| ("stations".to_string(), s.clone())));
+    v.extend(
+        u.stations
+            .iter()
+            .map(|s| ("stations".to_string(), s.clone())),
+    );
     v
 }

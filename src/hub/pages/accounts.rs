@@ -110,7 +110,10 @@ pub async fn create(
     Form(v): Form<Vec<(String, String)>>,
 ) -> Response {
     let l = s.lang;
-    let name = words::all(&v, "name").into_iter().next().unwrap_or_default();
+    let name = words::all(&v, "name")
+        .into_iter()
+        .next()
+        .unwrap_or_default();
     let roles = words::roles(&v);
     let areas = words::all(&v, "areas");
     let stations = words::all(&v, "stations");

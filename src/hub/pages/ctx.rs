@@ -16,9 +16,9 @@ use super::i18n::Lang;
 use super::layout::{page, url_escape, Frame};
 use crate::hub::app::AppState;
 use crate::hub::auth::{CurrentUser, SignedIn};
-use crate::tr;
 use crate::hub::error::HubError;
 use crate::hub::users::User;
+use crate::tr;
 
 /// A signed-in user who may act, as pages see it.
 pub struct Staff {

@@ -34,6 +34,7 @@ mod account_edit;
 mod account_words;
 mod accounts;
 mod audit;
+mod audit_words;
 mod broadcasts;
 mod chain;
 mod clips;

@@ -54,18 +54,6 @@ pub async fn accounts(state: &AppState, admin: &User) -> HubResult<Vec<User>> {
     users::list(&state.db).await
 }
 
-/// The audit log and the chain's verdict, for admins (newest first).
-pub async fn audit_log(
-    state: &AppState,
-    admin: &User,
-) -> HubResult<(Vec<crate::hub::audit::Entry>, crate::hub::audit::Verdict)> {
-    scope::require(admin, Role::Admin)?;
-    let mut entries = crate::hub::audit::list(&state.db, i64::MIN, i64::MAX).await?;
-    let verdict = crate::hub::audit::verify(&state.db).await?;
-    entries.reverse();
-    Ok((entries, verdict))
-}
-
 /// The sequence of the feed as published now (0 before the first).
 pub async fn feed_sequence(state: &AppState) -> u64 {
     match crate::hub::store::latest(&state.db).await {
