@@ -257,11 +257,8 @@ fn the_audit_log_reads_as_sentences_filtered_and_paged() {
     );
     assert!(t.contains(&today), "local dd/mm/yyyy");
     assert!(t.contains("bientap đã tải lên bản tin «Tin bão số 9»"));
-    for raw in ["clip_approve", "user_add", "{\"", "&quot;roles"] {
-        assert!(
-            !t.contains(&format!(">{raw}")) && !t.contains(raw),
-            "{raw} in the page"
-        );
+    for raw in [">clip_approve", ">user_add", "{&quot;", "&quot;roles"] {
+        assert!(!t.contains(raw), "{raw} in the page");
     }
     assert!(t.contains("type=\"date\"") && t.contains("id=\"older\""));
     assert_eq!(t.matches("class=\"card entry\"").count(), 50);
