@@ -88,7 +88,7 @@ pub async fn show(State(state): State<AppState>, s: Staff, Query(p): Query<Param
             }
         } @else {
             div class="msg err" id="chain" data-ok="false" {
-                (tr!(l, "admin-audit-chain-broken", row = verdict.broken_at.map(|i| i as i64).unwrap_or(0)))
+                (tr!(l, "admin-audit-chain-broken", row = verdict.broken_at.unwrap_or(0)))
             }
         }
         form method="get" action="/audit" class="card filters" id="audit-filter" {
