@@ -54,7 +54,14 @@ fn admin_makes_an_account_with_a_one_time_password() {
     // The audit page shows the account's creation and an intact chain.
     let r = a.get("/audit");
     assert_eq!(r.status, 200);
-    assert!(r.text().contains("user_add") && r.text().contains("data-ok=\"true\""));
+    assert!(
+        r.text()
+            .contains("admin đã tạo tài khoản xa-phuoc-dinh lúc ")
+            && r.text().contains("data-ok=\"true\""),
+        "{}",
+        r.text()
+    );
+    assert!(!r.text().contains(">user_add"), "no raw action names");
     assert!(r.text().contains("href=\"/api/v1/audit?format=csv\""));
     let csv = a.get("/api/v1/audit?format=csv");
     assert_eq!(csv.status, 200);

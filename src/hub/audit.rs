@@ -117,7 +117,7 @@ pub fn trace(e: &Event) {
     );
 }
 
-fn entry(r: &sqlx::any::AnyRow) -> HubResult<Entry> {
+pub fn entry(r: &sqlx::any::AnyRow) -> HubResult<Entry> {
     Ok(Entry {
         id: col(r, "id")?,
         at: col(r, "at")?,

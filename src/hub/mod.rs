@@ -85,6 +85,7 @@ pub mod app;
 pub mod areas;
 pub mod asrun;
 pub mod audit;
+pub mod audit_query;
 pub mod auth;
 pub mod backup;
 pub mod broadcasts;
@@ -117,6 +118,7 @@ pub mod stations;
 pub mod store;
 pub mod timetable;
 pub mod upload;
+pub mod user_admin;
 pub mod users;
 pub mod xlsx;
 

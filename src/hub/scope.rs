@@ -201,6 +201,7 @@ mod tests {
             areas: areas.iter().map(|s| s.to_string()).collect(),
             stations: vec![],
             must_change_password: false,
+            disabled: false,
         }
     }
 

@@ -73,6 +73,9 @@ pub struct User {
     pub areas: Vec<String>,
     pub stations: Vec<String>,
     pub must_change_password: bool,
+    /// Disabled by an admin (`user_admin::set_disabled`): cannot sign in.
+    #[serde(default)]
+    pub disabled: bool,
 }
 
 impl User {
@@ -160,6 +163,7 @@ pub async fn add(db: &Db, new: NewUser) -> HubResult<(User, String)> {
         areas: new.areas,
         stations: new.stations,
         must_change_password: must_change,
+        disabled: false,
     };
     Ok((user, pw))
 }
@@ -167,6 +171,7 @@ pub async fn add(db: &Db, new: NewUser) -> HubResult<(User, String)> {
 fn from_row(r: &sqlx::any::AnyRow) -> HubResult<User> {
     let roles: String = col(r, "roles")?;
     let must: i64 = col(r, "must_change")?;
+    let disabled: i64 = col(r, "disabled")?;
     Ok(User {
         id: col(r, "id")?,
         name: col(r, "name")?,
@@ -177,10 +182,12 @@ fn from_row(r: &sqlx::any::AnyRow) -> HubResult<User> {
         areas: split(&col::<String>(r, "areas")?),
         stations: split(&col::<String>(r, "stations")?),
         must_change_password: must != 0,
+        disabled: disabled != 0,
     })
 }
 
-const COLUMNS: &str = "id, name, roles, areas, stations, must_change";
+const COLUMNS: &str = "id, name, roles, areas, stations, must_change, \
+     CAST(CASE WHEN password_hash LIKE '!%' THEN 1 ELSE 0 END AS BIGINT) AS disabled";
 
 /// The account and its password hash, by name.
 pub async fn by_name_with_hash(db: &Db, name: &str) -> HubResult<Option<(User, String)>> {
@@ -235,18 +242,7 @@ pub async fn create_by_admin(
     new: NewUser,
 ) -> HubResult<(User, String)> {
     let tree = state.area_tree(&new.areas).await?;
-    let mut stations = vec![];
-    for id in &new.stations {
-        let row = sqlx::query("SELECT areas FROM stations WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&state.db.pool)
-            .await?;
-        let areas = match row {
-            Some(r) => Some(split(&col::<String>(&r, "areas")?)),
-            None => None,
-        };
-        stations.push((id.clone(), areas));
-    }
+    let stations = super::user_admin::station_areas(state, &new.stations).await?;
     let grant = super::scope::Grant {
         roles: &new.roles,
         areas: &new.areas,

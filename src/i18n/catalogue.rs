@@ -17,6 +17,8 @@ pub const VI: &[(&str, &str)] = &[
         "stations.ftl",
         include_str!("../../locales/vi/stations.ftl"),
     ),
+    ("admin.ftl", include_str!("../../locales/vi/admin.ftl")),
+    ("reports.ftl", include_str!("../../locales/vi/reports.ftl")),
 ];
 
 /// (file name, its text) for English.
@@ -34,4 +36,6 @@ pub const EN: &[(&str, &str)] = &[
         "stations.ftl",
         include_str!("../../locales/en/stations.ftl"),
     ),
+    ("admin.ftl", include_str!("../../locales/en/admin.ftl")),
+    ("reports.ftl", include_str!("../../locales/en/reports.ftl")),
 ];

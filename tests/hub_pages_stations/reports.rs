@@ -25,23 +25,22 @@ fn reports_page_table_chart_and_exports_keep_vietnamese() {
     );
     assert!(!t.contains(XSS) && !t.contains("<script"));
     assert!(t.contains("format=csv") && t.contains("format=xlsx"));
-    // tram-a: 2 scheduled, 1 aired, 1 missed, 2.5 minutes, 50 %.
+    // tram-a: 2 scheduled, 1 aired, 1 missed, 2,5 minutes (decimal comma), 50 %.
     let row = t
         .split("data-station=\"tram-a\" data-category=\"*\"")
         .nth(1)
         .unwrap();
     let row = row.split("</tr>").next().unwrap();
-    for want in [">2.5<", ">2<", ">1<", ">50 %<"] {
+    for want in [">2,5<", ">2<", ">1<", ">50 %<"] {
         assert!(row.contains(want), "{want} in {row}");
     }
 
     // A station filter and an empty range.
     let t = v.get("/reports?station=tram-x").text();
     assert!(!t.contains("data-station=\"tram-a\""));
-    assert!(v
-        .get("/reports?from=2020-01-01&to=2020-01-31")
-        .text()
-        .contains("id=\"no-data\""));
+    let t = v.get("/reports?from=2020-01-01&to=2020-01-31").text();
+    assert!(t.contains("id=\"no-data\""));
+    assert!(t.contains("01/01/2020 – 31/01/2020"), "dd/mm/yyyy: {t}");
     // A bad date: a readable 400 page.
     let r = v.get("/reports?from=hom-qua");
     assert_eq!(r.status, 400);

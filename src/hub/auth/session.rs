@@ -49,8 +49,18 @@ async fn check_password(
         Some((u, h)) => (Some(u), Some(h)),
         None => (None, None),
     };
+    // A disabled account's hash costs the same check and never opens.
+    let hash = hash.map(|h| {
+        h.strip_prefix(crate::hub::user_admin::DISABLED_MARK)
+            .map(str::to_string)
+            .unwrap_or(h)
+    });
     let ok = password::verify_limited(pw, hash).await?;
     match user {
+        Some(u) if ok && u.disabled => Err(HubError::unauthorized(
+            "tài khoản này đã bị khóa; hãy hỏi quản trị",
+            "this account is disabled; ask an admin",
+        )),
         Some(u) if ok => {
             ratelimit::release_and_clear_account(&state.db, slot).await?;
             Ok(Some(u))
@@ -251,6 +261,10 @@ async fn session_user(parts: &Parts, state: &AppState) -> HubResult<SignedIn> {
             .await?;
     }
     let user = users::by_id(&state.db, user_id).await?.ok_or_else(none)?;
+    if user.disabled {
+        logout(state, &token).await?;
+        return Err(none());
+    }
     Ok(SignedIn { user, token })
 }
 

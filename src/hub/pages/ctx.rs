@@ -3,9 +3,10 @@
 //! session to the sign-in page and one with a one-time password to the
 //! password change, instead of the JSON API's 401/403; `error_page` turns a
 //! service's `HubError` into a readable page with the same status (a 403
-//! says why, in the user's language).
+//! says why, in the user's language); `fallback` answers unknown paths
+//! (a page, or the API's JSON under `/api/`).
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -14,9 +15,10 @@ use maud::{html, Markup};
 use super::i18n::Lang;
 use super::layout::{page, url_escape, Frame};
 use crate::hub::app::AppState;
-use crate::hub::auth::CurrentUser;
+use crate::hub::auth::{CurrentUser, SignedIn};
 use crate::hub::error::HubError;
 use crate::hub::users::User;
+use crate::tr;
 
 /// A signed-in user who may act, as pages see it.
 pub struct Staff {
@@ -102,16 +104,47 @@ pub fn error_page(f: &Frame, e: HubError) -> Response {
     let l = f.lang;
     let status = e.status();
     let heading = match status {
-        StatusCode::FORBIDDEN => l.t("Không được phép", "Not allowed"),
-        StatusCode::NOT_FOUND => l.t("Không tìm thấy", "Not found"),
-        StatusCode::UNAUTHORIZED => l.t("Cần đăng nhập", "Sign in needed"),
-        StatusCode::INTERNAL_SERVER_ERROR => l.t("Lỗi", "Error"),
-        _ => l.t("Không thực hiện được", "Could not be done"),
+        StatusCode::FORBIDDEN => tr!(l, "admin-error-403"),
+        StatusCode::NOT_FOUND => tr!(l, "admin-error-404"),
+        StatusCode::UNAUTHORIZED => tr!(l, "admin-error-401"),
+        StatusCode::INTERNAL_SERVER_ERROR => tr!(l, "admin-error-500"),
+        _ => tr!(l, "admin-error-other"),
     };
     let body = html! {
         h1 { (heading) }
-        div class="msg err" id="error" { (l.reason(&e.reason())) }
-        p { a href="/clips" { (l.t("Về trang bản tin", "Back to the clips")) } }
+        div class="msg err" id="error" data-status=(status.as_u16()) { (l.reason(&e.reason())) }
+        p { a class="btn" href="/" id="error-home" { (tr!(l, "admin-error-home")) } }
     };
-    (status, Html(page(f, heading, body).into_string())).into_response()
+    (status, Html(page(f, &heading, body).into_string())).into_response()
+}
+
+/// Every path no route answers: under `/api/` the API's JSON 404, else a
+/// page in the hub's layout and the reader's language (never the browser's
+/// own English one).
+pub async fn fallback(State(state): State<AppState>, mut parts: Parts) -> Response {
+    let path = path_of(&parts);
+    let e = HubError::not_found(
+        "không có trang này; có thể đường dẫn đã cũ hoặc gõ nhầm",
+        "there is no such page; the link may be old or mistyped",
+    );
+    if path.starts_with("/api/") || path == "/api" || path.starts_with("/feed/") {
+        return e.into_response();
+    }
+    let lang = match Lang::from_request_parts(&mut parts, &state).await {
+        Ok(l) => l,
+        Err(never) => match never {},
+    };
+    let user = SignedIn::from_request_parts(&mut parts, &state)
+        .await
+        .ok()
+        .map(|s| s.user);
+    error_page(
+        &Frame {
+            lang,
+            user: user.as_ref(),
+            path: &path,
+            nav: "",
+        },
+        e,
+    )
 }

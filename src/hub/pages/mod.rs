@@ -23,7 +23,8 @@
 //! upload_js.rs   /static/upload.js (the upload forms' progress bar)
 //! queue.rs       /queue (chờ duyệt)
 //! broadcasts.rs  /broadcasts (phát ngay: propose, decide)
-//! accounts.rs    /accounts (admins)
+//! accounts.rs    /accounts (admins); account_edit.rs /accounts/{id} (edit,
+//!                reset password, disable); account_words.rs reach in words, pick lists
 //! audit.rs       /audit (admins)
 //! stations.rs    /stations, /stations/{id} (đài truyền thanh xã, today's as-run)
 //! chain.rs       the station page's acknowledged as-run breaks; an admin acknowledges one
@@ -34,8 +35,11 @@
 //! reports.rs     /reports (báo cáo: filter form, table, SVG chart, CSV/XLSX links)
 //! ```
 
+mod account_edit;
+mod account_words;
 mod accounts;
 mod audit;
+mod audit_words;
 mod broadcasts;
 mod chain;
 mod clip_card;
@@ -106,6 +110,11 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         )
         .route("/broadcasts/{id}/{action}", post(broadcasts::act))
         .route("/accounts", get(accounts::show).post(accounts::create))
+        .route(
+            "/accounts/{id}",
+            get(account_edit::show).post(account_edit::save),
+        )
+        .route("/accounts/{id}/{action}", post(account_edit::act))
         .route("/audit", get(audit::show))
         .route("/stations", get(stations::list))
         .route("/stations/{id}", get(stations::one))
@@ -125,4 +134,5 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         )
         .route("/stations/{id}/{action}", post(timetable::remote))
         .route("/reports", get(reports::show))
+        .fallback(ctx::fallback)
 }

@@ -16,6 +16,15 @@ use super::stations::area_choices;
 use crate::hub::app::AppState;
 use crate::hub::reports::{self, Query as ReportQuery};
 use crate::hub::{chart, heartbeat};
+use crate::i18n::format::{date, decimal};
+use crate::tr;
+
+/// "2026-12-07" (the report's own form) as "07/12/2026".
+fn ddmmyyyy(iso: &str) -> String {
+    NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+        .map(date)
+        .unwrap_or_else(|_| iso.to_string())
+}
 
 /// The first and last day of the month holding `d`.
 fn month_of(d: NaiveDate) -> (NaiveDate, NaiveDate) {
@@ -100,59 +109,68 @@ pub async fn show(
             .map(|x| x.name.clone())
             .unwrap_or_else(|| id.to_string())
     };
+    let heads = [
+        tr!(l, "reports-col-station"),
+        tr!(l, "reports-col-category"),
+        tr!(l, "reports-col-minutes"),
+        tr!(l, "reports-col-scheduled"),
+        tr!(l, "reports-col-aired"),
+        tr!(l, "reports-col-missed"),
+        tr!(l, "reports-col-failed"),
+        tr!(l, "reports-col-compliance"),
+    ];
     let body = html! {
-        h1 { (l.t("Báo cáo phát sóng", "Broadcast report")) }
+        h1 { (tr!(l, "reports-title")) }
         div class="filters" {
-            a href=(month_link(this)) id="this-month" { (l.t("Tháng này", "This month")) }
-            a href=(month_link(last)) id="last-month" { (l.t("Tháng trước", "Last month")) }
+            a href=(month_link(this)) id="this-month" { (tr!(l, "reports-this-month")) }
+            a href=(month_link(last)) id="last-month" { (tr!(l, "reports-last-month")) }
         }
         form method="get" action="/reports" id="report-form" {
             div class="grid" {
-                div { label for="from" { (l.t("Từ ngày", "From")) }
+                div { label for="from" { (tr!(l, "reports-from")) }
                       input type="date" id="from" name="from" value=(rep.from); }
-                div { label for="to" { (l.t("Đến ngày", "To")) }
+                div { label for="to" { (tr!(l, "reports-to")) }
                       input type="date" id="to" name="to" value=(rep.to); }
-                div { label for="area" { (l.t("Địa bàn", "Area")) }
+                div { label for="area" { (tr!(l, "reports-area")) }
                     select id="area" name="area" {
-                        option value="" { (l.t("Tất cả", "All")) }
-                        @for a in &areas { option value=(a.code) selected[a.code == area] { (a.name) " (" (a.code) ")" } }
+                        option value="" { (tr!(l, "reports-all")) }
+                        @for a in &areas { option value=(a.code) selected[a.code == area] { (a.name) } }
                     } }
-                div { label for="station" { (l.t("Trạm", "Station")) }
+                div { label for="station" { (tr!(l, "reports-station")) }
                     select id="station" name="station" {
-                        option value="" { (l.t("Tất cả", "All")) }
-                        @for x in &stations { option value=(x.id) selected[x.id == station] { (x.name) " (" (x.id) ")" } }
+                        option value="" { (tr!(l, "reports-all")) }
+                        @for x in &stations { option value=(x.id) selected[x.id == station] { (x.name) } }
                     } }
-                div { label for="category" { (l.t("Chuyên mục", "Category")) }
+                div { label for="category" { (tr!(l, "reports-category")) }
                     input type="text" id="category" name="category" value=(category) list="categories";
                     datalist id="categories" { @for c in &cats { option value=(c) {} } } }
             }
-            div class="actions" { button type="submit" id="show" { (l.t("Xem báo cáo", "Show the report")) } }
+            div class="actions" { button type="submit" id="show" { (tr!(l, "reports-show")) } }
         }
         div class="actions" id="exports" {
-            a class="btn plain" id="csv" href={"/api/v1/reports/asrun?" (query_string(&fixed, "csv"))} { (l.t("Tải CSV", "Download CSV")) }
-            a class="btn plain" id="xlsx" href={"/api/v1/reports/asrun?" (query_string(&fixed, "xlsx"))} { (l.t("Tải Excel (XLSX)", "Download Excel (XLSX)")) }
+            a class="btn plain" id="csv" href={"/api/v1/reports/asrun?" (query_string(&fixed, "csv"))} { (tr!(l, "reports-csv")) }
+            a class="btn plain" id="xlsx" href={"/api/v1/reports/asrun?" (query_string(&fixed, "xlsx"))} { (tr!(l, "reports-xlsx")) }
         }
-        h2 { (l.t("Tổng hợp", "Summary")) " · " (rep.from) " – " (rep.to) }
+        h2 id="range" { (tr!(l, "reports-summary", from = ddmmyyyy(&rep.from), to = ddmmyyyy(&rep.to))) }
         @if rep.summary.is_empty() {
-            p class="msg info" id="no-data" { (l.t("Không có lượt phát nào trong khoảng này.", "Nothing was scheduled in this range.")) }
+            p class="msg info" id="no-data" { (tr!(l, "reports-none")) }
         } @else {
-            div class="scroll" {
-                table id="summary" {
+            div {
+                table id="summary" class="cards" {
                     thead { tr {
-                        th { (l.t("Trạm", "Station")) } th { (l.t("Chuyên mục", "Category")) }
-                        th { (l.t("Phút phát", "Minutes aired")) } th { (l.t("Theo lịch", "Scheduled")) }
-                        th { (l.t("Đã phát", "Aired")) } th { (l.t("Bỏ lỡ", "Missed")) }
-                        th { (l.t("Lỗi", "Failed")) } th { (l.t("Tỷ lệ", "Compliance")) }
+                        @for h in &heads { th { (h) } }
                     } }
                     tbody {
                         @for x in &rep.summary {
                             tr data-station=(x.station) data-category=(x.category) class=[(x.category == "*").then_some("total")] {
-                                td { (name_of(&x.station)) }
-                                td { @if x.category == "*" { (l.t("tất cả", "all")) } @else { (x.category) } }
-                                td class="num" { (format!("{:.1}", x.minutes_aired)) }
-                                td class="num" { (x.scheduled) } td class="num" { (x.aired) }
-                                td class="num" { (x.missed) } td class="num" { (x.failed) }
-                                td class="num" { (format!("{:.0} %", x.compliance_pct)) }
+                                td data-label=(heads[0]) { (name_of(&x.station)) }
+                                td data-label=(heads[1]) { @if x.category == "*" { (tr!(l, "reports-every-category")) } @else { (x.category) } }
+                                td data-label=(heads[2]) class="num" { (decimal(l, x.minutes_aired, 1)) }
+                                td data-label=(heads[3]) class="num" { (x.scheduled) }
+                                td data-label=(heads[4]) class="num" { (x.aired) }
+                                td data-label=(heads[5]) class="num" { (x.missed) }
+                                td data-label=(heads[6]) class="num" { (x.failed) }
+                                td data-label=(heads[7]) class="num" { (decimal(l, x.compliance_pct, 0)) " %" }
                             }
                         }
                     }
@@ -161,17 +179,16 @@ pub async fn show(
         }
         @if rep.rows.iter().any(|r| r.chain_break) {
             p class="msg err" id="chain-break" {
-                (l.t("Có trạm bị đứt chuỗi nhật ký phát sóng: số liệu của trạm đó chỉ tính đến chỗ đứt.",
-                     "A station's as-run chain is broken: its figures stop where the break is."))
+                (tr!(l, "reports-chain-break"))
             }
         }
-        h2 { (l.t("Biểu đồ", "Chart")) }
+        h2 { (tr!(l, "reports-chart")) }
         // The SVG escapes every text it draws (hub::chart::esc).
         div class="scroll chart" id="chart" { (PreEscaped(chart::svg(&rep))) }
     };
     drop(rep);
     reports::give_back_memory();
-    s.render("reports", l.t("Báo cáo", "Reports"), body)
+    s.render("reports", &tr!(l, "reports-nav"), body)
 }
 
 #[cfg(test)]
@@ -192,6 +209,7 @@ mod tests {
             station: Some("xã a&b".into()),
             ..Default::default()
         };
+        assert_eq!(ddmmyyyy("2026-11-07"), "07/11/2026");
         assert_eq!(
             query_string(&q, "csv"),
             "from=2026-11-01&station=x%C3%A3%20a%26b&format=csv"

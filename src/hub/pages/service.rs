@@ -31,6 +31,7 @@ pub async fn add_account(
     name: &str,
     roles: Vec<Role>,
     area_codes: Vec<String>,
+    stations: Vec<String>,
 ) -> HubResult<(User, String)> {
     users::create_by_admin(
         state,
@@ -40,7 +41,7 @@ pub async fn add_account(
             name: name.trim().to_string(),
             roles,
             areas: area_codes,
-            stations: vec![],
+            stations,
             password: None,
         },
     )
@@ -51,18 +52,6 @@ pub async fn add_account(
 pub async fn accounts(state: &AppState, admin: &User) -> HubResult<Vec<User>> {
     scope::require(admin, Role::Admin)?;
     users::list(&state.db).await
-}
-
-/// The audit log and the chain's verdict, for admins (newest first).
-pub async fn audit_log(
-    state: &AppState,
-    admin: &User,
-) -> HubResult<(Vec<crate::hub::audit::Entry>, crate::hub::audit::Verdict)> {
-    scope::require(admin, Role::Admin)?;
-    let mut entries = crate::hub::audit::list(&state.db, i64::MIN, i64::MAX).await?;
-    let verdict = crate::hub::audit::verify(&state.db).await?;
-    entries.reverse();
-    Ok((entries, verdict))
 }
 
 /// The sequence of the feed as published now (0 before the first).

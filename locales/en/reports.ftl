@@ -1,0 +1,27 @@
+# Broadcast reports.
+reports-nav = Reports
+reports-title = Broadcast report
+reports-this-month = This month
+reports-last-month = Last month
+reports-from = From
+reports-to = To
+reports-area = Area
+reports-station = Station
+reports-all = All
+reports-category = Category
+reports-show = Show the report
+reports-csv = Download CSV
+reports-xlsx = Download Excel (XLSX)
+reports-summary = Summary · { $from } – { $to }
+reports-none = Nothing was scheduled in this range.
+reports-col-station = Station
+reports-col-category = Category
+reports-col-minutes = Minutes aired
+reports-col-scheduled = Scheduled
+reports-col-aired = Aired
+reports-col-missed = Missed
+reports-col-failed = Failed
+reports-col-compliance = Compliance
+reports-every-category = all
+reports-chain-break = A station's as-run chain is broken: its figures stop where the break is.
+reports-chart = Chart

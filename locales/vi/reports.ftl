@@ -1,0 +1,27 @@
+# Báo cáo phát sóng.
+reports-nav = Báo cáo
+reports-title = Báo cáo phát sóng
+reports-this-month = Tháng này
+reports-last-month = Tháng trước
+reports-from = Từ ngày
+reports-to = Đến ngày
+reports-area = Địa bàn
+reports-station = Đài
+reports-all = Tất cả
+reports-category = Chuyên mục
+reports-show = Xem báo cáo
+reports-csv = Tải CSV
+reports-xlsx = Tải Excel (XLSX)
+reports-summary = Tổng hợp · { $from } – { $to }
+reports-none = Không có lượt phát nào trong khoảng này.
+reports-col-station = Đài
+reports-col-category = Chuyên mục
+reports-col-minutes = Phút phát
+reports-col-scheduled = Theo lịch
+reports-col-aired = Đã phát
+reports-col-missed = Bỏ lỡ
+reports-col-failed = Lỗi
+reports-col-compliance = Tỷ lệ
+reports-every-category = tất cả
+reports-chain-break = Có đài bị đứt chuỗi nhật ký phát sóng: số liệu của đài đó chỉ tính đến chỗ đứt.
+reports-chart = Biểu đồ
