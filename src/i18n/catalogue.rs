@@ -12,6 +12,7 @@ pub const VI: &[(&str, &str)] = &[
     (
         "programs.ftl",
         include_str!("../../locales/vi/programs.ftl"),
+    ),
     ("home.ftl", include_str!("../../locales/vi/home.ftl")),
     (
         "stations.ftl",
@@ -31,6 +32,7 @@ pub const EN: &[(&str, &str)] = &[
     (
         "programs.ftl",
         include_str!("../../locales/en/programs.ftl"),
+    ),
     ("home.ftl", include_str!("../../locales/en/home.ftl")),
     (
         "stations.ftl",

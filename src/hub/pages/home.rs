@@ -167,7 +167,15 @@ async fn operator(state: &AppState, s: &Staff) -> Result<Markup, HubError> {
 
 async fn approver(state: &AppState, s: &Staff) -> Result<Markup, HubError> {
     let l = s.lang;
-    let page = clip_list::list_page(state, &s.user, Some("submitted"), 1, 5).await?;
+    let page = clip_list::list_page(
+        state,
+        &s.user,
+        Some("submitted"),
+        1,
+        5,
+        &clip_list::Search::default(),
+    )
+    .await?;
     let bs = broadcasts::list(state, &s.user)
         .await?
         .into_iter()
