@@ -188,7 +188,7 @@ fn operators_are_bound_to_stations_reset_disabled_and_refused_outside_scope() {
     assert_eq!(r.status, 200);
     let mut n = hub.client();
     let r = form(&mut n, "/login", "user=van-hanh&password=van-hanh-moi-456");
-    assert_eq!(r.header("location"), Some("/clips"), "{}", r.text());
+    assert_eq!(r.header("location"), Some("/"), "{}", r.text());
     let audit = hub.sql("SELECT action FROM audit ORDER BY id");
     for act in [
         "user_edit",

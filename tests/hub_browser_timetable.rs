@@ -147,18 +147,24 @@ async fn an_operator_schedules_publishes_plays_and_stops_from_a_phone() {
     // A new program, 2 minutes from now: a station file, then a category row.
     b.click_and_wait("#add-program").await;
     let at = whole_second_in(120);
-    b.fill("#id", "hub-chieu").await;
+    // No id to type: the hub makes it from the title (thong-bao-buoi-chieu).
     b.fill("#title", "Thông báo buổi chiều").await;
     b.fill("#at", &st.local_hms(at)).await;
-    b.fill("[name='i0.value']", "chuong.wav").await;
-    b.click_and_wait("#add-item").await;
-    b.c.execute(
-        "document.querySelector(\"[name='i1.kind']\").value = 'category';",
-        vec![],
-    )
-    .await
-    .unwrap();
-    b.fill("[name='i1.value']", "thong-bao-xa").await;
+    // A new program has two category rows; the first becomes a station file
+    // (picked from the list the station's heartbeat gave, or typed).
+    let set = |css: &str, v: &str| {
+        format!(
+            "const e = document.querySelector(\"{css}\"); e.value = '{v}'; e.dispatchEvent(new Event('change', {{bubbles: true}})); return e.value;"
+        )
+    };
+    for (css, v) in [
+        ("[name='i0.kind']", "file"),
+        ("[name='i0.file']", "chuong.wav"),
+        ("[name='i1.category']", "thong-bao-xa"),
+    ] {
+        let got = b.c.execute(&set(css, v), vec![]).await.unwrap();
+        assert_eq!(got, json!(v), "{css} cannot be {v}");
+    }
     // The count shows for a category row only (CSS, no script).
     b.fill("[name='i1.count']", "1").await;
     let shown = |n: &str| {
@@ -182,7 +188,7 @@ async fn an_operator_schedules_publishes_plays_and_stops_from_a_phone() {
     );
     let src = b.source().await;
     assert!(
-        src.contains("data-program=\"hub-chieu\" data-start"),
+        src.contains("data-program=\"thong-bao-buoi-chieu\" data-start"),
         "in the week picture"
     );
     assert!(src.contains("id=\"waiting\"") || src.contains("id=\"applied\""));
@@ -192,11 +198,11 @@ async fn an_operator_schedules_publishes_plays_and_stops_from_a_phone() {
     b.shot("32-tuan-va-da-nhan").await;
 
     // The station airs it at its instant: the station file, then the category clip.
-    st.wait_for(Duration::from_secs(150), "hub-chieu", |r| {
+    st.wait_for(Duration::from_secs(150), "thong-bao-buoi-chieu", |r| {
         r.iter()
-            .any(|x| x["event"] == "outcome" && x["program"] == "hub-chieu")
+            .any(|x| x["event"] == "outcome" && x["program"] == "thong-bao-buoi-chieu")
     });
-    let o = &st.outcomes("hub-chieu")[0];
+    let o = &st.outcomes("thong-bao-buoi-chieu")[0];
     assert_eq!(o["outcome"], "aired", "{o}");
     let names: Vec<&str> = o["items"]
         .as_array()
@@ -212,7 +218,7 @@ async fn an_operator_schedules_publishes_plays_and_stops_from_a_phone() {
     let first = *rec
         .onsets(0.02, Duration::from_millis(500))
         .first()
-        .expect("hub-chieu in the recording");
+        .expect("thong-bao-buoi-chieu in the recording");
     assert!(
         late_ms(first, at).abs() < 300.0,
         "{} ms from its instant",

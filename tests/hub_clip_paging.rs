@@ -5,7 +5,8 @@
 //! the JSON API (`GET /api/v1/clips?state=…`, the whole list) and the page
 //! (`GET /clips?state=…&page=N`, 50 cards), and compared with the set and
 //! order HUB.md's rules give, computed here from the area tree; the pager's
-//! page count and out-of-range pages (clamped) too. A real upload shows that
+//! page count and out-of-range pages (clamped) too; the approval queue
+//! (`/queue?page=N`) pages the submitted clips the same way. A real upload shows that
 //! `clips::create` records its areas for the SQL scope test.
 
 mod common;
@@ -230,6 +231,17 @@ fn check_account(c: &mut Client, all: &[Clip], who: &Account) {
                 "page {page} of {} ({state:?})",
                 who.name
             );
+            // The approval queue pages the submitted clips the same way.
+            if state == Some("submitted") && who.roles.contains("approver") {
+                let queue = c.get(&format!("/queue?page={page}"));
+                assert_eq!(queue.status, 200);
+                assert_eq!(
+                    card_ids(&queue.text()),
+                    want_page,
+                    "queue page {page} of {}",
+                    who.name
+                );
+            }
             if pages > 1 {
                 assert!(
                     r.text()

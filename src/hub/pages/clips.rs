@@ -49,6 +49,11 @@ impl ListQuery {
         self.done.as_deref()
     }
 
+    /// The page asked for (1-based).
+    pub fn page(&self) -> usize {
+        self.page.unwrap_or(1)
+    }
+
     fn text(v: &Option<String>) -> &str {
         v.as_deref().map(str::trim).unwrap_or("")
     }
