@@ -42,10 +42,7 @@ impl Diagnostic {
     /// The problem in `lang`: its message rendered from the catalogue, or
     /// the English text when it has no code yet.
     pub fn text(&self, lang: Lang) -> String {
-        self.msg
-            .as_ref()
-            .and_then(|m| m.render(lang, &["check-"]))
-            .unwrap_or_else(|| self.message.clone())
+        crate::i18n::Msg::render_or(self.msg.as_ref(), lang, &["check-"], &self.message)
     }
 
     /// `FILE:LINE:COL: [warning:] TEXT` in `lang` (English: `Display`, byte for byte).

@@ -280,7 +280,7 @@ pub struct StationInfo {
 }
 
 /// The strings of the list `key` of a stored heartbeat.
-fn strings(status: &Value, key: &str) -> Vec<String> {
+pub fn strings(status: &Value, key: &str) -> Vec<String> {
     status
         .get(key)
         .and_then(Value::as_array)

@@ -72,6 +72,13 @@ impl Msg {
         }
         Some(lang.trf(&self.code, &a))
     }
+
+    /// `msg` rendered in `lang` (codes with one of `prefixes`), else `fallback`
+    /// (the English text of a message that has no code yet).
+    pub fn render_or(msg: Option<&Msg>, lang: Lang, prefixes: &[&str], fallback: &str) -> String {
+        msg.and_then(|m| m.render(lang, prefixes))
+            .unwrap_or_else(|| fallback.to_string())
+    }
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ use crate::config::QuietHours;
 use crate::hub::app::AppState;
 use crate::hub::db::{col, now_s, split};
 use crate::hub::error::HubError;
+use crate::hub::heartbeat::strings;
 use crate::hub::heartbeat::visible;
 use crate::tr;
 
@@ -149,18 +150,6 @@ pub fn programs_of(toml: &str) -> Vec<(String, String)> {
             Some((id, title))
         })
         .collect()
-}
-
-fn strings(status: &Value, key: &str) -> Vec<String> {
-    status
-        .get(key)
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|e| e.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// Title, seconds aired, seconds left (the item's length when it is a hub clip).

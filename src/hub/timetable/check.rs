@@ -35,10 +35,7 @@ pub struct Diag {
 impl Diag {
     /// The problem in `lang` (the English text when it has no code yet).
     pub fn text(&self, lang: Lang) -> String {
-        self.msg
-            .as_ref()
-            .and_then(|m| m.render(lang, &["check-"]))
-            .unwrap_or_else(|| self.message.clone())
+        crate::i18n::Msg::render_or(self.msg.as_ref(), lang, &["check-"], &self.message)
     }
 
     /// `line:col: [warning:] text` in `lang` (English: `Display`).
