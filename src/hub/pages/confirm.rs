@@ -48,7 +48,7 @@ pub fn ask(s: &Staff, nav: &str, a: Ask) -> Response {
                 input type="hidden" name=(FIELD) value="yes";
                 button type="submit" class="danger" id="confirm-yes" { (a.yes) }
             }
-            a class="button secondary" id="confirm-back" href=(a.back) { (tr!(l, "confirm-back")) }
+            a class="btn plain" id="confirm-back" href=(a.back) { (tr!(l, "confirm-back")) }
         }
     };
     s.render(nav, &title, body)
