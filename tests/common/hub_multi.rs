@@ -54,6 +54,9 @@ pub fn run(config: &Path, args: &[&str]) -> (Option<i32>, String, String) {
     )
 }
 
+/// What the hub logs once it has bound its address (src/hub/app.rs).
+const LISTENING: &str = "loa hub: listening on ";
+
 /// One `loa hub run` process.
 pub struct HubProc {
     pub config: PathBuf,
@@ -66,6 +69,10 @@ impl HubProc {
     /// Start `loa hub run` with `config` (listening on `addr`) and wait until it answers.
     pub fn start(config: &Path, addr: SocketAddr) -> HubProc {
         let log = config.with_extension("log");
+        let before = std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .matches(LISTENING)
+            .count();
         let err = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -85,9 +92,12 @@ impl HubProc {
             log,
             child: Some(child),
         };
+        // Ready when *this* process says it listens (one more "listening on"
+        // line in its log than before it started): a connect alone could reach
+        // another test's hub that took the port in between.
         let t0 = Instant::now();
         while t0.elapsed() < Duration::from_secs(60) {
-            if TcpStream::connect(addr).is_ok() {
+            if p.listening_lines() > before && TcpStream::connect(addr).is_ok() {
                 return p;
             }
             if let Some(Ok(Some(st))) = p.child.as_mut().map(|c| c.try_wait()) {
@@ -100,6 +110,10 @@ impl HubProc {
 
     pub fn stderr(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    fn listening_lines(&self) -> usize {
+        self.stderr().matches(LISTENING).count()
     }
 
     /// SIGTERM and wait.
