@@ -45,6 +45,7 @@ mod chain;
 mod clip_card;
 mod clips;
 mod confirm;
+mod days_words;
 mod ctx;
 mod home;
 mod i18n;
