@@ -75,7 +75,11 @@ fn count(hub: &Hub, name: &str) -> String {
 
 /// The page is a phone's: no sideways scroll, no control under 44 px.
 async fn fits(b: &Browser) {
-    assert!(b.scroll_width().await <= u64::from(WIDTH), "sideways scroll on {}", b.url().await);
+    assert!(
+        b.scroll_width().await <= u64::from(WIDTH),
+        "sideways scroll on {}",
+        b.url().await
+    );
     let h = b
         .c
         .execute(
@@ -84,7 +88,11 @@ async fn fits(b: &Browser) {
         )
         .await
         .unwrap();
-    assert!(h.as_f64().unwrap() >= 44.0, "a control {h} px tall on {}", b.url().await);
+    assert!(
+        h.as_f64().unwrap() >= 44.0,
+        "a control {h} px tall on {}",
+        b.url().await
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -111,7 +119,10 @@ async fn an_admin_creates_an_operator_bound_to_a_station_resets_and_disables_it(
     fits(&admin).await;
     admin.shot("51-mat-khau-dung-mot-lan").await;
     let row = admin.text("tr[data-user=van-hanh] .reach").await;
-    assert!(row.contains("Vận hành") && row.contains("truyền thanh xã"), "{row}");
+    assert!(
+        row.contains("Vận hành") && row.contains("truyền thanh xã"),
+        "{row}"
+    );
     assert!(!one_time.is_empty());
 
     // The operator's first sign-in: change the one-time password, then
@@ -137,34 +148,64 @@ async fn an_admin_creates_an_operator_bound_to_a_station_resets_and_disables_it(
     // The operator's session ended; the old password no longer opens.
     op.goto(&format!("{}/", hub.url)).await;
     assert!(op.url().await.contains("/login"), "{}", op.url().await);
-    let no = sign_in(&op, &hub, "van-hanh", "van-hanh-moi-2026").await.unwrap_err();
+    let no = sign_in(&op, &hub, "van-hanh", "van-hanh-moi-2026")
+        .await
+        .unwrap_err();
     assert!(no.contains("sai tên tài khoản hoặc mật khẩu"), "{no}");
     first_sign_in(&op, &hub, "van-hanh", &reset, "van-hanh-lan-hai-26").await;
     op.goto(&format!("{}/", hub.url)).await;
-    assert!(op.source().await.contains(&format!("data-station=\"{ID}\"")));
+    assert!(op
+        .source()
+        .await
+        .contains(&format!("data-station=\"{ID}\"")));
 
     // Disable: the account cannot sign in, said in Vietnamese; enable: it can.
     admin.click_and_wait("#disable-account").await;
-    assert!(admin.text(".msg.ok").await.contains("Đã khóa tài khoản van-hanh"));
+    assert!(admin
+        .text(".msg.ok")
+        .await
+        .contains("Đã khóa tài khoản van-hanh"));
     assert_eq!(admin.text("#state").await, "Đã khóa");
     op.goto(&format!("{}/", hub.url)).await;
-    assert!(op.url().await.contains("/login"), "sessions end: {}", op.url().await);
-    let no = sign_in(&op, &hub, "van-hanh", "van-hanh-lan-hai-26").await.unwrap_err();
+    assert!(
+        op.url().await.contains("/login"),
+        "sessions end: {}",
+        op.url().await
+    );
+    let no = sign_in(&op, &hub, "van-hanh", "van-hanh-lan-hai-26")
+        .await
+        .unwrap_err();
     assert!(no.contains("tài khoản này đã bị khóa"), "{no}");
     op.shot("54-tai-khoan-bi-khoa").await;
     admin.click_and_wait("#enable-account").await;
-    assert!(admin.text(".msg.ok").await.contains("Đã mở khóa tài khoản van-hanh"));
-    let url = sign_in(&op, &hub, "van-hanh", "van-hanh-lan-hai-26").await.unwrap();
+    assert!(admin
+        .text(".msg.ok")
+        .await
+        .contains("Đã mở khóa tài khoản van-hanh"));
+    let url = sign_in(&op, &hub, "van-hanh", "van-hanh-lan-hai-26")
+        .await
+        .unwrap();
     assert!(!url.contains("/password"), "{url}");
     op.goto(&format!("{}/", hub.url)).await;
-    assert!(op.source().await.contains(&format!("data-station=\"{ID}\"")));
+    assert!(op
+        .source()
+        .await
+        .contains(&format!("data-station=\"{ID}\"")));
 
     // Refusals through the page, as a district admin (Thuận Nam).
-    sign_in(&op, &hub, "qt-huyen", "mk-quan-tri-huyen").await.unwrap();
+    sign_in(&op, &hub, "qt-huyen", "mk-quan-tri-huyen")
+        .await
+        .unwrap();
     op.goto(&format!("{}/accounts", hub.url)).await;
     let src = op.source().await;
-    assert!(src.contains(&format!("name=\"stations\" value=\"{ID}\"")), "{src}");
-    assert!(!src.contains("value=\"cam-thinh\""), "another district's station offered");
+    assert!(
+        src.contains(&format!("name=\"stations\" value=\"{ID}\"")),
+        "{src}"
+    );
+    assert!(
+        !src.contains("value=\"cam-thinh\""),
+        "another district's station offered"
+    );
     // An admin for the whole province: above a district admin's reach.
     op.fill("#name", "qt-tinh-moi").await;
     op.click("input[name=role][value=admin]").await;
@@ -211,7 +252,16 @@ async fn an_admin_creates_an_operator_bound_to_a_station_resets_and_disables_it(
     ] {
         assert!(log.contains(want), "no {want:?} in\n{log}");
     }
-    for raw in ["cli:", "_", "{", "Đài Đài", "đài Đài", "hub", "station:", "user:"] {
+    for raw in [
+        "cli:",
+        "_",
+        "{",
+        "Đài Đài",
+        "đài Đài",
+        "hub",
+        "station:",
+        "user:",
+    ] {
         assert!(!log.contains(raw), "{raw:?} in\n{log}");
     }
     let who = admin.text("#who").await;

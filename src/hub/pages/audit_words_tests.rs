@@ -106,7 +106,21 @@ fn every_action_the_hub_writes_is_a_sentence_in_both_languages() {
             let s = sentence(l, TZ, &n, &entry(actor, a, target(a)));
             assert!(!s.contains('_'), "{a}: {s}");
             assert!(!s.contains(" — "), "{a} fell back: {s}");
-            for raw in ["{", "}", "cli:", "station:", "clip:", "user:", "$", "hub", "Hub", "Đài Đài", "đài Đài", "station Đài", "Station Đài"] {
+            for raw in [
+                "{",
+                "}",
+                "cli:",
+                "station:",
+                "clip:",
+                "user:",
+                "$",
+                "hub",
+                "Hub",
+                "Đài Đài",
+                "đài Đài",
+                "station Đài",
+                "Station Đài",
+            ] {
                 assert!(!s.contains(raw), "{a} ({l:?}) shows {raw:?}: {s}");
             }
             assert!(s.contains("12:46 06/12/2025"), "{a}: {s}");
@@ -117,16 +131,42 @@ fn every_action_the_hub_writes_is_a_sentence_in_both_languages() {
 #[test]
 fn a_station_named_dai_is_not_called_dai_dai() {
     let n = names();
-    let s = sentence(Lang::Vi, TZ, &n, &entry("station:phuoc-dinh", "station_enroll", "station:phuoc-dinh"));
-    assert!(s.starts_with("Đài truyền thanh xã Phước Dinh đã kết nối với hệ thống lúc"), "{s}");
-    let s = sentence(Lang::Vi, TZ, &n, &entry("vh", "timetable_publish", "station:tan-hoa"));
-    assert_eq!(s, "vh đã phát hành lịch phát sóng của đài Tân Hòa lúc 12:46 06/12/2025");
-    let s = sentence(Lang::Vi, TZ, &n, &entry("vh", "timetable_publish", "station:phuoc-dinh"));
+    let s = sentence(
+        Lang::Vi,
+        TZ,
+        &n,
+        &entry("station:phuoc-dinh", "station_enroll", "station:phuoc-dinh"),
+    );
+    assert!(
+        s.starts_with("Đài truyền thanh xã Phước Dinh đã kết nối với hệ thống lúc"),
+        "{s}"
+    );
+    let s = sentence(
+        Lang::Vi,
+        TZ,
+        &n,
+        &entry("vh", "timetable_publish", "station:tan-hoa"),
+    );
+    assert_eq!(
+        s,
+        "vh đã phát hành lịch phát sóng của đài Tân Hòa lúc 12:46 06/12/2025"
+    );
+    let s = sentence(
+        Lang::Vi,
+        TZ,
+        &n,
+        &entry("vh", "timetable_publish", "station:phuoc-dinh"),
+    );
     assert_eq!(
         s,
         "vh đã phát hành lịch phát sóng của Đài truyền thanh xã Phước Dinh lúc 12:46 06/12/2025"
     );
-    let s = sentence(Lang::En, TZ, &n, &entry("vh", "station_add", "station:tan-hoa"));
+    let s = sentence(
+        Lang::En,
+        TZ,
+        &n,
+        &entry("vh", "station_add", "station:tan-hoa"),
+    );
     assert_eq!(s, "vh added station Tân Hòa at 12:46 06/12/2025");
     assert!(says_station("trạm Cà Ná") && says_station("Station 5") && !says_station("Đàilat"));
 }
@@ -135,9 +175,20 @@ fn a_station_named_dai_is_not_called_dai_dai() {
 fn the_command_line_and_the_hub_itself_are_said_in_words() {
     let n = names();
     let s = sentence(Lang::Vi, TZ, &n, &entry("cli:?", "init", "hub"));
-    assert_eq!(s, "Quản trị trên máy chủ (dòng lệnh) đã khởi tạo hệ thống lúc 12:46 06/12/2025");
-    let s = sentence(Lang::Vi, TZ, &n, &entry("cli:root", "user_add", "user:admin"));
-    assert_eq!(s, "root (dòng lệnh trên máy chủ) đã tạo tài khoản admin lúc 12:46 06/12/2025");
+    assert_eq!(
+        s,
+        "Quản trị trên máy chủ (dòng lệnh) đã khởi tạo hệ thống lúc 12:46 06/12/2025"
+    );
+    let s = sentence(
+        Lang::Vi,
+        TZ,
+        &n,
+        &entry("cli:root", "user_add", "user:admin"),
+    );
+    assert_eq!(
+        s,
+        "root (dòng lệnh trên máy chủ) đã tạo tài khoản admin lúc 12:46 06/12/2025"
+    );
     let s = sentence(Lang::En, TZ, &n, &entry("cli:", "restore", "hub"));
     assert_eq!(s, "The server's administrator (command line) restored the system from a backup at 12:46 06/12/2025");
     assert_eq!(who(Lang::Vi, &n, "-"), "Người chưa đăng nhập");

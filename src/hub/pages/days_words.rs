@@ -66,8 +66,14 @@ mod tests {
         assert_eq!(days_text(Lang::Vi, d(&[5, 6])).unwrap(), "T7, CN");
         assert_eq!(days_text(Lang::En, d(&[5, 6])).unwrap(), "Sat, Sun");
         assert_eq!(days_text(Lang::Vi, d(&[0, 2, 6])).unwrap(), "T2, T4, CN");
-        assert_eq!(days_text(Lang::Vi, d(&[0, 1, 2, 3, 4, 5])).unwrap(), "T2–T7");
-        assert_eq!(days_text(Lang::Vi, d(&[0, 2, 3, 4, 6])).unwrap(), "T2, T4–T6, CN");
+        assert_eq!(
+            days_text(Lang::Vi, d(&[0, 1, 2, 3, 4, 5])).unwrap(),
+            "T2–T7"
+        );
+        assert_eq!(
+            days_text(Lang::Vi, d(&[0, 2, 3, 4, 6])).unwrap(),
+            "T2, T4–T6, CN"
+        );
         assert_eq!(days_text(Lang::Vi, [true; 7]), None);
         assert_eq!(days_text(Lang::Vi, [false; 7]), None);
     }

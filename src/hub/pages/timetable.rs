@@ -17,8 +17,8 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::confirm::{self, Ask};
-use super::days_words::days_text;
 use super::ctx::Staff;
+use super::days_words::days_text;
 use super::i18n::Lang;
 use super::layout::{url_escape, when, Note};
 use super::now::Now;
@@ -31,8 +31,8 @@ use crate::hub::db::col;
 use crate::hub::error::HubError;
 use crate::hub::heartbeat::{self, StationInfo};
 use crate::hub::program_form::{from_toml, ProgramForm, WhenKind};
-use crate::tr;
 use crate::hub::timetable::{self, Remote, StationTimetable, TimetableError};
+use crate::tr;
 
 /// What every timetable page of a station starts from.
 pub struct Loaded {
