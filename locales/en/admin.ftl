@@ -90,16 +90,56 @@ admin-audit-broadcast-propose = { $who } proposed broadcast «{ $what }» at { $
 admin-audit-broadcast-approve = { $who } approved broadcast «{ $what }» at { $at }
 admin-audit-broadcast-reject = { $who } rejected broadcast «{ $what }» at { $at }
 admin-audit-broadcast-withdraw = { $who } withdrew broadcast «{ $what }» at { $at }
-admin-audit-station-add = { $who } added station { $what } at { $at }
-admin-audit-station-enroll = Station { $what } enrolled at { $at }
+admin-audit-station-add = { $who } added { $named ->
+        [yes] { $what }
+       *[no] station { $what }
+    } at { $at }
+admin-audit-station-enroll = { $named ->
+        [yes] { $what }
+       *[no] Station { $what }
+    } enrolled at { $at }
 admin-audit-station-enroll-failed = A station used a wrong enrolment code at { $at }
-admin-audit-timetable-publish = { $who } published the timetable of station { $what } at { $at }
-admin-audit-timetable-publish-refused = { $who } was refused publishing the timetable of station { $what } at { $at }
-admin-audit-remote-play = { $who } ordered play now at station { $what } at { $at }
-admin-audit-remote-play-refused = { $who } was refused play now at station { $what } at { $at }
-admin-audit-remote-stop = { $who } ordered a stop at station { $what } at { $at }
-admin-audit-remote-stop-refused = { $who } was refused a stop at station { $what } at { $at }
-admin-audit-asrun-break = The as-run log of station { $what } has a break (found at { $at })
-admin-audit-asrun-break-ack = { $who } acknowledged a break in the as-run log of station { $what } at { $at }
+admin-audit-timetable-publish = { $who } published the timetable of { $named ->
+        [yes] { $what }
+       *[no] station { $what }
+    } at { $at }
+admin-audit-timetable-publish-refused = { $who } was refused publishing the timetable of { $named ->
+        [yes] { $what }
+       *[no] station { $what }
+    } at { $at }
+admin-audit-remote-play = { $who } ordered play now at { $named ->
+        [yes] { $what }
+       *[no] station { $what }
+    } at { $at }
+admin-audit-remote-play-refused = { $who } was refused play now at { $named ->
+        [yes] { $what }
+       *[no] station { $what }
+    } at { $at }
+admin-audit-remote-stop = { $who } ordered a stop at { $named ->
+        [yes] { $what }
+       *[no] station { $what }
+    } at { $at }
+admin-audit-remote-stop-refused = { $who } was refused a stop at { $named ->
+        [yes] { $what }
+       *[no] station { $what }
+    } at { $at }
+admin-audit-asrun-break = The as-run log of { $named ->
+        [yes] { $what }
+       *[no] station { $what }
+    } has a break (found at { $at })
+admin-audit-asrun-break-ack = { $who } acknowledged a break in the as-run log of { $named ->
+        [yes] { $what }
+       *[no] station { $what }
+    } at { $at }
 admin-audit-restore = { $who } restored the system from a backup at { $at }
+admin-audit-remote-command-refused = { $who } was refused a command to { $named ->
+        [yes] { $what }
+       *[no] station { $what }
+    } at { $at }
+admin-audit-init = { $who } set up the system at { $at }
+admin-audit-areas-import = { $who } loaded the list of administrative units from file { $what } at { $at }
+admin-audit-clip-resubmit = { $who } edited and resubmitted clip «{ $what }» at { $at }
+admin-audit-actor-cli = The server's administrator (command line)
+admin-audit-actor-cli-named = { $name } (command line on the server)
+admin-audit-actor-unknown = Someone not signed in
 admin-audit-other = { $who }: { $action } — { $what } at { $at }

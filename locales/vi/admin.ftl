@@ -90,16 +90,56 @@ admin-audit-broadcast-propose = { $who } đã đề xuất phát ngay «{ $what 
 admin-audit-broadcast-approve = { $who } đã phê duyệt phát ngay «{ $what }» lúc { $at }
 admin-audit-broadcast-reject = { $who } đã từ chối phát ngay «{ $what }» lúc { $at }
 admin-audit-broadcast-withdraw = { $who } đã thu hồi phát ngay «{ $what }» lúc { $at }
-admin-audit-station-add = { $who } đã thêm đài { $what } lúc { $at }
-admin-audit-station-enroll = Đài { $what } đã kết nối với hệ thống lúc { $at }
+admin-audit-station-add = { $who } đã thêm { $named ->
+        [yes] { $what }
+       *[no] đài { $what }
+    } lúc { $at }
+admin-audit-station-enroll = { $named ->
+        [yes] { $what }
+       *[no] Đài { $what }
+    } đã kết nối với hệ thống lúc { $at }
 admin-audit-station-enroll-failed = Một đài dùng mã kết nối sai lúc { $at }
-admin-audit-timetable-publish = { $who } đã phát hành lịch phát sóng của đài { $what } lúc { $at }
-admin-audit-timetable-publish-refused = { $who } bị từ chối khi phát hành lịch phát sóng của đài { $what } lúc { $at }
-admin-audit-remote-play = { $who } đã ra lệnh phát ngay tại đài { $what } lúc { $at }
-admin-audit-remote-play-refused = { $who } bị từ chối khi ra lệnh phát ngay tại đài { $what } lúc { $at }
-admin-audit-remote-stop = { $who } đã ra lệnh dừng phát tại đài { $what } lúc { $at }
-admin-audit-remote-stop-refused = { $who } bị từ chối khi ra lệnh dừng phát tại đài { $what } lúc { $at }
-admin-audit-asrun-break = Nhật ký phát sóng của đài { $what } bị đứt đoạn (phát hiện lúc { $at })
-admin-audit-asrun-break-ack = { $who } đã xác nhận chỗ đứt đoạn trong nhật ký phát sóng của đài { $what } lúc { $at }
+admin-audit-timetable-publish = { $who } đã phát hành lịch phát sóng của { $named ->
+        [yes] { $what }
+       *[no] đài { $what }
+    } lúc { $at }
+admin-audit-timetable-publish-refused = { $who } bị từ chối khi phát hành lịch phát sóng của { $named ->
+        [yes] { $what }
+       *[no] đài { $what }
+    } lúc { $at }
+admin-audit-remote-play = { $who } đã ra lệnh phát ngay tại { $named ->
+        [yes] { $what }
+       *[no] đài { $what }
+    } lúc { $at }
+admin-audit-remote-play-refused = { $who } bị từ chối khi ra lệnh phát ngay tại { $named ->
+        [yes] { $what }
+       *[no] đài { $what }
+    } lúc { $at }
+admin-audit-remote-stop = { $who } đã ra lệnh dừng phát tại { $named ->
+        [yes] { $what }
+       *[no] đài { $what }
+    } lúc { $at }
+admin-audit-remote-stop-refused = { $who } bị từ chối khi ra lệnh dừng phát tại { $named ->
+        [yes] { $what }
+       *[no] đài { $what }
+    } lúc { $at }
+admin-audit-asrun-break = Nhật ký phát sóng của { $named ->
+        [yes] { $what }
+       *[no] đài { $what }
+    } bị đứt đoạn (phát hiện lúc { $at })
+admin-audit-asrun-break-ack = { $who } đã xác nhận chỗ đứt đoạn trong nhật ký phát sóng của { $named ->
+        [yes] { $what }
+       *[no] đài { $what }
+    } lúc { $at }
 admin-audit-restore = { $who } đã khôi phục hệ thống từ bản sao lưu lúc { $at }
+admin-audit-remote-command-refused = { $who } bị từ chối khi ra lệnh điều khiển { $named ->
+        [yes] { $what }
+       *[no] đài { $what }
+    } lúc { $at }
+admin-audit-init = { $who } đã khởi tạo hệ thống lúc { $at }
+admin-audit-areas-import = { $who } đã nạp danh mục đơn vị hành chính từ tệp { $what } lúc { $at }
+admin-audit-clip-resubmit = { $who } đã sửa và gửi duyệt lại bản tin «{ $what }» lúc { $at }
+admin-audit-actor-cli = Quản trị trên máy chủ (dòng lệnh)
+admin-audit-actor-cli-named = { $name } (dòng lệnh trên máy chủ)
+admin-audit-actor-unknown = Người chưa đăng nhập
 admin-audit-other = { $who }: { $action } — { $what } lúc { $at }

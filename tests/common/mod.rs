@@ -18,6 +18,7 @@ pub mod pages;
 pub mod pulse;
 pub mod station_api;
 pub mod stream_server;
+pub mod task;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -9,7 +9,7 @@ use chrono::{NaiveDate, TimeZone};
 use maud::html;
 use serde::Deserialize;
 
-use super::audit_words::{at, sentence, Names};
+use super::audit_words::{at, sentence, who, Names};
 use super::ctx::Staff;
 use super::layout::url_escape;
 use crate::hub::app::AppState;
@@ -68,7 +68,15 @@ pub async fn show(State(state): State<AppState>, s: Staff, Query(p): Query<Param
         Ok(x) => x,
         Err(e) => return s.fail("audit", e),
     };
-    let names = Names::load(&state, &rows).await;
+    let mut keys: Vec<&str> = vec![];
+    for e in &rows {
+        keys.push(&e.target);
+        keys.push(&e.actor);
+    }
+    for a in &actors {
+        keys.push(a);
+    }
+    let names = Names::load(&state, &keys).await;
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
     let link = |n: i64| {
         format!(
@@ -96,7 +104,7 @@ pub async fn show(State(state): State<AppState>, s: Staff, Query(p): Query<Param
             select id="who" name="who" {
                 option value="" { (tr!(l, "admin-audit-anyone")) }
                 @for a in &actors {
-                    option value=(a) selected[*a == p.who] { (a) }
+                    option value=(a) selected[*a == p.who] { (who(l, &names, a)) }
                 }
             }
             label for="what" { (tr!(l, "admin-audit-what")) }

@@ -1,7 +1,10 @@
 //! One audit row as a sentence in the reader's language ("phe-duyet đã phê
 //! duyệt bản tin «Tin bão» lúc 14:05 07/12/2026"): the action picks the
 //! catalogue message, the target is named (a clip's or broadcast's title, a
-//! station's name, an account), the time is local. No JSON, no Unix times.
+//! station's name — without a second "đài" when the name starts with one —,
+//! an account), the actor in words (the command line on the server, a
+//! station, someone not signed in), the time is local. No JSON, no Unix
+//! times, no action codes for any action the hub writes (the tests list them).
 
 use std::collections::HashMap;
 
@@ -19,14 +22,15 @@ use crate::tr;
 pub struct Names(HashMap<String, String>);
 
 impl Names {
-    /// Look up the targets of `rows` (`clip:ID`, `broadcast:ID`, `station:ID`).
-    pub async fn load(state: &AppState, rows: &[Entry]) -> Names {
+    /// Look up what `keys` name (`clip:ID`, `broadcast:ID`, `station:ID`):
+    /// the rows' targets and actors, the actors of the filter.
+    pub async fn load(state: &AppState, keys: &[&str]) -> Names {
         let mut out = HashMap::new();
-        for e in rows {
-            if out.contains_key(&e.target) {
+        for &key in keys {
+            if out.contains_key(key) {
                 continue;
             }
-            let Some((kind, id)) = e.target.split_once(':') else {
+            let Some((kind, id)) = key.split_once(':') else {
                 continue;
             };
             let sql = match kind {
@@ -41,7 +45,7 @@ impl Names {
                 .await
             {
                 if let Ok(n) = col::<String>(&r, "n") {
-                    out.insert(e.target.clone(), n);
+                    out.insert(key.to_string(), n);
                 }
             }
         }
@@ -61,6 +65,36 @@ impl Names {
     }
 }
 
+/// Whether a station's name already says it is a station ("Đài truyền thanh
+/// xã …", "Trạm …", "Station …"): the sentence then does not say "đài" again.
+pub fn says_station(name: &str) -> bool {
+    let low = name.trim_start().to_lowercase();
+    ["đài ", "trạm ", "station "]
+        .iter()
+        .any(|p| low.starts_with(p))
+}
+
+/// Who did it, in words: an account's name; "Quản trị trên máy chủ (dòng
+/// lệnh)" for `cli:?` (no user known), "NAME (dòng lệnh trên máy chủ)" for
+/// `cli:NAME`; a station's name for `station:ID`; someone not signed in
+/// for `-`.
+pub fn who(l: Lang, names: &Names, actor: &str) -> String {
+    if let Some(name) = actor.strip_prefix("cli:") {
+        let name = name.trim();
+        if name.is_empty() || name == "?" {
+            return tr!(l, "admin-audit-actor-cli");
+        }
+        return tr!(l, "admin-audit-actor-cli-named", name = name.to_string());
+    }
+    if actor.starts_with("station:") {
+        return names.what(actor);
+    }
+    if actor.trim().is_empty() || actor == "-" {
+        return tr!(l, "admin-audit-actor-unknown");
+    }
+    actor.to_string()
+}
+
 /// "14:05 07/12/2026" in the hub's time zone.
 pub fn at(tz: chrono_tz::Tz, s: i64) -> String {
     match tz.timestamp_opt(s, 0).single() {
@@ -71,15 +105,22 @@ pub fn at(tz: chrono_tz::Tz, s: i64) -> String {
 
 /// The row as one sentence.
 pub fn sentence(l: Lang, tz: chrono_tz::Tz, names: &Names, e: &Entry) -> String {
-    let who = e.actor.clone();
+    let who = who(l, names, &e.actor);
     let what = names.what(&e.target);
+    let named = if e.target.starts_with("station:") && says_station(&what) {
+        "yes"
+    } else {
+        "no"
+    };
     let at = at(tz, e.at);
     macro_rules! m {
         ($id:literal) => {
-            tr!(l, $id, who = who, what = what, at = at)
+            tr!(l, $id, who = who, what = what, at = at, named = named)
         };
     }
     match e.action.as_str() {
+        "init" => m!("admin-audit-init"),
+        "areas_import" => m!("admin-audit-areas-import"),
         "login" => m!("admin-audit-login"),
         "login_failed" => m!("admin-audit-login-failed"),
         "logout" => m!("admin-audit-logout"),
@@ -94,6 +135,7 @@ pub fn sentence(l: Lang, tz: chrono_tz::Tz, names: &Names, e: &Entry) -> String 
         "user_enable" => m!("admin-audit-user-enable"),
         "clip_upload" => m!("admin-audit-clip-upload"),
         "clip_upload_refused" => m!("admin-audit-clip-upload-refused"),
+        "clip_resubmit" => m!("admin-audit-clip-resubmit"),
         "clip_submit" => m!("admin-audit-clip-submit"),
         "clip_approve" | "clip_approve_direct" => m!("admin-audit-clip-approve"),
         "clip_reject" => m!("admin-audit-clip-reject"),
@@ -111,6 +153,7 @@ pub fn sentence(l: Lang, tz: chrono_tz::Tz, names: &Names, e: &Entry) -> String 
         "remote_play_refused" => m!("admin-audit-remote-play-refused"),
         "remote_stop" => m!("admin-audit-remote-stop"),
         "remote_stop_refused" => m!("admin-audit-remote-stop-refused"),
+        "remote_command_refused" => m!("admin-audit-remote-command-refused"),
         "asrun_break" => m!("admin-audit-asrun-break"),
         "asrun_break_ack" => m!("admin-audit-asrun-break-ack"),
         "restore" => m!("admin-audit-restore"),
@@ -124,3 +167,7 @@ pub fn sentence(l: Lang, tz: chrono_tz::Tz, names: &Names, e: &Entry) -> String 
         ),
     }
 }
+
+#[cfg(test)]
+#[path = "audit_words_tests.rs"]
+mod tests;

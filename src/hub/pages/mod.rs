@@ -46,6 +46,7 @@ mod clip_card;
 mod clips;
 mod confirm;
 mod ctx;
+mod days_words;
 mod home;
 mod i18n;
 mod layout;

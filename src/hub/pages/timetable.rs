@@ -18,6 +18,7 @@ use serde::Deserialize;
 
 use super::confirm::{self, Ask};
 use super::ctx::Staff;
+use super::days_words::days_text;
 use super::i18n::Lang;
 use super::layout::{url_escape, when, Note};
 use super::now::Now;
@@ -30,21 +31,8 @@ use crate::hub::db::col;
 use crate::hub::error::HubError;
 use crate::hub::heartbeat::{self, StationInfo};
 use crate::hub::program_form::{from_toml, ProgramForm, WhenKind};
-use crate::i18n::format::weekday;
-use crate::tr;
-use chrono::Weekday;
-
-/// The week from Monday, as `ProgramForm::days` holds it.
-const WEEK: [Weekday; 7] = [
-    Weekday::Mon,
-    Weekday::Tue,
-    Weekday::Wed,
-    Weekday::Thu,
-    Weekday::Fri,
-    Weekday::Sat,
-    Weekday::Sun,
-];
 use crate::hub::timetable::{self, Remote, StationTimetable, TimetableError};
+use crate::tr;
 
 /// What every timetable page of a station starts from.
 pub struct Loaded {
@@ -131,16 +119,10 @@ fn when_text(l: Lang, f: &ProgramForm) -> String {
         WhenKind::Cron => format!("cron {}", f.cron),
         WhenKind::OnStart => tr!(l, "stations-on-start", after = f.on_start.clone()),
     };
-    if f.days == [true; 7] {
-        return tr!(l, "stations-when-every-day", when = when);
+    match days_text(l, f.days) {
+        Some(days) => tr!(l, "stations-when-days", when = when, days = days),
+        None => tr!(l, "stations-when-every-day", when = when),
     }
-    let days: Vec<&str> = WEEK
-        .iter()
-        .zip(f.days)
-        .filter(|(_, on)| *on)
-        .map(|(d, _)| weekday(l, *d))
-        .collect();
-    tr!(l, "stations-when-days", when = when, days = days.join(" "))
 }
 
 fn status_card(
