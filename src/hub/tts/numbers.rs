@@ -65,28 +65,37 @@ pub fn number(n: u64) -> String {
     if n == 0 {
         return "không".into();
     }
-    // Groups of three digits, highest first, with their scale words; past
-    // a thousand billion ("nghìn tỷ") the scales repeat with "tỷ".
-    let scales = ["", "nghìn", "triệu", "tỷ", "nghìn tỷ", "triệu tỷ", "tỷ tỷ"];
-    let mut groups = vec![];
-    let mut m = n;
-    while m > 0 {
-        groups.push(m % 1000);
-        m /= 1000;
+    words(n, false).join(" ")
+}
+
+/// `n` > 0 in words; `started`: a higher part was said before it. Past a
+/// billion the billions are a number of their own ("một nghìn hai trăm tỷ").
+fn words(n: u64, started: bool) -> Vec<&'static str> {
+    const BILLION: u64 = 1_000_000_000;
+    if n >= BILLION {
+        let mut w = words(n / BILLION, started);
+        w.push("tỷ");
+        if n % BILLION > 0 {
+            w.extend(words(n % BILLION, true));
+        }
+        return w;
     }
-    let mut words: Vec<&str> = vec![];
-    let mut started = false;
-    for (i, g) in groups.iter().enumerate().rev() {
+    let scales = ["", "nghìn", "triệu"];
+    let groups = [n / 1_000_000, (n / 1000) % 1000, n % 1000];
+    let mut w = vec![];
+    let mut started = started;
+    for (i, g) in groups.iter().enumerate() {
         if *g == 0 {
             continue;
         }
-        words.extend(group(*g, started));
-        if !scales[i].is_empty() {
-            words.push(scales[i]);
+        w.extend(group(*g, started));
+        let scale = scales[2 - i];
+        if !scale.is_empty() {
+            w.push(scale);
         }
         started = true;
     }
-    words.join(" ")
+    w
 }
 
 /// A number as written ("2.500.000", "2,5", "12", "0912345678"): dots
