@@ -205,7 +205,7 @@ fn the_page_previews_then_submits_a_text_bulletin() {
 #[test]
 fn bad_text_bulletins_are_refused_with_their_reason_and_nothing_is_stored() {
     let hub = hub_with("");
-    hub.add_user("doc", "reader", "58", "mat-khau-doc-bao");
+    hub.add_user("doc", "viewer", "58", "mat-khau-doc-bao");
     let mut ed = hub.login("bientap", "mat-khau-bien-tap");
     let base = json!({"title": "Thông báo", "category": "tin-tuc", "areas": ["22936"]});
     let with = |k: &str, v: serde_json::Value| {
@@ -252,12 +252,14 @@ fn bad_text_bulletins_are_refused_with_their_reason_and_nothing_is_stored() {
         assert_eq!(r.status, status, "{body}: {}", r.text());
         assert!(r.text().contains(why), "{why}: {}", r.text());
     }
-    // 5,000 characters exactly are accepted for a preview.
+    // 5,000 characters exactly pass the text check; their six minutes of
+    // WAV are then over this test hub's 8 MiB max_upload, said as such.
     let r = ed.post_json(
         "/api/v1/clips/tts/preview",
         &json!({"text": "Thông báo. ".repeat(500).chars().take(5000).collect::<String>()}),
     );
-    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.status, 413, "{}", r.text());
+    assert!(r.text().contains("max_upload"), "{}", r.text());
     let mut reader = hub.login("doc", "mat-khau-doc-bao");
     let r = reader.post_json("/api/v1/clips/tts", &with("text", json!("Xin chào")));
     assert_eq!(r.status, 403, "{}", r.text());
