@@ -75,7 +75,7 @@ fn words(n: u64, started: bool) -> Vec<&'static str> {
     if n >= BILLION {
         let mut w = words(n / BILLION, started);
         w.push("tỷ");
-        if n % BILLION > 0 {
+        if !n.is_multiple_of(BILLION) {
             w.extend(words(n % BILLION, true));
         }
         return w;
@@ -124,9 +124,10 @@ pub fn written(s: &str) -> Option<String> {
         }
     }
     let plain: String = int.chars().filter(|c| *c != '.').collect();
-    let whole = if plain.len() > 1 && plain.starts_with('0') && frac.is_none() {
-        digits(&plain)
-    } else if plain.len() > 18 {
+    // A telephone (leading zero) or a number too long for words: digit by digit.
+    let by_digit =
+        (plain.len() > 1 && plain.starts_with('0') && frac.is_none()) || plain.len() > 18;
+    let whole = if by_digit {
         digits(&plain)
     } else {
         number(plain.parse().ok()?)
