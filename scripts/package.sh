@@ -174,7 +174,7 @@ stage_hub() { # ROOT
  The web pages, API and signed feed the commune stations follow. Needs a
  config (/etc/loa/hub.toml, example in /usr/share/doc/loa/examples) and
  \`loa hub init\`; put nginx with TLS in front (nginx-loa-hub.conf)."
-  sed -i 's/^Recommends: .*/Recommends: nginx, ca-certificates/; /^Suggests:/d' "$root/DEBIAN/control"
+  sed -i 's/^Recommends: .*/Recommends: nginx, ca-certificates, espeak-ng/; /^Suggests:/d' "$root/DEBIAN/control"
 }
 
 mkdir -p "$dist"

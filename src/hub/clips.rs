@@ -56,11 +56,14 @@ pub struct ClipInfo {
     /// A local announcement's stations (empty: an ordinary clip).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stations: Vec<String>,
+    /// A text bulletin's text, as written (`hub::tts`); none for audio uploads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }
 
 pub(super) const COLUMNS: &str =
     "id, title, category, lang, areas, valid_from, valid_until, level, state, reason, \
-     ext, sha256, bytes, duration_ms, lufs, created_by, created_at, decided_by, updated_at";
+     ext, sha256, bytes, duration_ms, lufs, created_by, created_at, decided_by, updated_at, text";
 
 pub(super) fn from_row(r: &sqlx::any::AnyRow) -> HubResult<ClipInfo> {
     Ok(ClipInfo {
@@ -84,6 +87,7 @@ pub(super) fn from_row(r: &sqlx::any::AnyRow) -> HubResult<ClipInfo> {
         decided_by: col(r, "decided_by")?,
         updated_at: col(r, "updated_at")?,
         stations: vec![],
+        text: col(r, "text")?,
     })
 }
 
@@ -221,7 +225,7 @@ pub async fn create(
     let st = if draft { "draft" } else { "submitted" };
     let mut tx = state.db.begin_write().await?;
     let inserted = sqlx::query(&format!(
-        "INSERT INTO clips ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11, $12, $13, $14, $15, $16, NULL, $17)"
+        "INSERT INTO clips ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11, $12, $13, $14, $15, $16, NULL, $17, $18)"
     ))
     .bind(&id)
     .bind(&title)
@@ -240,6 +244,7 @@ pub async fn create(
     .bind(user.id)
     .bind(now)
     .bind(now)
+    .bind(up.text.take())
     .execute(&mut *tx)
     .await;
     if let Err(e) = inserted {

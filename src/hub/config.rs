@@ -39,6 +39,8 @@ pub struct HubConfig {
     pub operator_clips: OperatorClips,
     /// The server's own limits against slow or greedy clients (`http/`).
     pub limits: Limits,
+    /// `[tts]`: the speech engine of text bulletins (`hub::tts`).
+    pub tts: super::tts::config::TtsConfig,
 }
 
 /// hub.toml's connection limits (`src/hub/http/`).
@@ -98,6 +100,8 @@ impl HubConfig {
 #[serde(deny_unknown_fields)]
 struct File {
     hub: Raw,
+    #[serde(default)]
+    tts: super::tts::config::RawTts,
 }
 
 #[derive(Deserialize)]
@@ -156,6 +160,7 @@ pub fn parse(text: &str, path: &Path) -> Result<HubConfig, Vec<Diagnostic>> {
         vec![at(offset, e.message().trim().to_string())]
     })?;
     let raw = file.hub;
+    let tts_raw = file.tts;
     // Values are checked one by one; a bad one is reported at its key's line.
     let find = |key: &str| -> usize {
         text.find(&format!("\n{key}"))
@@ -277,6 +282,12 @@ pub fn parse(text: &str, path: &Path) -> Result<HubConfig, Vec<Diagnostic>> {
     if let Some(n) = raw.max_connections_per_address {
         limits.max_connections_per_address = n;
     }
+    let tts = super::tts::config::parse(tts_raw).unwrap_or_else(|errs| {
+        for (key, msg) in errs {
+            bad(key, format!("[tts] {msg}"));
+        }
+        Default::default()
+    });
     if !errors.is_empty() {
         errors.sort_by_key(|d| (d.line, d.col));
         return Err(errors);
@@ -296,6 +307,7 @@ pub fn parse(text: &str, path: &Path) -> Result<HubConfig, Vec<Diagnostic>> {
         trusted_proxies,
         operator_clips,
         limits,
+        tts,
     })
 }
 

@@ -117,6 +117,7 @@ pub mod scope;
 pub mod stations;
 pub mod store;
 pub mod timetable;
+pub mod tts;
 pub mod upload;
 pub mod user_admin;
 pub mod users;

@@ -46,6 +46,45 @@ impl TempAudio {
     }
 }
 
+impl TempAudio {
+    /// A file some other part of the hub wrote (the speech engine's output)
+    /// taken as an upload: hashed, its format told from its first bytes,
+    /// moved to `tmp_dir`. `None`: not a supported audio format.
+    pub fn adopt(src: &Path, tmp_dir: &Path) -> std::io::Result<Option<TempAudio>> {
+        use std::io::Read;
+        let mut f = std::fs::File::open(src)?;
+        let mut hasher = Sha256::new();
+        let mut head = Vec::with_capacity(16);
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut bytes = 0u64;
+        loop {
+            let n = f.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            if head.len() < 16 {
+                let k = (16 - head.len()).min(n);
+                head.extend_from_slice(&buf[..k]);
+            }
+            hasher.update(&buf[..n]);
+            bytes += n as u64;
+        }
+        let Some(ext) = sniff(&head) else {
+            return Ok(None);
+        };
+        std::fs::create_dir_all(tmp_dir)?;
+        let path = tmp_dir.join(format!("upload-{}.{ext}", random_token(12)));
+        std::fs::rename(src, &path)?;
+        Ok(Some(TempAudio {
+            path,
+            sha256: hex::encode(hasher.finalize()),
+            bytes,
+            ext,
+            kept: false,
+        }))
+    }
+}
+
 impl Drop for TempAudio {
     fn drop(&mut self) {
         if !self.kept {
@@ -62,6 +101,8 @@ pub struct Upload {
     /// fields read before and after it are kept, so a form can come back
     /// as typed; `clips::create` returns this error first.
     pub file_error: Option<HubError>,
+    /// A text bulletin's text, kept with the clip (`hub::tts`; never from a form).
+    pub text: Option<String>,
 }
 
 /// The audio format of a file, from its first bytes.
@@ -117,6 +158,7 @@ pub async fn receive(mut form: Multipart, tmp_dir: &Path, max: u64) -> HubResult
         fields: HashMap::new(),
         file: None,
         file_error: None,
+        text: None,
     };
     loop {
         let field = match form.next_field().await {

@@ -10,6 +10,7 @@ pub mod programs;
 mod reports;
 mod session;
 mod stations;
+pub mod tts;
 mod users;
 
 use axum::Router;
@@ -20,6 +21,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     Router::new()
         .merge(session::routes())
         .merge(clips::routes(state))
+        .merge(tts::routes())
         .merge(broadcasts::routes())
         .merge(audit::routes())
         .merge(users::routes())

@@ -207,7 +207,10 @@ pub async fn list(State(state): State<AppState>, s: Staff, Query(q): Query<ListQ
             strong id="feed-sequence" { (seq) }
         }
         @if s.user.has(Role::Editor) {
-            p { a class="btn" id="upload-link" href="/clips/new" { (tr!(l, "clips-upload-link")) } }
+            p class="actions" {
+                a class="btn" id="upload-link" href="/clips/new" { (tr!(l, "clips-upload-link")) }
+                a class="btn plain" id="tts-link" href="/clips/tts" { (tr!(l, "tts-link")) }
+            }
         }
         (search_form(l, &q, filter, &cats))
         div class="filters" {
@@ -271,6 +274,12 @@ pub async fn one(
         h1 class="title" { (c.title) }
         @if let Some(n) = done_note(l, q.done.as_deref()) { (n.show()) }
         (look.card(&c, html! {}))
+        @if let Some(text) = &c.text {
+            section class="card clip-text" id="clip-text" {
+                h2 { (tr!(l, "tts-clip-text")) }
+                @for para in text.split('\n') { p { (para) } }
+            }
+        }
         audio controls preload="none" src={"/api/v1/clips/" (c.id) "/audio"} {
             (tr!(l, "clips-no-audio"))
         }

@@ -131,6 +131,7 @@ fn station_card(l: Lang, n: &Now, hub: &[(String, String)]) -> Markup {
             }
             p class="actions" {
                 a class="btn" href="/clips/new" { (tr!(l, "home-record")) }
+                a class="btn plain" href="/clips/tts" { (tr!(l, "tts-link")) }
                 a class="btn plain" href={ (base) "/programs" } { (tr!(l, "stations-timetable")) }
             }
         }
@@ -255,7 +256,10 @@ async fn editor(state: &AppState, s: &Staff) -> Result<Markup, HubError> {
                     }
                 }
             }
-            p { a class="btn big" href="/clips/new" { (tr!(l, "home-upload")) } }
+            p class="actions" {
+                a class="btn big" href="/clips/new" { (tr!(l, "home-upload")) }
+                a class="btn plain" id="home-tts" href="/clips/tts" { (tr!(l, "tts-link")) }
+            }
         }
     };
     Ok(out)

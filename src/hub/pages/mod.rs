@@ -20,6 +20,7 @@
 //! clips.rs       /clips (search, paging), /clips/{id}, life-cycle actions
 //! clip_card.rs   a clip as a card (approved by/when, a station's own), its buttons
 //! upload.rs      /clips/new (tải lên), /clips/{id}/edit (fix a rejected clip)
+//! tts.rs         /clips/tts (soạn bản tin bằng chữ), /clips/tts/preview (nghe thử)
 //! upload_js.rs   /static/upload.js (the upload forms' progress bar)
 //! queue.rs       /queue (chờ duyệt)
 //! broadcasts.rs  /broadcasts (phát ngay: propose, decide)
@@ -60,6 +61,7 @@ mod stations;
 mod timetable;
 mod timetable_edit;
 mod timetable_restore;
+mod tts;
 mod upload;
 mod upload_js;
 pub mod week;
@@ -96,6 +98,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(limit)),
         )
         .route("/static/upload.js", get(upload_js::serve))
+        .route("/clips/tts", get(tts::show).post(tts::submit))
+        .route("/clips/tts/preview", post(tts::preview))
         .route(
             "/clips/{id}/edit",
             get(upload::edit)

@@ -78,6 +78,9 @@ fn form(s: &Staff, areas: &[(String, String)], v: View, max: std::time::Duration
                 div class="msg err" id="reason" role="status" { (tr!(l, "clips-card-reason", reason = r.clone())) }
             }
         }
+        @if fixing.is_none() {
+            p { a class="btn plain" id="tts-link" href="/clips/tts" { (tr!(l, "tts-link")) } }
+        }
         @if !v.errors.is_empty() { div class="msg err" id="error" role="alert" { (tr!(l, "clips-form-has-errors")) } }
         @if let Some(n) = &v.note { div id="error" { (n.show()) } }
         form method="post" action=(action) enctype="multipart/form-data" class="card upload"

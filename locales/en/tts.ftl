@@ -1,0 +1,22 @@
+# Text bulletins: write, listen, submit; the speech engine's refusals.
+tts-title = Write a text bulletin
+tts-link = Write a text bulletin
+tts-intro = Type the notice; the system reads it into audio, then the bulletin is reviewed like an uploaded one.
+tts-field-text = Text
+tts-field-text-hint = (at most 5,000 characters; numbers, dates, times, units and abbreviations such as UBND are read out in words)
+tts-field-voice = Voice
+tts-preview-button = Listen first
+tts-preview-hint = Listening opens the reading in a new tab; nothing is saved yet.
+tts-submit-button = Read into audio and submit
+tts-wait-hint = The speech engine takes a few seconds to a minute.
+tts-clip-text = Text of the bulletin
+tts-err-text-empty = There is no text: type the notice.
+tts-err-text-long = The text has { $count } characters, over the 5,000 limit; shorten it or split it into two bulletins.
+tts-err-voice = There is no voice “{ $voice }”; the voices are: { $voices }.
+tts-err-engine-start = The speech engine { $program } cannot start: { $error } (see [tts] command in hub.toml). Nothing was saved.
+tts-err-engine-failed = The speech engine { $program } failed ({ $status }): { $detail }. Nothing was saved.
+tts-err-engine-timeout = The speech engine { $program } ran over { $seconds } s and was stopped. Nothing was saved.
+tts-err-no-audio = The speech engine produced no audio. Nothing was saved.
+tts-err-not-audio = The speech engine's output is not a supported audio format. Nothing was saved.
+tts-err-service-failed = The speech service { $url } failed: { $error }. Nothing was saved.
+tts-err-service-timeout = The speech service { $url } did not answer within { $seconds } s. Nothing was saved.

@@ -1,0 +1,22 @@
+# Bản tin bằng chữ: soạn, nghe thử, gửi duyệt; lý do từ chối của bộ đọc.
+tts-title = Soạn bản tin bằng chữ
+tts-link = Soạn bản tin bằng chữ
+tts-intro = Gõ nội dung thông báo; hệ thống đọc thành âm thanh rồi bản tin đi duyệt như bản tin tải lên.
+tts-field-text = Nội dung
+tts-field-text-hint = (tối đa 5.000 ký tự; số, ngày, giờ, đơn vị và chữ viết tắt như UBND được đọc theo cách nói)
+tts-field-voice = Giọng đọc
+tts-preview-button = Nghe thử
+tts-preview-hint = Nghe thử mở bản đọc ở thẻ mới; chưa có gì được lưu.
+tts-submit-button = Đọc thành âm thanh và gửi duyệt
+tts-wait-hint = Bộ đọc cần vài giây đến một phút.
+tts-clip-text = Nội dung bản tin
+tts-err-text-empty = Chưa có nội dung: hãy gõ nội dung thông báo.
+tts-err-text-long = Nội dung dài { $count } ký tự, quá giới hạn 5.000 ký tự; hãy rút ngắn hoặc chia thành hai bản tin.
+tts-err-voice = Không có giọng đọc “{ $voice }”; các giọng có: { $voices }.
+tts-err-engine-start = Không chạy được bộ đọc { $program }: { $error } (xem [tts] command trong hub.toml). Chưa có gì được lưu.
+tts-err-engine-failed = Bộ đọc { $program } báo lỗi ({ $status }): { $detail }. Chưa có gì được lưu.
+tts-err-engine-timeout = Bộ đọc { $program } chạy quá { $seconds } giây nên đã bị dừng. Chưa có gì được lưu.
+tts-err-no-audio = Bộ đọc không tạo ra âm thanh nào. Chưa có gì được lưu.
+tts-err-not-audio = Bộ đọc không trả về âm thanh được hỗ trợ. Chưa có gì được lưu.
+tts-err-service-failed = Dịch vụ đọc { $url } báo lỗi: { $error }. Chưa có gì được lưu.
+tts-err-service-timeout = Dịch vụ đọc { $url } không trả lời trong { $seconds } giây. Chưa có gì được lưu.
