@@ -17,7 +17,9 @@ use common::public::{seed, SHOWN};
 fn axe_source() -> String {
     let path = std::env::var("LOA_AXE")
         .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/axe/axe.min.js"));
+        .unwrap_or_else(|_| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/axe/axe.min.js")
+        });
     if !path.exists() {
         let ok = std::process::Command::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/axe.sh"))
             .status()
@@ -116,10 +118,18 @@ async fn citizens_pages_on_a_phone_and_the_board_on_a_tv() {
     let m = b.c.execute(MEASURE, vec![]).await.unwrap();
     assert!(m["scroll"].as_u64() <= m["inner"].as_u64(), "{m}");
     let png = b.c.screenshot().await.unwrap();
-    std::fs::write(common::browser::screenshots_dir().join("public-board.png"), png).unwrap();
+    std::fs::write(
+        common::browser::screenshots_dir().join("public-board.png"),
+        png,
+    )
+    .unwrap();
     tokio::time::sleep(Duration::from_secs(16)).await;
     let next = b.c.execute(SHOWING, vec![]).await.unwrap();
-    assert_eq!(next, serde_json::json!(["s-huyen-tin"]), "the board did not turn");
+    assert_eq!(
+        next,
+        serde_json::json!(["s-huyen-tin"]),
+        "the board did not turn"
+    );
     // Still the same address: the script turned it, not the meta refresh.
     assert!(b.url().await.ends_with("/p/22936/bang-tin"));
     b.c.execute(&axe, vec![]).await.unwrap();

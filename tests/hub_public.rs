@@ -24,7 +24,10 @@ macro_rules! on_both {
     };
 }
 
-on_both!(citizens_see_only_what_reached_them, podcast_parses_and_enclosures_stream);
+on_both!(
+    citizens_see_only_what_reached_them,
+    podcast_parses_and_enclosures_stream
+);
 
 fn ok(c: &mut Client, path: &str) -> Resp {
     let r = c.get(path);
@@ -54,7 +57,10 @@ fn citizens_see_only_what_reached_them(b: Backend) {
     assert!(page.contains("Xã Phước Dinh"));
     assert!(page.contains("Có 3 bản tin."), "{page}");
     let at: Vec<usize> = SHOWN.iter().map(|(_, t)| page.find(t).unwrap()).collect();
-    assert!(at.windows(2).all(|w| w[0] < w[1]), "not newest first: {at:?}");
+    assert!(
+        at.windows(2).all(|w| w[0] < w[1]),
+        "not newest first: {at:?}"
+    );
     assert!(page.contains("<audio controls preload=\"none\" src=\"/p/22936/audio/xa-tin.wav\""));
     assert!(page.contains("href=\"/p/22936/podcast.xml\""));
     assert_eq!(r.header("cache-control"), Some("public, max-age=60"));
@@ -95,13 +101,19 @@ fn citizens_see_only_what_reached_them(b: Backend) {
         assert_eq!(r.status, 404, "{p}");
         if !p.contains("audio") {
             let t = r.text();
-            assert!(t.contains("Không có trang này") && t.contains("lang=\"vi\""), "{p}: {t}");
+            assert!(
+                t.contains("Không có trang này") && t.contains("lang=\"vi\""),
+                "{p}: {t}"
+            );
             assert!(!t.contains("<script>"), "{p} echoes markup");
         }
     }
     // English on request.
     let t = ok(&mut c, "/p/22936?lang=en").text();
-    assert!(t.contains("3 bulletins.") && t.contains("<html lang=\"en\""), "{t}");
+    assert!(
+        t.contains("3 bulletins.") && t.contains("<html lang=\"en\""),
+        "{t}"
+    );
 
     // Audio: the public ones stream; everything else is a 404.
     let r = ok(&mut c, "/p/22936/audio/xa-tin.wav");
@@ -110,10 +122,18 @@ fn citizens_see_only_what_reached_them(b: Backend) {
     assert!(r.header("cache-control").unwrap().starts_with("public"));
     assert!(r.body.starts_with(b"RIFF"));
     let whole = r.body.len();
-    let r = c.request("GET", "/p/22936/audio/xa-tin.wav", &[("Range", "bytes=0-99")], b"");
+    let r = c.request(
+        "GET",
+        "/p/22936/audio/xa-tin.wav",
+        &[("Range", "bytes=0-99")],
+        b"",
+    );
     assert_eq!(r.status, 206);
     assert_eq!(r.body.len(), 100);
-    assert_eq!(r.header("content-range"), Some(format!("bytes 0-99/{whole}").as_str()));
+    assert_eq!(
+        r.header("content-range"),
+        Some(format!("bytes 0-99/{whole}").as_str())
+    );
     ok(&mut c, "/p/22936/audio/tinh-tin.wav");
     ok(&mut c, "/p/22939/audio/xa-khac.wav");
     for (id, _) in HIDDEN {
@@ -133,7 +153,10 @@ fn citizens_see_only_what_reached_them(b: Backend) {
     let r = ok(&mut c, "/p/22936/nhung");
     assert_only_shown("/p/22936/nhung", &r.text());
     assert!(r.header("x-frame-options").is_none());
-    assert!(r.header("content-security-policy").unwrap().contains("frame-ancestors *"));
+    assert!(r
+        .header("content-security-policy")
+        .unwrap()
+        .contains("frame-ancestors *"));
     let t = ok(&mut c, "/p/22936/nhung?n=1").text();
     assert!(t.contains(SHOWN[0].1) && !t.contains(SHOWN[1].1));
 
@@ -141,7 +164,12 @@ fn citizens_see_only_what_reached_them(b: Backend) {
     let r = ok(&mut c, "/p/22936/bang-tin");
     let t = r.text();
     assert_only_shown("/p/22936/bang-tin", &t);
-    assert!(t.contains("<noscript><meta http-equiv=\"refresh\" content=\"15;url=/p/22936/bang-tin?i=1\">"), "{t}");
+    assert!(
+        t.contains(
+            "<noscript><meta http-equiv=\"refresh\" content=\"15;url=/p/22936/bang-tin?i=1\">"
+        ),
+        "{t}"
+    );
     assert!(t.contains("<script src=\"/static/board.js\""));
     assert_eq!(t.matches("<section class=\"slide\"").count(), 3);
     assert_eq!(t.matches(" hidden").count(), 2);
@@ -149,11 +177,21 @@ fn citizens_see_only_what_reached_them(b: Backend) {
     assert!(t.contains("content=\"15;url=/p/22936/bang-tin?i=0\""));
     let shown_at = t.find(SHOWN[2].1).unwrap();
     let section = t[..shown_at].rfind("<section").unwrap();
-    assert!(!t[section..shown_at].contains("hidden"), "slide 3 is not the one shown");
+    assert!(
+        !t[section..shown_at].contains("hidden"),
+        "slide 3 is not the one shown"
+    );
     let js = ok(&mut c, "/static/board.js");
-    assert_eq!(js.header("content-type"), Some("text/javascript; charset=utf-8"));
+    assert_eq!(
+        js.header("content-type"),
+        Some("text/javascript; charset=utf-8")
+    );
     let css = ok(&mut c, "/static/public.css");
-    assert!(css.body.len() < 4_000, "public.css is {} bytes", css.body.len());
+    assert!(
+        css.body.len() < 4_000,
+        "public.css is {} bytes",
+        css.body.len()
+    );
 
     // A withdrawn bulletin leaves at once.
     let mut ed = hub.login(EDITOR, PASSWORD);
@@ -169,7 +207,10 @@ fn podcast_parses_and_enclosures_stream(b: Backend) {
     seed(&hub);
     let mut c = hub.client();
     let r = ok(&mut c, "/p/22936/podcast.xml");
-    assert_eq!(r.header("content-type"), Some("application/rss+xml; charset=utf-8"));
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/rss+xml; charset=utf-8")
+    );
     let xml = hub.dir.path().join("podcast.xml");
     std::fs::write(&xml, &r.body).unwrap();
     for (_, t) in HIDDEN {
@@ -194,7 +235,11 @@ print(json.dumps({
         .arg(&xml)
         .output()
         .expect("python3 with feedparser (apt-get install python3-feedparser)");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["bozo"], 0, "{v}");
     assert_eq!(v["version"], "rss20");
@@ -203,7 +248,10 @@ print(json.dumps({
     let base = format!("http://{}", hub.addr);
     assert_eq!(v["link"], format!("{base}/p/22936"));
     let entries = v["entries"].as_array().unwrap();
-    let titles: Vec<&str> = entries.iter().map(|e| e["title"].as_str().unwrap()).collect();
+    let titles: Vec<&str> = entries
+        .iter()
+        .map(|e| e["title"].as_str().unwrap())
+        .collect();
     assert_eq!(titles, SHOWN.map(|(_, t)| t));
     for (e, (id, _)) in entries.iter().zip(SHOWN) {
         assert_eq!(e["id"], format!("loa-{id}"));
@@ -212,7 +260,9 @@ print(json.dumps({
         let enc = &e["enclosures"][0];
         assert_eq!(enc["type"], "audio/wav");
         let href = enc["href"].as_str().unwrap();
-        let path = href.strip_prefix(&base).unwrap_or_else(|| panic!("{href} not under {base}"));
+        let path = href
+            .strip_prefix(&base)
+            .unwrap_or_else(|| panic!("{href} not under {base}"));
         assert_eq!(path, format!("/p/22936/audio/{id}.wav"));
         let length: usize = enc["length"].as_str().unwrap().parse().unwrap();
         let whole = ok(&mut c, path);
@@ -237,21 +287,38 @@ fn the_public_flag_at_upload() {
     let audio = common::public::wav(&hub, 1.0);
     let r = ed.post_form(
         "/api/v1/clips",
-        &[("id", "a"), ("title", "Công khai"), ("category", "tin-tuc"), ("areas", "22936")],
+        &[
+            ("id", "a"),
+            ("title", "Công khai"),
+            ("category", "tin-tuc"),
+            ("areas", "22936"),
+        ],
         Some(("a.wav", &audio)),
     );
     assert_eq!(r.status, 201, "{}", r.text());
     assert_eq!(r.json()["public"], true);
     let r = ed.post_form(
         "/api/v1/clips",
-        &[("id", "b"), ("title", "Riêng"), ("category", "tin-tuc"), ("areas", "22936"), ("public", "false")],
+        &[
+            ("id", "b"),
+            ("title", "Riêng"),
+            ("category", "tin-tuc"),
+            ("areas", "22936"),
+            ("public", "false"),
+        ],
         Some(("a.wav", &audio)),
     );
     assert_eq!(r.status, 201, "{}", r.text());
     assert_eq!(r.json()["public"], false);
     let r = ed.post_form(
         "/api/v1/clips",
-        &[("id", "c"), ("title", "Sai"), ("category", "tin-tuc"), ("areas", "22936"), ("public", "co")],
+        &[
+            ("id", "c"),
+            ("title", "Sai"),
+            ("category", "tin-tuc"),
+            ("areas", "22936"),
+            ("public", "co"),
+        ],
         Some(("a.wav", &audio)),
     );
     assert_eq!(r.status, 422, "{}", r.text());
@@ -259,20 +326,33 @@ fn the_public_flag_at_upload() {
     // The page: the box, ticked.
     let form = ed.get("/clips/new").text();
     assert!(
-        form.contains("<input type=\"checkbox\" id=\"public\" name=\"public\" value=\"true\" checked>"),
+        form.contains(
+            "<input type=\"checkbox\" id=\"public\" name=\"public\" value=\"true\" checked>"
+        ),
         "{form}"
     );
     assert!(form.contains("Đưa lên trang công khai"));
     // Unticked: the browser sends no field at all.
     let r = ed.post_form(
         "/clips/new",
-        &[("id", "d"), ("title", "Bỏ chọn"), ("category", "tin-tuc"), ("area_22936", "1")],
+        &[
+            ("id", "d"),
+            ("title", "Bỏ chọn"),
+            ("category", "tin-tuc"),
+            ("area_22936", "1"),
+        ],
         Some(("a.wav", &audio)),
     );
     assert_eq!(r.status, 303, "{}", r.text());
     let r = ed.post_form(
         "/clips/new",
-        &[("id", "e"), ("title", "Có chọn"), ("category", "tin-tuc"), ("area_22936", "1"), ("public", "true")],
+        &[
+            ("id", "e"),
+            ("title", "Có chọn"),
+            ("category", "tin-tuc"),
+            ("area_22936", "1"),
+            ("public", "true"),
+        ],
         Some(("a.wav", &audio)),
     );
     assert_eq!(r.status, 303, "{}", r.text());
@@ -280,5 +360,9 @@ fn the_public_flag_at_upload() {
     assert_eq!(d["public"], false, "{d}");
     let e = ed.get("/api/v1/clips/e").json();
     assert_eq!(e["public"], true, "{e}");
-    assert_eq!(hub.sql("SELECT id FROM clips WHERE public = 0 ORDER BY id").trim(), "b\nd");
+    assert_eq!(
+        hub.sql("SELECT id FROM clips WHERE public = 0 ORDER BY id")
+            .trim(),
+        "b\nd"
+    );
 }

@@ -45,7 +45,10 @@ fn up(c: &mut Client, audio: &[u8], id: &str, title: &str, extra: &[(&str, &str)
 }
 
 fn act(c: &mut Client, id: &str, action: &str) {
-    let r = c.post_json(&format!("/api/v1/clips/{id}/{action}"), &serde_json::json!({}));
+    let r = c.post_json(
+        &format!("/api/v1/clips/{id}/{action}"),
+        &serde_json::json!({}),
+    );
     assert_eq!(r.status, 200, "{action} {id}: {}", r.text());
 }
 
@@ -69,15 +72,31 @@ pub fn seed(hub: &Hub) {
         act(&mut ap, id, "approve");
     }
     let plan: [(&str, Vec<(&str, &str)>, &[&str]); 7] = [
-        ("rieng", vec![("areas", "22936"), ("public", "false")], &["approve"]),
-        ("cho-duyet", vec![("areas", "22936")], &[]),
-        ("thu-hoi", vec![("areas", "22936")], &["approve", "withdraw"]),
         (
-            "het-han",
-            vec![("areas", "22936"), ("valid_from", before.as_str()), ("valid_until", yesterday.as_str())],
+            "rieng",
+            vec![("areas", "22936"), ("public", "false")],
             &["approve"],
         ),
-        ("chua-toi", vec![("areas", "22936"), ("valid_from", tomorrow.as_str())], &["approve"]),
+        ("cho-duyet", vec![("areas", "22936")], &[]),
+        (
+            "thu-hoi",
+            vec![("areas", "22936")],
+            &["approve", "withdraw"],
+        ),
+        (
+            "het-han",
+            vec![
+                ("areas", "22936"),
+                ("valid_from", before.as_str()),
+                ("valid_until", yesterday.as_str()),
+            ],
+            &["approve"],
+        ),
+        (
+            "chua-toi",
+            vec![("areas", "22936"), ("valid_from", tomorrow.as_str())],
+            &["approve"],
+        ),
         ("xa-khac", vec![("areas", "22939")], &["approve"]),
         ("tinh-khac", vec![("areas", "56")], &["approve"]),
     ];

@@ -77,7 +77,10 @@ pub fn feed(
         ));
     }
     x.push_str(&format!("<itunes:author>{}</itunes:author>\n", esc(name)));
-    x.push_str(&format!("<itunes:summary>{}</itunes:summary>\n", esc(&about)));
+    x.push_str(&format!(
+        "<itunes:summary>{}</itunes:summary>\n",
+        esc(&about)
+    ));
     x.push_str("<itunes:explicit>false</itunes:explicit>\n");
     x.push_str("<itunes:category text=\"News\"/>\n");
     for c in clips {
@@ -96,7 +99,10 @@ pub fn feed(
             esc(&c.id)
         ));
         x.push_str(&format!("<link>{}#b-{}</link>\n", esc(&page), esc(&c.id)));
-        x.push_str(&format!("<pubDate>{}</pubDate>\n", rfc2822(tz, c.created_at)));
+        x.push_str(&format!(
+            "<pubDate>{}</pubDate>\n",
+            rfc2822(tz, c.created_at)
+        ));
         x.push_str(&format!("<description>{}</description>\n", esc(&text)));
         x.push_str(&format!(
             "<enclosure url=\"{}{}\" length=\"{}\" type=\"{}\"/>\n",

@@ -26,7 +26,10 @@ async fn answer(state: &AppState, area: &str, file: &str, req: Request) -> HubRe
     let mut r = crate::hub::store::serve::file(state, &c.sha256, &c.format, req).await?;
     let h = r.headers_mut();
     h.insert(CONTENT_TYPE, HeaderValue::from_static(mime(&c.format)));
-    h.insert(CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
+    h.insert(
+        CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
     Ok(r)
 }
 

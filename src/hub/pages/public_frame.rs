@@ -93,11 +93,7 @@ pub fn lang_switch(l: Lang, path: &str) -> Markup {
 
 /// A page answer with the citizens' cache header.
 pub fn respond(markup: Markup) -> Response {
-    (
-        [(CACHE_CONTROL, PAGE_CACHE)],
-        Html(markup.into_string()),
-    )
-        .into_response()
+    ([(CACHE_CONTROL, PAGE_CACHE)], Html(markup.into_string())).into_response()
 }
 
 /// A refusal or failure as a citizens' page with the error's status.
