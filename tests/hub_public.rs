@@ -224,7 +224,7 @@ fn podcast_parses_and_enclosures_stream(b: Backend) {
 import feedparser, json, sys
 d = feedparser.parse(sys.argv[1])
 print(json.dumps({
-  "bozo": d.bozo, "version": d.version, "title": d.feed.title, "link": d.feed.link,
+  "bozo": int(bool(d.bozo)), "version": d.version, "title": d.feed.title, "link": d.feed.link,
   "language": d.feed.get("language"),
   "entries": [{"title": e.title, "id": e.id, "published": e.published,
     "duration": e.get("itunes_duration"),
