@@ -52,6 +52,9 @@ fn act(c: &mut Client, id: &str, action: &str) {
     assert_eq!(r.status, 200, "{action} {id}: {}", r.text());
 }
 
+/// A hidden clip: its id, its upload fields, the steps after upload.
+type Plan<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a [&'a str]);
+
 /// The ten clips; their upload times set one hour apart (newest first in
 /// `SHOWN` order).
 pub fn seed(hub: &Hub) {
@@ -71,7 +74,7 @@ pub fn seed(hub: &Hub) {
         up(&mut ed, &audio, id, title, &[("areas", area)]);
         act(&mut ap, id, "approve");
     }
-    let plan: [(&str, Vec<(&str, &str)>, &[&str]); 7] = [
+    let plan: [Plan; 7] = [
         (
             "rieng",
             vec![("areas", "22936"), ("public", "false")],
