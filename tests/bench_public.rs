@@ -50,8 +50,8 @@ fn public_pages_with_5000_clips() {
     let first = c.get("/p/22936");
     assert_eq!(first.status, 200);
     let t = first.text();
-    assert!(t.contains("Bản tin số 5000:"), "newest first");
-    assert!(!t.contains("Bản tin số 4999:"), "4999 is withdrawn");
+    assert!(t.contains("Bản tin số 4999:"), "newest first");
+    assert!(!t.contains("Bản tin số 5000:"), "5000 awaits approval");
     let css = c.get("/static/public.css").body.len();
     for (label, path) in [
         ("first page", "/p/22936"),
