@@ -211,8 +211,8 @@ axe.run(document, { resultTypes: ['violations'] }).then((r) => {
 }).catch((e) => done(['axe failed: ' + e]));
 "#;
 
-/// Links the crawler does not follow: downloads, the language switch,
-/// the API and the feed, the stylesheet.
+/// Links the crawler does not follow: downloads (audio, the podcast's
+/// XML), the language switch, the API and the feed, the stylesheet.
 fn followable(href: &str) -> bool {
     let path = href.split(['?', '#']).next().unwrap_or("");
     !(path.starts_with("/api/")
@@ -223,6 +223,8 @@ fn followable(href: &str) -> bool {
         || path.ends_with(".csv")
         || path.ends_with(".xlsx")
         || path.ends_with("/audio")
+        || path.contains("/audio/")
+        || path.ends_with(".xml")
         || href.contains("format=csv")
         || href.contains("format=xlsx"))
 }

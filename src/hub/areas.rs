@@ -49,6 +49,11 @@ impl AreaTree {
         self.units.get(code).map(|a| a.name.as_str())
     }
 
+    /// The unit directly above `code` (none for a province or an unknown code).
+    pub fn parent(&self, code: &str) -> Option<&str> {
+        self.units.get(code).and_then(|a| a.parent.as_deref())
+    }
+
     /// True when `inner` is `outer` or lies under it (a broken parent chain
     /// or a loop ends the walk: never true by accident).
     pub fn covers(&self, outer: &str, inner: &str) -> bool {

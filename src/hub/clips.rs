@@ -59,11 +59,14 @@ pub struct ClipInfo {
     /// A text bulletin's text, as written (`hub::tts`); none for audio uploads.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// On the citizens' pages (`/p/AREA`, its podcast, embed, board) once
+    /// approved; `public = false` at upload keeps it for staff and stations.
+    pub public: bool,
 }
 
 pub(super) const COLUMNS: &str =
     "id, title, category, lang, areas, valid_from, valid_until, level, state, reason, \
-     ext, sha256, bytes, duration_ms, lufs, created_by, created_at, decided_by, updated_at, text";
+     ext, sha256, bytes, duration_ms, lufs, created_by, created_at, decided_by, updated_at, text, public";
 
 pub(super) fn from_row(r: &sqlx::any::AnyRow) -> HubResult<ClipInfo> {
     Ok(ClipInfo {
@@ -88,6 +91,7 @@ pub(super) fn from_row(r: &sqlx::any::AnyRow) -> HubResult<ClipInfo> {
         updated_at: col(r, "updated_at")?,
         stations: vec![],
         text: col(r, "text")?,
+        public: col::<i64>(r, "public")? != 0,
     })
 }
 
@@ -133,6 +137,19 @@ pub fn check_category(category: &str) -> HubResult<String> {
         )
     })?;
     Ok(category.to_string())
+}
+
+/// The upload's `public` field: absent, `true`/`1`/`on` → public (the
+/// default), `false`/`0` → kept off the citizens' pages.
+fn public_flag(u: &Upload) -> HubResult<bool> {
+    match field(u, "public") {
+        None | Some("true" | "1" | "on") => Ok(true),
+        Some("false" | "0") => Ok(false),
+        Some(v) => Err(HubError::invalid(
+            format!("public `{v}` không hợp lệ: true hoặc false"),
+            format!("public `{v}` is invalid: true or false"),
+        )),
+    }
 }
 
 /// An upload form → a stored clip (`submitted`, or `draft` with `draft=true`).
@@ -208,6 +225,7 @@ pub async fn create(
         }
     };
     let draft = field(&up, "draft") == Some("true");
+    let public = public_flag(&up)?;
     let file = up.file.take().ok_or_else(|| {
         HubError::invalid(
             "chưa chọn tệp âm thanh (trường `file`)",
@@ -225,7 +243,7 @@ pub async fn create(
     let st = if draft { "draft" } else { "submitted" };
     let mut tx = state.db.begin_write().await?;
     let inserted = sqlx::query(&format!(
-        "INSERT INTO clips ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11, $12, $13, $14, $15, $16, NULL, $17, $18)"
+        "INSERT INTO clips ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11, $12, $13, $14, $15, $16, NULL, $17, $18, $19)"
     ))
     .bind(&id)
     .bind(&title)
@@ -245,6 +263,7 @@ pub async fn create(
     .bind(now)
     .bind(now)
     .bind(up.text.take())
+    .bind(i64::from(public))
     .execute(&mut *tx)
     .await;
     if let Err(e) = inserted {
@@ -333,6 +352,17 @@ pub async fn get(state: &AppState, user: &User, id: &str) -> HubResult<ClipInfo>
     }
 }
 
+/// The content type of a stored clip's format.
+pub fn mime(format: &str) -> &'static str {
+    match format {
+        "wav" => "audio/wav",
+        "mp3" => "audio/mpeg",
+        "ogg" => "audio/ogg",
+        "flac" => "audio/flac",
+        _ => "audio/mp4",
+    }
+}
+
 /// The stored audio file of a clip `user` may see, and its content type.
 pub async fn audio(
     state: &AppState,
@@ -340,13 +370,7 @@ pub async fn audio(
     id: &str,
 ) -> HubResult<(std::path::PathBuf, &'static str)> {
     let c = get(state, user, id).await?;
-    let mime = match c.format.as_str() {
-        "wav" => "audio/wav",
-        "mp3" => "audio/mpeg",
-        "ogg" => "audio/ogg",
-        "flac" => "audio/flac",
-        _ => "audio/mp4",
-    };
+    let mime = mime(&c.format);
     let path = super::store::blobs::local(state, &c.sha256, &c.format).await?;
     Ok((path, mime))
 }

@@ -77,6 +77,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "clip_text",
         include_str!("../../migrations/sqlite/0010_clip_text.sql"),
     ),
+    (
+        11,
+        "public_clips",
+        include_str!("../../migrations/sqlite/0011_public_clips.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -123,6 +128,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         10,
         "clip_text",
         include_str!("../../migrations/postgres/0010_clip_text.sql"),
+    ),
+    (
+        11,
+        "public_clips",
+        include_str!("../../migrations/postgres/0011_public_clips.sql"),
     ),
 ];
 

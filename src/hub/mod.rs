@@ -109,6 +109,7 @@ pub mod outage;
 pub mod pages;
 pub mod pending;
 pub mod program_form;
+pub mod public;
 pub mod publish;
 pub mod recover;
 pub mod refusal;

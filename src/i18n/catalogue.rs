@@ -21,6 +21,7 @@ pub const VI: &[(&str, &str)] = &[
     ("admin.ftl", include_str!("../../locales/vi/admin.ftl")),
     ("reports.ftl", include_str!("../../locales/vi/reports.ftl")),
     ("tts.ftl", include_str!("../../locales/vi/tts.ftl")),
+    ("public.ftl", include_str!("../../locales/vi/public.ftl")),
 ];
 
 /// (file name, its text) for English.
@@ -42,4 +43,5 @@ pub const EN: &[(&str, &str)] = &[
     ("admin.ftl", include_str!("../../locales/en/admin.ftl")),
     ("reports.ftl", include_str!("../../locales/en/reports.ftl")),
     ("tts.ftl", include_str!("../../locales/en/tts.ftl")),
+    ("public.ftl", include_str!("../../locales/en/public.ftl")),
 ];

@@ -15,6 +15,7 @@ pub mod hub_pg;
 pub mod icecast;
 pub mod nginx;
 pub mod pages;
+pub mod public;
 pub mod pulse;
 pub mod station_api;
 pub mod stream_server;

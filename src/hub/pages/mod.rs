@@ -34,6 +34,11 @@
 //!                timetable_restore.rs "Khôi phục" a deleted program from the history
 //! program_edit.rs the program form; week.rs the week picture (pure renders)
 //! reports.rs     /reports (báo cáo: filter form, table, SVG chart, CSV/XLSX links)
+//! public_*.rs    the citizens' pages, no sign-in (issue 21): public_list.rs
+//!                /p/{area} (nghe lại), public_item.rs a bulletin, podcast.rs
+//!                /p/{area}/podcast.xml, public_embed.rs /p/{area}/nhung,
+//!                public_board.rs /p/{area}/bang-tin, public_audio.rs the
+//!                audio, public_frame.rs their frame and /static/public.css
 //! ```
 
 mod account_edit;
@@ -52,7 +57,14 @@ mod home;
 mod i18n;
 mod layout;
 mod now;
+mod podcast;
 mod program_edit;
+mod public_audio;
+mod public_board;
+mod public_embed;
+mod public_frame;
+mod public_item;
+mod public_list;
 mod queue;
 mod reports;
 mod service;
@@ -139,5 +151,12 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         )
         .route("/stations/{id}/{action}", post(timetable::remote))
         .route("/reports", get(reports::show))
+        .route("/static/public.css", get(public_frame::stylesheet))
+        .route("/static/board.js", get(public_board::script))
+        .route("/p/{area}", get(public_list::show))
+        .route("/p/{area}/podcast.xml", get(podcast::show))
+        .route("/p/{area}/nhung", get(public_embed::show))
+        .route("/p/{area}/bang-tin", get(public_board::show))
+        .route("/p/{area}/audio/{file}", get(public_audio::serve))
         .fallback(ctx::fallback)
 }

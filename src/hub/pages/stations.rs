@@ -291,6 +291,11 @@ pub async fn one(
             a class="btn" id="programs" href={ "/stations/" (url_escape(&st.id)) "/programs" } {
                 (tr!(l, "stations-timetable-remote"))
             }
+            @if let Some(code) = crate::hub::public::deepest(&tree, &st.areas) {
+                a class="btn plain" id="public-page" href={ "/p/" (url_escape(&code)) } {
+                    (tr!(l, "public-station-link", area = tree.name(&code).unwrap_or(&code).to_string()))
+                }
+            }
         }
         h2 { (tr!(l, "stations-asrun-day", day = crate::i18n::format::date(day))) }
         form method="get" class="inline" {

@@ -153,6 +153,13 @@ fn form(s: &Staff, areas: &[(String, String)], v: View, max: std::time::Duration
                     (error_at(v.errors, "areas"))
                 }
             }
+            @if fixing.is_none() {
+                label class="check" id="public-choice" {
+                    input type="checkbox" id="public" name="public" value="true" checked[get("public") != "false"];
+                    (tr!(l, "public-upload-field"))
+                }
+                p class="hint" { (tr!(l, "public-upload-hint")) }
+            }
             @let file_label = if fixing.is_some() { tr!(l, "clips-field-file-replace") } else { tr!(l, "clips-field-file") };
             label for="file" { (file_label) " " span class="hint" { "WAV, MP3, Ogg Vorbis, FLAC, M4A" } }
             input type="file" id="file" name="file" accept="audio/*,.m4a,.mp3,.wav,.ogg,.flac" required[fixing.is_none()]
@@ -317,6 +324,10 @@ pub async fn submit(
     };
     join_boxes(&mut up.fields, "area_", "areas");
     join_boxes(&mut up.fields, "station_", "stations");
+    // An unticked box sends nothing: the form's "not public".
+    up.fields
+        .entry("public".into())
+        .or_insert_with(|| "false".into());
     let kept = up.fields.clone();
     let errors = field_errors(s.lang, &up, false);
     if !errors.is_empty() {

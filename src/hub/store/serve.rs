@@ -120,7 +120,16 @@ async fn clip(
     .fetch_optional(&state.db.pool)
     .await?
     .ok_or_else(missing)?;
-    let path = super::blobs::local(&state, sha, ext).await?;
+    file(&state, sha, ext, req).await
+}
+
+/// A stored clip's bytes (`sha.ext`) answering `req`: ranges (206 with
+/// Content-Range) by tower-http, the content hash as a strong ETag, so
+/// If-None-Match and If-Range work the same from every hub process. The
+/// caller has checked that the asker may have it (here: approved; the
+/// citizens' pages: public in their area).
+pub async fn file(state: &AppState, sha: &str, ext: &str, req: Request) -> HubResult<Response> {
+    let path = super::blobs::local(state, sha, ext).await?;
     // The validator is the content hash, the same from every process (the
     // file's own mtime differs between processes' caches).
     let etag = format!("\"{sha}\"");
