@@ -154,9 +154,9 @@ fn check_prints_every_kind_of_mistake_in_vietnamese_with_its_position() {
         "18:8: Biểu thức cron \"0 5 * * 1-6\" có 5 trường như một dòng crontab, nhưng cron ở đây bắt đầu bằng giây: thử \"0 0 5 * * Mon-Sat\".",
         "22:6: Mã chương trình «sang» bị trùng: chương trình ở dòng 17 đã dùng mã này",
         "24:9: «thu hai» không phải là một ngày trong tuần",
-        "25:40: «count» phải ít nhất là 1",
-        "30:10: Không tìm thấy tệp phát",
-        "30:38: Nguồn tiếp sóng \"ftp://radio.example.vn/vov1\" phải là địa chỉ http:// hoặc https://",
+        "25:37: «count» phải ít nhất là 1",
+        "30:9: Không tìm thấy tệp phát",
+        "30:36: Nguồn tiếp sóng \"ftp://radio.example.vn/vov1\" phải là địa chỉ http:// hoặc https://",
         "31:16: «max_duration»: \"1 gio\" không phải là một khoảng thời gian",
     ];
     for want in expected {
@@ -171,7 +171,9 @@ fn check_prints_every_kind_of_mistake_in_vietnamese_with_its_position() {
         err.contains(&format!("loa: cấu hình có {} lỗi", expected.len())),
         "{err}"
     );
-    for english in [" must ", " is not ", "unknown", "missing", "found", "error(s)"] {
+    for english in [
+        " must ", " is not ", "unknown", "missing", "found", "error(s)",
+    ] {
         assert!(!err.contains(english), "English {english:?} left:\n{err}");
     }
 
@@ -183,9 +185,12 @@ fn check_prints_every_kind_of_mistake_in_vietnamese_with_its_position() {
         "4:1: unknown key `tieng` in [station]",
         "9:10: `warmup` needs a unit, in quotes",
         "22:6: duplicate program id \"sang\": the program at line 17 already uses it",
-        "30:38: `stream` \"ftp://radio.example.vn/vov1\" must be an http:// or https:// URL",
+        "30:36: `stream` \"ftp://radio.example.vn/vov1\" must be an http:// or https:// URL",
     ] {
-        assert!(en.contains(&format!("{cfg}:{want}")), "no `{want}` in:\n{en}");
+        assert!(
+            en.contains(&format!("{cfg}:{want}")),
+            "no `{want}` in:\n{en}"
+        );
     }
     assert!(
         en.contains(&format!(
@@ -223,7 +228,9 @@ fn a_good_config_is_summed_up_in_vietnamese() {
     let o = run(&st, &[("LANG", "C.UTF-8")], &["check"]);
     let out = String::from_utf8_lossy(&o.stdout).into_owned();
     assert!(
-        out.starts_with(&format!("ok: {cfg} — 1 program(s), 0 warning(s); next: sang at ")),
+        out.starts_with(&format!(
+            "ok: {cfg} — 1 program(s), 0 warning(s); next: sang at "
+        )),
         "{out}"
     );
 }
@@ -239,7 +246,9 @@ fn play_and_stop_refusals_in_vietnamese() {
     let o = run(&st, &vi, &["play", "sang"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).lines().any(|l| l.starts_with("loa: loa chưa chạy (")),
+        stderr(&o)
+            .lines()
+            .any(|l| l.starts_with("loa: loa chưa chạy (")),
         "{}",
         stderr(&o)
     );
@@ -260,7 +269,9 @@ fn play_and_stop_refusals_in_vietnamese() {
     let o = run(&st, &vi, &["stop"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).lines().any(|l| l == "loa: không có gì đang phát"),
+        stderr(&o)
+            .lines()
+            .any(|l| l == "loa: không có gì đang phát"),
         "{}",
         stderr(&o)
     );

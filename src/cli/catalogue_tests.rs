@@ -83,7 +83,10 @@ fn every_code_the_station_names_is_in_both_catalogues() {
         .into_iter()
         .filter(|c| !Lang::Vi.has(c) || !Lang::En.has(c))
         .collect();
-    assert!(missing.is_empty(), "codes missing from a catalogue: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "codes missing from a catalogue: {missing:?}"
+    );
 }
 
 #[test]
@@ -91,9 +94,7 @@ fn every_station_message_renders_in_vietnamese_without_english() {
     let mut checked = 0;
     for file in VI_FILES {
         for (id, args) in ids(file) {
-            let msg = args
-                .iter()
-                .fold(Msg::new(&id), |m, a| m.arg(a, value(a)));
+            let msg = args.iter().fold(Msg::new(&id), |m, a| m.arg(a, value(a)));
             let vi = msg.render(Lang::Vi, &["check-", "cli-"]).unwrap();
             let en = msg.render(Lang::En, &["check-", "cli-"]).unwrap();
             assert_ne!(vi, en, "{id} is the same in both languages");
@@ -104,7 +105,9 @@ fn every_station_message_renders_in_vietnamese_without_english() {
                 !text.is_ascii(),
                 "{id} reads as English (no Vietnamese letter): {vi}"
             );
-            for word in [" the ", " must ", " is not ", " was ", " cannot ", " write "] {
+            for word in [
+                " the ", " must ", " is not ", " was ", " cannot ", " write ",
+            ] {
                 assert!(!vi.contains(word), "{id} carries English ({word:?}): {vi}");
             }
             for a in &args {
@@ -140,10 +143,7 @@ fn every_refusal_the_daemon_sends_has_a_local_twin() {
     let text = include_str!("../daemon/requests.rs");
     let mut n = 0;
     for (i, _) in text.match_indices("Msg::new(\"station-cmd-") {
-        let code: String = text[i + 10..]
-            .chars()
-            .take_while(|c| *c != '"')
-            .collect();
+        let code: String = text[i + 10..].chars().take_while(|c| *c != '"').collect();
         let local = code.replacen("station-cmd-", "cli-cmd-", 1);
         assert!(
             Lang::Vi.has(&local) && Lang::En.has(&local),

@@ -14,8 +14,8 @@ use crate::clock::Clock;
 use crate::config::{self, LoadOptions, Severity};
 use crate::i18n::format::{decimal, weekday};
 use crate::i18n::Lang;
-use crate::tr;
 use crate::schedule;
+use crate::tr;
 
 pub fn run(path: &Path, clock: Clock, streams: bool) -> anyhow::Result<ExitCode> {
     let probe = |p: &Path| {
@@ -44,7 +44,12 @@ pub fn run(path: &Path, clock: Clock, streams: bool) -> anyhow::Result<ExitCode>
     if let Some(e) = &hub.error {
         eprintln!(
             "{}",
-            tr!(lang, "cli-check-hub-error", path = shown.clone(), error = e.to_string())
+            tr!(
+                lang,
+                "cli-check-hub-error",
+                path = shown.clone(),
+                error = e.to_string()
+            )
         );
         eprintln!("{}", tr!(lang, "check-summary-errors", n = 1));
         return Ok(ExitCode::from(2));
@@ -174,7 +179,12 @@ fn try_streams(cfg: &crate::config::Config, lang: Lang) -> bool {
                 ok = false;
                 println!(
                     "{}",
-                    tr!(lang, "cli-stream-failed", url = url.to_string(), why = why.clone())
+                    tr!(
+                        lang,
+                        "cli-stream-failed",
+                        url = url.to_string(),
+                        why = why.clone()
+                    )
                 );
             }
             None => {

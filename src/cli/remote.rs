@@ -29,7 +29,10 @@ fn ask(config: &Path, req: &Request) -> Result<Asked, ExitCode> {
         Err(e) => {
             let text = match lang {
                 Lang::En => e.to_string(),
-                _ => e.msg().render(lang, &["cli-"]).unwrap_or(e.to_string()),
+                _ => e
+                    .msg()
+                    .render(lang, &["cli-"])
+                    .unwrap_or_else(|| e.to_string()),
             };
             eprintln!("loa: {text}");
             Err(ExitCode::from(1))

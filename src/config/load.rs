@@ -84,8 +84,7 @@ pub fn load_str(text: &str, path: &Path, opts: &LoadOptions) -> Result<Loaded, V
         // The recovered tree is a guess; semantic checks on it would mislead.
         for e in &syntax {
             let span = e.span().unwrap_or(0..0);
-            let (message, msg) =
-                syntax_message(e.message(), text.get(span.clone()).unwrap_or(""));
+            let (message, msg) = syntax_message(e.message(), text.get(span.clone()).unwrap_or(""));
             d.error(span.clone(), message, msg);
         }
         return Err(d.into_sorted());

@@ -64,8 +64,7 @@ pub fn load_programs_str(
     if !syntax.is_empty() {
         for e in &syntax {
             let span = e.span().unwrap_or(0..0);
-            let (message, msg) =
-                syntax_message(e.message(), text.get(span.clone()).unwrap_or(""));
+            let (message, msg) = syntax_message(e.message(), text.get(span.clone()).unwrap_or(""));
             d.error(span.clone(), message, msg);
         }
         return Err(d.into_sorted());

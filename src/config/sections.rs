@@ -409,15 +409,13 @@ fn read_size(d: &mut Diags, f: Field<'_, '_>) -> Result<u64, ()> {
                 Msg::new("check-size-negative").arg("example", example),
             );
         }),
-        DeValue::String(s) => {
-            parse_size(s).map_err(|e| {
-                d.error(
-                    f.span(),
-                    format!("`max_store`: {e}"),
-                    Msg::new("check-size-invalid").arg("value", s.as_ref()),
-                )
-            })
-        }
+        DeValue::String(s) => parse_size(s).map_err(|e| {
+            d.error(
+                f.span(),
+                format!("`max_store`: {e}"),
+                Msg::new("check-size-invalid").arg("value", s.as_ref()),
+            )
+        }),
         _ => {
             f.wrong_type(d, "a size", "size", example);
             Err(())

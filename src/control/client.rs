@@ -35,14 +35,12 @@ impl ClientError {
     pub fn msg(&self) -> crate::i18n::Msg {
         use crate::i18n::Msg;
         match self {
-            ClientError::NoDaemon { path, stale } => {
-                Msg::new(if *stale {
-                    "cli-no-daemon-stale"
-                } else {
-                    "cli-no-daemon"
-                })
-                .arg("socket", path.display())
-            }
+            ClientError::NoDaemon { path, stale } => Msg::new(if *stale {
+                "cli-no-daemon-stale"
+            } else {
+                "cli-no-daemon"
+            })
+            .arg("socket", path.display()),
             ClientError::PermissionDenied { path } => {
                 Msg::new("cli-permission-denied").arg("socket", path.display())
             }
