@@ -1,17 +1,21 @@
 //! `loa check`: validate the config and everything it refers to.
 //!
 //! Every clip is opened and decoded (through playout's probe), every problem
-//! printed as `file:line:col: message`; exit 2 on any error.
+//! printed as `file:line:col: message`; exit 2 on any error. Every line is
+//! from the catalogue (`check-…`, `cli-check-…`, `cli-stream-…`) in the
+//! command line's language (`cli::lang`).
 
 use std::path::Path;
 use std::process::ExitCode;
 
-use chrono::TimeDelta;
+use chrono::{Datelike, TimeDelta};
 
 use crate::clock::Clock;
 use crate::config::{self, LoadOptions, Severity};
+use crate::i18n::format::{decimal, weekday};
 use crate::i18n::Lang;
 use crate::schedule;
+use crate::tr;
 
 pub fn run(path: &Path, clock: Clock, streams: bool) -> anyhow::Result<ExitCode> {
     let probe = |p: &Path| {
@@ -28,12 +32,7 @@ pub fn run(path: &Path, clock: Clock, streams: bool) -> anyhow::Result<ExitCode>
         Ok(l) => l,
         Err(diags) => return Ok(super::print_invalid(&diags)),
     };
-    let lang = loaded
-        .config
-        .station
-        .language
-        .map(Lang::from_env)
-        .unwrap_or_else(|| Lang::from_env(Lang::En));
+    let lang = super::lang::of(&loaded.config);
     for w in &loaded.warnings {
         println!("{}", w.display_in(lang));
     }
@@ -41,23 +40,37 @@ pub fn run(path: &Path, clock: Clock, streams: bool) -> anyhow::Result<ExitCode>
     // both (or a stored document that no longer validates) is an error here too.
     let mut with_hub = loaded.config.clone();
     let hub = crate::link::programs::merge(&mut with_hub);
+    let shown = path.display().to_string();
     if let Some(e) = &hub.error {
-        eprintln!("{}: the timetable from the hub: {e}", path.display());
-        eprintln!("loa: the config has 1 error(s); nothing was changed");
+        eprintln!(
+            "{}",
+            tr!(
+                lang,
+                "cli-check-hub-error",
+                path = shown.clone(),
+                error = e.to_string()
+            )
+        );
+        eprintln!("{}", tr!(lang, "check-summary-errors", n = 1));
         return Ok(ExitCode::from(2));
     }
     if let Some(seq) = hub.applied {
         println!(
-            "{}: note: {} program(s) from the hub's timetable (sequence {seq}) air too",
-            path.display(),
-            hub.ids.len()
+            "{}",
+            tr!(
+                lang,
+                "cli-check-hub-note",
+                path = shown.clone(),
+                n = hub.ids.len(),
+                seq = seq.to_string()
+            )
         );
     }
     let cfg = &with_hub;
     let now = clock.now();
-    let feed_notes = feed_items(cfg, now);
+    let feed_notes = feed_items(cfg, now, lang, &shown);
     for n in &feed_notes {
-        println!("{}: warning: {n}", path.display());
+        println!("{n}");
     }
     let next = schedule::occurrences(cfg, now, now + TimeDelta::days(8), None)
         .into_iter()
@@ -68,21 +81,37 @@ pub fn run(path: &Path, clock: Clock, streams: bool) -> anyhow::Result<ExitCode>
             .iter()
             .filter(|d| matches!(d.severity, Severity::Warning))
             .count();
-    let next = match next {
-        Some(o) => format!(
-            "next: {} at {}",
-            o.program,
-            o.start.format("%a %Y-%m-%d %H:%M:%S %Z")
+    let (programs, warnings) = (cfg.programs.len(), warnings);
+    let summary = match next {
+        Some(o) => {
+            let when = match lang {
+                Lang::En => o.start.format("%a %Y-%m-%d %H:%M:%S %Z").to_string(),
+                Lang::Vi => format!(
+                    "{} {}",
+                    weekday(lang, o.start.weekday()),
+                    o.start.format("%d/%m/%Y %H:%M:%S %Z")
+                ),
+            };
+            tr!(
+                lang,
+                "cli-check-ok-next",
+                path = shown.clone(),
+                programs = programs,
+                warnings = warnings,
+                program = o.program.clone(),
+                when = when
+            )
+        }
+        None => tr!(
+            lang,
+            "cli-check-ok-nothing",
+            path = shown.clone(),
+            programs = programs,
+            warnings = warnings
         ),
-        None => "nothing scheduled in the next 8 days".to_string(),
     };
-    println!(
-        "ok: {} — {} program(s), {} warning(s); {next}",
-        path.display(),
-        cfg.programs.len(),
-        warnings
-    );
-    if streams && !try_streams(cfg) {
+    println!("{summary}");
+    if streams && !try_streams(cfg, lang) {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
@@ -93,7 +122,7 @@ const STREAM_TRY: std::time::Duration = std::time::Duration::from_secs(12);
 
 /// `check --streams`: join every stream relay of the config now, all at once, and
 /// say for each whether audio came (and how soon) or why not. True if all did.
-fn try_streams(cfg: &crate::config::Config) -> bool {
+fn try_streams(cfg: &crate::config::Config, lang: Lang) -> bool {
     use crate::config::Item;
     use crate::relay::{connect, LiveRead, RelayOptions};
     use std::time::Instant;
@@ -112,7 +141,7 @@ fn try_streams(cfg: &crate::config::Config) -> bool {
         urls(&p.play, &mut all);
     }
     if all.is_empty() {
-        println!("streams: none in this config");
+        println!("{}", tr!(lang, "cli-streams-none"));
         return true;
     }
     let start = Instant::now();
@@ -137,16 +166,37 @@ fn try_streams(cfg: &crate::config::Config) -> bool {
     let mut ok = true;
     for (url, _, result) in &feeds {
         match result {
-            Some(Ok(t)) => println!("stream {url}: ok, audio after {:.1} s", t.as_secs_f64()),
+            Some(Ok(t)) => println!(
+                "{}",
+                tr!(
+                    lang,
+                    "cli-stream-ok",
+                    url = url.to_string(),
+                    seconds = decimal(lang, t.as_secs_f64(), 1)
+                )
+            ),
             Some(Err(why)) => {
                 ok = false;
-                println!("stream {url}: cannot be relayed now: {why}");
+                println!(
+                    "{}",
+                    tr!(
+                        lang,
+                        "cli-stream-failed",
+                        url = url.to_string(),
+                        why = why.clone()
+                    )
+                );
             }
             None => {
                 ok = false;
                 println!(
-                    "stream {url}: cannot be relayed now: no audio within {} s",
-                    STREAM_TRY.as_secs()
+                    "{}",
+                    tr!(
+                        lang,
+                        "cli-stream-silent",
+                        url = url.to_string(),
+                        seconds = STREAM_TRY.as_secs().to_string()
+                    )
                 );
             }
         }
@@ -154,8 +204,14 @@ fn try_streams(cfg: &crate::config::Config) -> bool {
     ok
 }
 
-/// Feed items resolved against the store as it is now: what would air nothing today.
-fn feed_items(cfg: &crate::config::Config, now: chrono::DateTime<chrono::Utc>) -> Vec<String> {
+/// Feed items resolved against the store as it is now: what would air nothing
+/// today, as warning lines about the config at `path`, in `lang`.
+fn feed_items(
+    cfg: &crate::config::Config,
+    now: chrono::DateTime<chrono::Utc>,
+    lang: Lang,
+    path: &str,
+) -> Vec<String> {
     use crate::config::Item;
     use crate::feed::{select, view::FeedView};
     let view = FeedView::read(&cfg.paths.state).unwrap_or_default();
@@ -178,10 +234,22 @@ fn feed_items(cfg: &crate::config::Config, now: chrono::DateTime<chrono::Utc>) -
             Item::Category { category, .. }
                 if select::category(&view.clips, category, 1, &st, &never).is_empty() =>
             {
-                notes.push(format!("program `{id}`: no clip of category `{category}` in the store is valid today for this station (run `loa sync`, or publish one)"));
+                notes.push(tr!(
+                    lang,
+                    "cli-check-feed-category",
+                    path = path.to_string(),
+                    id = id.to_string(),
+                    category = category.clone()
+                ));
             }
             Item::Clip(clip) if select::by_id(&view.clips, clip, &st).is_none() => {
-                notes.push(format!("program `{id}`: feed clip `{clip}` is not in the store, or not valid today for this station"));
+                notes.push(tr!(
+                    lang,
+                    "cli-check-feed-clip",
+                    path = path.to_string(),
+                    id = id.to_string(),
+                    clip = clip.clone()
+                ));
             }
             Item::Stream { fallback, .. } => {
                 stack.extend(fallback.iter().rev().map(|i| (id, i)));

@@ -16,6 +16,12 @@ pub(crate) fn of_config(path: &Path) -> Lang {
     Lang::from_env(configured)
 }
 
+/// The language for messages about a loaded config: the environment, else
+/// its `[station] language`, else English.
+pub(crate) fn of(cfg: &crate::config::Config) -> Lang {
+    Lang::from_env(cfg.station.language.unwrap_or(Lang::En))
+}
+
 /// `[station] language` of a config text, if it parses that far.
 fn configured(text: &str) -> Option<Lang> {
     let v: toml::Table = match text.parse() {

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 
 use crate::config;
 use crate::record;
+use crate::tr;
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
 pub enum Format {
@@ -32,15 +33,18 @@ pub fn run(
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
+    let lang = super::lang::of(&cfg);
     let (from, to) = (date(from, "--from")?, date(to, "--to")?);
     let file = cfg.paths.state.join("asrun.jsonl");
+    let shown = file.display().to_string();
     if !file.exists() {
+        let none = tr!(lang, "cli-log-none", file = shown);
         if verify {
-            println!("{}: no as-run log yet (nothing has aired)", file.display());
+            println!("{none}");
         } else if matches!(format, Format::Json) {
             println!("[]");
         } else {
-            eprintln!("{}: no as-run log yet (nothing has aired)", file.display());
+            eprintln!("{none}");
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -50,14 +54,22 @@ pub fn run(
         return Ok(match report.first_bad {
             None => {
                 println!(
-                    "ok: {}: {} records, chain intact",
-                    file.display(),
-                    report.lines
+                    "{}",
+                    tr!(lang, "cli-log-ok", file = shown, n = report.lines)
                 );
                 ExitCode::SUCCESS
             }
             Some((line, why)) => {
-                println!("{}:{line}: chain broken: {why}", file.display());
+                println!(
+                    "{}",
+                    tr!(
+                        lang,
+                        "cli-log-broken",
+                        file = shown,
+                        line = line.to_string(),
+                        why = why.to_string()
+                    )
+                );
                 ExitCode::from(1)
             }
         });

@@ -4,6 +4,8 @@
 //! Exit status: 0 success, 1 failure, 2 usage or invalid config.
 
 mod agenda;
+#[cfg(test)]
+mod catalogue_tests;
 mod check;
 mod feed;
 mod lang;

@@ -8,12 +8,15 @@ use std::str::FromStr;
 
 use cron::Schedule;
 
+use crate::i18n::Msg;
+
 /// Outcome of checking one cron expression.
 #[derive(Debug)]
 pub(crate) struct CronChecked {
     pub schedule: Schedule,
-    /// Advice about a valid but likely misread expression.
-    pub warning: Option<String>,
+    /// Advice about a valid but likely misread expression (English, and
+    /// the same as a catalogue message).
+    pub warning: Option<(String, Msg)>,
 }
 
 const FIELDS: &str = "sec min hour day-of-month month day-of-week [year]";
@@ -22,6 +25,8 @@ const FIELDS: &str = "sec min hour day-of-month month day-of-week [year]";
 #[derive(Debug, PartialEq)]
 pub(crate) struct CronError {
     pub message: String,
+    /// The same as a catalogue message.
+    pub msg: Msg,
     pub offset: Option<usize>,
 }
 
@@ -32,11 +37,14 @@ pub(crate) fn check_cron(expr: &str) -> Result<CronChecked, CronError> {
         let mut suggestion: Vec<String> = vec!["0".into()];
         suggestion.extend(fields[..4].iter().map(|f| f.to_string()));
         suggestion.push(crontab_dow_to_names(fields[4]).unwrap_or_else(|| fields[4].to_string()));
+        let suggestion = suggestion.join(" ");
         return Err(CronError {
             message: format!(
-                "cron expression \"{expr}\" has 5 fields, like a crontab line, but cron here is seconds-first ({FIELDS}): try \"{}\"",
-                suggestion.join(" ")
+                "cron expression \"{expr}\" has 5 fields, like a crontab line, but cron here is seconds-first ({FIELDS}): try \"{suggestion}\""
             ),
+            msg: Msg::new("check-cron-five-fields")
+                .arg("expr", expr)
+                .arg("suggestion", suggestion),
             offset: None,
         });
     }
@@ -62,7 +70,11 @@ pub(crate) fn check_cron(expr: &str) -> Result<CronChecked, CronError> {
         message.push_str(&format!(
             ": expected 6 or 7 fields, seconds first ({FIELDS}), e.g. \"0 0 5 * * Mon-Sat\" for 05:00 Monday to Saturday"
         ));
-        CronError { message, offset }
+        CronError {
+            message,
+            msg: Msg::new("check-cron-invalid").arg("expr", expr),
+            offset,
+        }
     })?;
     let warning = fields
         .get(5)
@@ -70,18 +82,32 @@ pub(crate) fn check_cron(expr: &str) -> Result<CronChecked, CronError> {
         .map(|dow| {
             let meant = cron_dow_to_names(dow);
             let crontab = crontab_dow_to_names(dow);
-            let mut msg = format!(
+            let mut text = format!(
                 "cron counts day-of-week from 1 = Sunday to 7 = Saturday, so \"{dow}\" means"
             );
-            match meant {
-                Some(names) => msg.push_str(&format!(" \"{names}\"")),
-                None => msg.push_str(" something unusual"),
+            match &meant {
+                Some(names) => text.push_str(&format!(" \"{names}\"")),
+                None => text.push_str(" something unusual"),
             }
-            msg.push_str(" here; write day names to be clear");
-            if let Some(names) = crontab.filter(|c| Some(c) != cron_dow_to_names(dow).as_ref()) {
-                msg.push_str(&format!(" (\"{names}\" if you meant crontab numbering)"));
+            text.push_str(" here; write day names to be clear");
+            let crontab = crontab.filter(|c| Some(c) != meant.as_ref());
+            if let Some(names) = &crontab {
+                text.push_str(&format!(" (\"{names}\" if you meant crontab numbering)"));
             }
-            msg
+            let msg = match (meant, crontab) {
+                (Some(names), Some(c)) => Msg::new("check-cron-dow-crontab")
+                    .arg("dow", *dow)
+                    .arg("names", names)
+                    .arg("crontab", c),
+                (Some(names), None) => Msg::new("check-cron-dow")
+                    .arg("dow", *dow)
+                    .arg("names", names),
+                (None, Some(c)) => Msg::new("check-cron-dow-unusual-crontab")
+                    .arg("dow", *dow)
+                    .arg("crontab", c),
+                (None, None) => Msg::new("check-cron-dow-unusual").arg("dow", *dow),
+            };
+            (text, msg)
         });
     Ok(CronChecked { schedule, warning })
 }
@@ -164,7 +190,7 @@ mod tests {
     fn numeric_day_of_week_warns() {
         let c = check_cron("0 0 5 * * 1-5").unwrap();
         assert_eq!(
-            c.warning.as_deref(),
+            c.warning.as_ref().map(|w| w.0.as_str()),
             Some("cron counts day-of-week from 1 = Sunday to 7 = Saturday, so \"1-5\" means \"Sun-Thu\" here; write day names to be clear (\"Mon-Fri\" if you meant crontab numbering)")
         );
     }

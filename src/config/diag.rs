@@ -29,9 +29,9 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// The English text (what `Display` prints).
     pub message: String,
-    /// The same as a catalogue message (`check-…` code + arguments), when
-    /// the problem has one: `text(lang)` renders it.
-    pub msg: Option<Msg>,
+    /// The same as a catalogue message (`check-…` code + arguments):
+    /// `text(lang)` renders it. Every diagnostic has one.
+    pub msg: Msg,
 }
 
 impl Diagnostic {
@@ -39,10 +39,10 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// The problem in `lang`: its message rendered from the catalogue, or
-    /// the English text when it has no code yet.
+    /// The problem in `lang`, rendered from the catalogue (the English text
+    /// when the catalogue lacks the code, which the catalogue tests forbid).
     pub fn text(&self, lang: Lang) -> String {
-        crate::i18n::Msg::render_or(self.msg.as_ref(), lang, &["check-"], &self.message)
+        crate::i18n::Msg::render_or(Some(&self.msg), lang, &["check-"], &self.message)
     }
 
     /// `FILE:LINE:COL: [warning:] TEXT` in `lang` (English: `Display`, byte for byte).
@@ -121,17 +121,16 @@ impl<'s> Diags<'s> {
         }
     }
 
-    pub(crate) fn push(&mut self, severity: Severity, span: Range<usize>, message: String) {
-        self.push_msg(severity, span, message, None);
-    }
-
-    fn push_msg(
+    /// A problem: its English text (what `Display` prints) and the same as a
+    /// catalogue message (`check-…` code + arguments) for other languages.
+    pub(crate) fn push(
         &mut self,
         severity: Severity,
         span: Range<usize>,
-        message: String,
-        msg: Option<Msg>,
+        message: impl Into<String>,
+        msg: Msg,
     ) {
+        let message = message.into();
         let (line, col) = self.index.line_col(span.start);
         self.items.push(Diagnostic {
             file: self.file.clone(),
@@ -144,21 +143,13 @@ impl<'s> Diags<'s> {
     }
 
     /// An error with its English text and its catalogue message (`check-…`).
-    pub(crate) fn error_msg(&mut self, span: Range<usize>, message: impl Into<String>, msg: Msg) {
-        self.push_msg(Severity::Error, span, message.into(), Some(msg));
+    pub(crate) fn error(&mut self, span: Range<usize>, message: impl Into<String>, msg: Msg) {
+        self.push(Severity::Error, span, message, msg);
     }
 
     /// A warning with its English text and its catalogue message.
-    pub(crate) fn warning_msg(&mut self, span: Range<usize>, message: impl Into<String>, msg: Msg) {
-        self.push_msg(Severity::Warning, span, message.into(), Some(msg));
-    }
-
-    pub(crate) fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
-        self.push(Severity::Error, span, message.into());
-    }
-
-    pub(crate) fn warning(&mut self, span: Range<usize>, message: impl Into<String>) {
-        self.push(Severity::Warning, span, message.into());
+    pub(crate) fn warning(&mut self, span: Range<usize>, message: impl Into<String>, msg: Msg) {
+        self.push(Severity::Warning, span, message, msg);
     }
 
     /// The source text of a span ("" when out of range).
@@ -214,7 +205,7 @@ mod tests {
             col: 7,
             severity: Severity::Error,
             message: "bad".into(),
-            msg: None,
+            msg: Msg::new("check-no-programs"),
         };
         assert_eq!(d.to_string(), "loa.toml:3:7: bad");
         d.severity = Severity::Warning;

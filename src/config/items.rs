@@ -12,7 +12,8 @@ use toml::de::DeValue;
 use super::diag::Diags;
 use super::model::Item;
 use super::sections::{positive, resolve};
-use super::walk::{a_type, unknown_key_message, TableRef, Value};
+use super::walk::{a_type, type_code, unknown_key_message, TableRef, Value};
+use crate::i18n::Msg;
 
 /// Every key a play item table may have, by kind (the first key names the kind).
 const KINDS: &[&[&str]] = &[
@@ -62,6 +63,10 @@ impl ItemReader<'_> {
                 d.error(
                     v.span(),
                     format!("each `{key}` item is a file name or an inline table, e.g. {ITEM_FORMS} (found {})", a_type(other)),
+                    Msg::new("check-item-kind")
+                        .arg("key", key)
+                        .arg("forms", ITEM_FORMS)
+                        .arg("found", type_code(other)),
                 );
                 None
             }
@@ -73,6 +78,7 @@ impl ItemReader<'_> {
             d.error(
                 span,
                 format!("empty file name in the play list: write e.g. {ITEM_FORMS}"),
+                Msg::new("check-item-empty-name").arg("forms", ITEM_FORMS),
             );
             return None;
         }
@@ -81,6 +87,10 @@ impl ItemReader<'_> {
             d.error(
                 span,
                 format!("\"{name}\" is a URL, not a file: to relay a stream write {{ stream = \"{name}\", duration = \"15m\" }}"),
+                Msg::new("check-item-url").arg("url", name).arg(
+                    "example",
+                    format!("{{ stream = \"{name}\", duration = \"15m\" }}"),
+                ),
             );
             return None;
         }
@@ -99,6 +109,7 @@ impl ItemReader<'_> {
                 d.error(
                     t.span.clone(),
                     format!("empty play item: write e.g. {ITEM_FORMS}"),
+                    Msg::new("check-item-empty").arg("forms", ITEM_FORMS),
                 );
                 return None;
             }
@@ -107,6 +118,7 @@ impl ItemReader<'_> {
                 d.error(
                     t.span.clone(),
                     format!("this play item says neither `silence`, `category`, `clip` nor `stream`: write e.g. {ITEM_FORMS}"),
+                    Msg::new("check-item-no-kind").arg("forms", ITEM_FORMS),
                 );
             }
             return None;
@@ -118,6 +130,9 @@ impl ItemReader<'_> {
                     "a play item is one thing: this one has both `{}` and `{}`; split it into two items",
                     kind[0], second[0]
                 ),
+                Msg::new("check-item-two-kinds")
+                    .arg("first", kind[0])
+                    .arg("second", second[0]),
             );
             return None;
         }
@@ -125,7 +140,8 @@ impl ItemReader<'_> {
         for (k, _) in t.table.iter() {
             let name: &str = k.get_ref();
             if !kind.contains(&name) {
-                d.error(k.span(), unknown_key_message(name, &named.name, kind));
+                let (text, msg) = unknown_key_message(name, &named.name, kind);
+                d.error(k.span(), text, msg);
             }
         }
         match kind[0] {
@@ -154,8 +170,12 @@ impl ItemReader<'_> {
             let s = f.non_empty_str(d, example)?;
             match check_stream_url(s) {
                 Ok(()) => Some(s.to_string()),
-                Err(why) => {
-                    d.error(f.span(), format!("`stream` \"{s}\" {why}, e.g. {example}"));
+                Err((why, code)) => {
+                    d.error(
+                        f.span(),
+                        format!("`stream` \"{s}\" {why}, e.g. {example}"),
+                        Msg::new(code).arg("url", s).arg("example", example),
+                    );
                     None
                 }
             }
@@ -177,7 +197,11 @@ impl ItemReader<'_> {
                 .map(|values| self.read_list(d, "fallback", values)),
         };
         if url.is_some() && fallback.as_ref().is_some_and(|f| f.is_empty()) {
-            d.warning(t.span.clone(), NO_FALLBACK);
+            d.warning(
+                t.span.clone(),
+                NO_FALLBACK,
+                Msg::new("check-stream-no-fallback"),
+            );
         }
         Some(Item::Stream {
             url: url?,
@@ -188,31 +212,41 @@ impl ItemReader<'_> {
 }
 
 /// Why `s` is not a stream URL loa can relay (http or https, a host, nothing else
-/// odd), as the end of "`stream` \"…\" …".
-fn check_stream_url(s: &str) -> Result<(), String> {
+/// odd), as the end of "`stream` \"…\" …", and the same as a catalogue code.
+fn check_stream_url(s: &str) -> Result<(), (String, &'static str)> {
     let lower = s.to_ascii_lowercase();
+    let no_host = || ("has no host name".to_string(), "check-stream-no-host");
     if !(lower.starts_with("http://") || lower.starts_with("https://")) {
-        return Err("must be an http:// or https:// URL".into());
+        return Err((
+            "must be an http:// or https:// URL".into(),
+            "check-stream-not-http",
+        ));
     }
     if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err("is not a valid URL: it contains spaces or control characters".into());
+        return Err((
+            "is not a valid URL: it contains spaces or control characters".into(),
+            "check-stream-spaces",
+        ));
     }
     // `http:///x` would parse with `x` as the host: the authority must be there.
     let after = &s[s.find("://").map_or(0, |i| i + 3)..];
     if after.starts_with(['/', '?', '#']) || after.is_empty() {
-        return Err("has no host name".into());
+        return Err(no_host());
     }
     let uri = match url::Url::parse(s) {
         Ok(u) => u,
-        Err(url::ParseError::EmptyHost) => return Err("has no host name".into()),
-        Err(e) => return Err(format!("is not a valid URL ({e})")),
+        Err(url::ParseError::EmptyHost) => return Err(no_host()),
+        Err(e) => return Err((format!("is not a valid URL ({e})"), "check-stream-invalid")),
     };
     match uri.host_str() {
         Some(h) if !h.is_empty() => {}
-        _ => return Err("has no host name".into()),
+        _ => return Err(no_host()),
     }
     if !uri.username().is_empty() || uri.password().is_some() {
-        return Err("must not carry a user name or password".into());
+        return Err((
+            "must not carry a user name or password".into(),
+            "check-stream-credentials",
+        ));
     }
     Ok(())
 }
@@ -227,6 +261,7 @@ fn read_category(d: &mut Diags, t: &TableRef<'_, '_>) -> Option<Item> {
                 d.error(
                     f.span(),
                     format!("`count` must be at least 1, e.g. {example}"),
+                    Msg::new("check-count-zero").arg("example", example),
                 );
                 None
             } else {

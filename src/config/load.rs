@@ -19,7 +19,7 @@ use super::program::read_program;
 use super::sections::{
     default_output, read_feeds, read_hub, read_output, read_paths, read_station,
 };
-use super::walk::{a_type, TableRef};
+use super::walk::{a_type, type_code, TableRef};
 
 /// A decode test for one clip file: `Err` says why it cannot be played.
 pub type Probe<'a> = &'a dyn Fn(&Path) -> Result<(), String>;
@@ -52,7 +52,10 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, Vec<Diagnostic>> 
             path: path.to_path_buf(),
             source,
         };
-        vec![positionless(path, e.to_string())]
+        let msg = Msg::new("check-cannot-read")
+            .arg("path", path.display())
+            .arg("error", &source_text(&e));
+        vec![positionless(path, e.to_string(), msg)]
     })?;
     match std::str::from_utf8(&bytes) {
         Ok(text) => load_str(text, path, opts),
@@ -60,7 +63,11 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, Vec<Diagnostic>> 
             // Point at the bad byte: the prefix before it is valid UTF-8.
             let prefix = String::from_utf8_lossy(&bytes[..e.valid_up_to()]);
             let mut d = Diags::new(path, &prefix);
-            d.error(prefix.len()..prefix.len(), ConfigError::NotUtf8.to_string());
+            d.error(
+                prefix.len()..prefix.len(),
+                ConfigError::NotUtf8.to_string(),
+                Msg::new("check-not-utf8"),
+            );
             Err(d.into_sorted())
         }
     }
@@ -77,11 +84,8 @@ pub fn load_str(text: &str, path: &Path, opts: &LoadOptions) -> Result<Loaded, V
         // The recovered tree is a guess; semantic checks on it would mislead.
         for e in &syntax {
             let span = e.span().unwrap_or(0..0);
-            d.error_msg(
-                span.clone(),
-                syntax_message(e.message(), text.get(span.clone()).unwrap_or("")),
-                Msg::new("check-invalid-toml"),
-            );
+            let (message, msg) = syntax_message(e.message(), text.get(span.clone()).unwrap_or(""));
+            d.error(span.clone(), message, msg);
         }
         return Err(d.into_sorted());
     }
@@ -100,6 +104,7 @@ pub fn load_str(text: &str, path: &Path, opts: &LoadOptions) -> Result<Loaded, V
                 d.error(
                     0..0,
                     "the config has no [station] table: add one with at least its name, e.g. [station] name = \"Đài truyền thanh xã Phước Dinh\"",
+                    Msg::new("check-no-station"),
                 );
             }
             Station {
@@ -165,6 +170,9 @@ fn section<'a, 'i>(
             d.error(
                 f.span(),
                 format!("`{key}` must be a table written [{key}] on its own line, followed by its keys (found {})", a_type(other)),
+                Msg::new("check-section-not-table")
+                    .arg("key", key)
+                    .arg("found", type_code(other)),
             );
             None
         }
@@ -177,7 +185,7 @@ pub(crate) fn read_programs(
     items: &mut ItemReader<'_>,
 ) -> Vec<super::model::Program> {
     let Some(f) = root.get("program") else {
-        d.warning_msg(
+        d.warning(
             0..0,
             "the config has no [[program]]: nothing will air",
             Msg::new("check-no-programs"),
@@ -190,6 +198,7 @@ pub(crate) fn read_programs(
             d.error(
                 f.span(),
                 "write programs as [[program]] (double brackets), one such table per program",
+                Msg::new("check-program-brackets"),
             );
             return Vec::new();
         }
@@ -200,6 +209,7 @@ pub(crate) fn read_programs(
                     "programs are written as [[program]] tables (found {})",
                     a_type(other)
                 ),
+                Msg::new("check-programs-not-tables").arg("found", type_code(other)),
             );
             return Vec::new();
         }
@@ -211,6 +221,7 @@ pub(crate) fn read_programs(
             d.error(
                 v.span(),
                 "each program is a [[program]] table with id, a schedule and play",
+                Msg::new("check-program-not-table"),
             );
             continue;
         };
@@ -218,7 +229,7 @@ pub(crate) fn read_programs(
         if let Some((id, span)) = read.id {
             if let Some(first) = seen.get(&id) {
                 let line = d.line_of(first.start);
-                d.error_msg(
+                d.error(
                     span,
                     format!("duplicate program id \"{id}\": the program at line {line} already uses it; give each program its own id"),
                     Msg::new("check-duplicate-id").arg("id", &id).arg("line", line),
@@ -242,10 +253,14 @@ pub(crate) fn check_files(d: &mut Diags, files: &[FileRef], clips: &Path, opts: 
         } else {
             Severity::Warning
         };
-        let skip = if opts.probe.is_some() {
-            ""
+        let (skip, missing, not_file) = if opts.probe.is_some() {
+            ("", "check-file-missing", "check-file-not-file")
         } else {
-            "; the daemon will skip this item when it airs"
+            (
+                "; the daemon will skip this item when it airs",
+                "check-file-missing-skip",
+                "check-file-not-file-skip",
+            )
         };
         if !path.exists() {
             d.push(
@@ -256,6 +271,9 @@ pub(crate) fn check_files(d: &mut Diags, files: &[FileRef], clips: &Path, opts: 
                     path.display(),
                     clips.display()
                 ),
+                Msg::new(missing)
+                    .arg("path", path.display())
+                    .arg("clips", clips.display()),
             );
             continue;
         }
@@ -267,6 +285,7 @@ pub(crate) fn check_files(d: &mut Diags, files: &[FileRef], clips: &Path, opts: 
                     "{} is not a file (a directory?): name an audio file{skip}",
                     path.display()
                 ),
+                Msg::new(not_file).arg("path", path.display()),
             );
             continue;
         }
@@ -280,33 +299,51 @@ pub(crate) fn check_files(d: &mut Diags, files: &[FileRef], clips: &Path, opts: 
                     path.display(),
                     crate::decode::FORMATS
                 ),
+                Msg::new("check-cannot-decode")
+                    .arg("path", path.display())
+                    .arg("error", e.as_str())
+                    .arg("formats", crate::decode::FORMATS),
             );
         }
     }
 }
 
-pub(crate) fn syntax_message(message: &str, at: &str) -> String {
+/// A TOML syntax error: its English text (the parser's words) and its
+/// catalogue message.
+pub(crate) fn syntax_message(message: &str, at: &str) -> (String, Msg) {
     let message = message.trim();
     if message == "duplicate key" {
-        return format!(
-            "duplicate key `{at}`: a key (or a [table]) may appear only once; merge the two or remove one"
+        return (
+            format!(
+                "duplicate key `{at}`: a key (or a [table]) may appear only once; merge the two or remove one"
+            ),
+            Msg::new("check-duplicate-key").arg("key", at),
         );
     }
     let mut out = format!("invalid TOML: {message}");
     if message.contains("must be quoted") {
         out.push_str(" (put text in double quotes, e.g. name = \"Đài\")");
+        return (out, Msg::new("check-invalid-toml-quote"));
     }
-    out
+    (out, Msg::new("check-invalid-toml"))
 }
 
-fn positionless(path: &Path, message: String) -> Diagnostic {
+fn positionless(path: &Path, message: String, msg: Msg) -> Diagnostic {
     Diagnostic {
         file: path.to_path_buf(),
         line: 0,
         col: 0,
         severity: Severity::Error,
         message,
-        msg: None,
+        msg,
+    }
+}
+
+/// The reason of a read error (the OS's words, without the path).
+fn source_text(e: &ConfigError) -> String {
+    match e {
+        ConfigError::Read { source, .. } => source.to_string(),
+        other => other.to_string(),
     }
 }
 

@@ -121,7 +121,7 @@ pub(crate) fn read_program(
                     .arg("id", s)
                     .arg("hint", &hint)
             };
-            d.error_msg(f.span(), msg, code);
+            d.error(f.span(), msg, code);
             None
         });
     let title = match t.get("title") {
@@ -140,7 +140,7 @@ pub(crate) fn read_program(
     if let (Some(Some(a)), Some(Some(b))) = (from, until) {
         if a > b {
             let from_line = d.line_of(t.key_span("from").start);
-            d.error_msg(
+            d.error(
                 t.key_span("until"),
                 format!("`until` {b} is before `from` {a} (line {from_line}): {label} would never air; swap them or fix the dates"),
                 Msg::new("check-until-before-from")
@@ -205,7 +205,7 @@ fn read_when(d: &mut Diags, t: &TableRef<'_, '_>, label: &str) -> Option<When> {
     let present: Vec<&str> = WHEN_KEYS.iter().copied().filter(|k| t.has(k)).collect();
     match present.as_slice() {
         [] => {
-            d.error_msg(
+            d.error(
                 t.span.clone(),
                 format!("{label} has no schedule: add exactly one of {WHEN_EXAMPLES}"),
                 Msg::new("check-no-schedule"),
@@ -225,6 +225,9 @@ fn read_when(d: &mut Diags, t: &TableRef<'_, '_>, label: &str) -> Option<When> {
                 d.error(
                     t.key_span(other),
                     format!("{label} has both `{first}` and `{other}`: keep exactly one of `at`, `cron`, `on_start` (make a second program for another schedule)"),
+                    Msg::new("check-two-schedules")
+                        .arg("first", first)
+                        .arg("other", other),
                 );
             }
             None
@@ -238,7 +241,7 @@ fn read_at(d: &mut Diags, f: Field<'_, '_>) -> Option<When> {
         _ => std::slice::from_ref(f.value),
     };
     if values.is_empty() {
-        d.error_msg(
+        d.error(
             f.span(),
             "`at` is empty: give one or more times of day, e.g. at = [\"05:00\", \"17:00\"]",
             Msg::new("check-at-empty"),
@@ -249,7 +252,7 @@ fn read_at(d: &mut Diags, f: Field<'_, '_>) -> Option<When> {
     let mut ok = true;
     for v in values {
         match time_value(d, "at", v) {
-            Some(t) if times.contains(&t) => d.warning_msg(
+            Some(t) if times.contains(&t) => d.warning(
                 v.span(),
                 format!("`at` lists {} twice: it airs once", t.format("%H:%M:%S")),
                 Msg::new("check-at-twice").arg("time", t.format("%H:%M")),
@@ -266,8 +269,8 @@ fn read_cron(d: &mut Diags, f: Field<'_, '_>) -> Option<When> {
     let expr = f.str(d, "cron = \"0 0 5 * * Mon-Sat\"")?;
     match check_cron(expr) {
         Ok(checked) => {
-            if let Some(w) = checked.warning {
-                d.warning(f.span(), w);
+            if let Some((w, msg)) = checked.warning {
+                d.warning(f.span(), w, msg);
             }
             Some(When::Cron(Box::new(checked.schedule), expr.to_string()))
         }
@@ -286,7 +289,7 @@ fn read_cron(d: &mut Diags, f: Field<'_, '_>) -> Option<When> {
                 }
                 _ => span.start,
             };
-            d.error(at..span.end, e.message);
+            d.error(at..span.end, e.message, e.msg);
             None
         }
     }
@@ -296,7 +299,7 @@ fn read_days(d: &mut Diags, f: Field<'_, '_>) -> Option<Vec<Weekday>> {
     let example = "days = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\"]";
     let items = f.str_array(d, example)?;
     if items.is_empty() {
-        d.error_msg(
+        d.error(
             f.span(),
             format!("`days` is empty, so the program would never air: list days, e.g. {example}, or remove `days` for every day"),
             Msg::new("check-days-empty"),
@@ -309,7 +312,7 @@ fn read_days(d: &mut Diags, f: Field<'_, '_>) -> Option<Vec<Weekday>> {
         match parse_weekday(s) {
             Ok(day) => days.push(day),
             Err(e) => {
-                d.error_msg(
+                d.error(
                     span,
                     format!("`days`: {e}"),
                     Msg::new("check-day-invalid").arg("value", s),
@@ -331,7 +334,7 @@ fn read_play(
 ) -> Option<Vec<super::model::Item>> {
     let values = f.array(d, "play = [\"chime.ogg\", { silence = \"2s\" }]")?;
     if values.is_empty() {
-        d.error_msg(
+        d.error(
             f.span(),
             format!(
                 "`play` is empty: {label} needs at least one item, e.g. play = [\"chime.ogg\"]"

@@ -64,11 +64,8 @@ pub fn load_programs_str(
     if !syntax.is_empty() {
         for e in &syntax {
             let span = e.span().unwrap_or(0..0);
-            d.error_msg(
-                span.clone(),
-                syntax_message(e.message(), text.get(span.clone()).unwrap_or("")),
-                Msg::new("check-invalid-toml"),
-            );
+            let (message, msg) = syntax_message(e.message(), text.get(span.clone()).unwrap_or(""));
+            d.error(span.clone(), message, msg);
         }
         return Err(d.into_sorted());
     }
@@ -78,7 +75,7 @@ pub fn load_programs_str(
     for (k, _) in root.table.iter() {
         let name: &str = k.get_ref();
         if !allowed.contains(&name) {
-            d.error_msg(
+            d.error(
                 k.span(),
                 format!("`{name}` is not allowed here: a station's timetable from the hub holds only [[program]] tables (the station's other settings stay in its own config file)"),
                 Msg::new("check-only-programs").arg("key", name),
@@ -111,7 +108,7 @@ pub fn load_programs_str(
             for f in items.files.iter().filter(|f| is_plain(f, opts.clips)) {
                 let name = file_name(f);
                 if !names.contains(&name) {
-                    d.error_msg(
+                    d.error(
                         f.span.clone(),
                         format!("the station has no clip file \"{name}\" in its clips folder: copy it onto the station, or pick one it has{}", listed(names)),
                         Msg::new("check-station-no-file").arg("name", &name),
@@ -124,7 +121,7 @@ pub fn load_programs_str(
     if let Some(known) = opts.feed_clips {
         for (id, span) in &items.clip_ids {
             if !known.contains(id) {
-                d.error_msg(
+                d.error(
                     span.clone(),
                     format!("no approved clip \"{id}\" reaches this station: upload and approve it for the station's areas first, or check the id"),
                     Msg::new("check-clip-unknown").arg("id", id),
@@ -159,7 +156,7 @@ fn is_plain(f: &FileRef, clips: &Path) -> bool {
 
 fn plain_name(d: &mut Diags, f: &FileRef, clips: &Path) {
     if !is_plain(f, clips) {
-        d.error_msg(
+        d.error(
             f.span.clone(),
             "a timetable from the hub names station clips by file name only (e.g. \"chime.ogg\"): no folders, no paths, no hidden files",
             Msg::new("check-file-name-only"),

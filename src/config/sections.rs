@@ -16,6 +16,7 @@ use super::model::{Feed, HubLink, Output, Paths, QuietHours, Station};
 use super::timezone::{parse_timezone, system_timezone};
 use super::values::{parse_quiet_window, parse_size, quiet_windows_overlap};
 use super::walk::{as_number, Field, TableRef, Value};
+use crate::i18n::Msg;
 
 pub(crate) const DEFAULT_DEVICE: &str = "default";
 pub(crate) const DEFAULT_WARMUP: Duration = Duration::from_secs(3);
@@ -49,6 +50,7 @@ pub(crate) fn read_station(d: &mut Diags, t: &TableRef<'_, '_>) -> Station {
             d.error(
                 f.span(),
                 format!("`language`: \"{s}\" is not a language of the command line: write \"vi\" or \"en\""),
+                Msg::new("check-language-invalid").arg("value", s),
             );
         }
         l
@@ -58,7 +60,13 @@ pub(crate) fn read_station(d: &mut Diags, t: &TableRef<'_, '_>) -> Station {
             .str(d, "timezone = \"Asia/Ho_Chi_Minh\"")
             .and_then(|s| {
                 parse_timezone(s)
-                    .map_err(|e| d.error(f.span(), format!("`timezone`: {e}")))
+                    .map_err(|e| {
+                        d.error(
+                            f.span(),
+                            format!("`timezone`: {e}"),
+                            Msg::new("check-timezone-unknown").arg("value", s),
+                        )
+                    })
                     .ok()
             })
             .unwrap_or(Tz::UTC),
@@ -85,6 +93,9 @@ fn string_list(d: &mut Diags, f: Option<Field<'_, '_>>, example: &str) -> Vec<St
             d.error(
                 span,
                 format!("empty string in `{}`: write e.g. {example}", f.key),
+                Msg::new("check-empty-string")
+                    .arg("key", f.key)
+                    .arg("example", example),
             );
         } else {
             out.push(s.trim().to_string());
@@ -127,6 +138,7 @@ pub(crate) fn read_output(d: &mut Diags, t: &TableRef<'_, '_>) -> Output {
                 d.error(
                     f.span(),
                     "`device` \"wav:\" needs a file path, e.g. device = \"wav:/tmp/on-air.wav\"",
+                    Msg::new("check-device-wav-path"),
                 );
             }
             out.device = dev.to_string();
@@ -162,7 +174,11 @@ fn read_quiet_hours(d: &mut Diags, f: Field<'_, '_>) -> Vec<QuietHours> {
         let q = match parse_quiet_window(s) {
             Ok(q) => q,
             Err(e) => {
-                d.error(span, format!("`quiet_hours`: {e}"));
+                d.error(
+                    span,
+                    format!("`quiet_hours`: {e}"),
+                    Msg::new("check-quiet-invalid").arg("value", s),
+                );
                 continue;
             }
         };
@@ -175,6 +191,10 @@ fn read_quiet_hours(d: &mut Diags, f: Field<'_, '_>) -> Vec<QuietHours> {
                 format!(
                     "quiet hours \"{s}\" overlap \"{other}\" (line {line}): merge them into one window"
                 ),
+                Msg::new("check-quiet-overlap")
+                    .arg("value", s)
+                    .arg("other", other)
+                    .arg("line", line),
             );
             continue;
         }
@@ -191,6 +211,9 @@ fn read_argv(d: &mut Diags, f: Field<'_, '_>) -> Option<Vec<String>> {
         d.error(
             f.span(),
             format!("`{}` is empty: give the command and its arguments, e.g. {example}, or remove the key", f.key),
+            Msg::new("check-command-empty")
+                .arg("key", f.key)
+                .arg("example", &example),
         );
         return None;
     }
@@ -198,6 +221,9 @@ fn read_argv(d: &mut Diags, f: Field<'_, '_>) -> Option<Vec<String>> {
         d.error(
             items[0].1.clone(),
             format!("`{}`: the command name is empty, e.g. {example}", f.key),
+            Msg::new("check-command-name-empty")
+                .arg("key", f.key)
+                .arg("example", &example),
         );
         return None;
     }
@@ -215,17 +241,23 @@ fn read_loudness(d: &mut Diags, f: Field<'_, '_>) -> Result<Option<f64>, ()> {
         d.error(
             f.span(),
             format!("`loudness` = \"{s}\": expected a LUFS number or \"off\", e.g. {example}"),
+            Msg::new("check-loudness-text")
+                .arg("value", s.as_ref())
+                .arg("example", example),
         );
         return Err(());
     }
     let Some(n) = as_number(v) else {
-        f.wrong_type(d, "a LUFS number or \"off\"", example);
+        f.wrong_type(d, "a LUFS number or \"off\"", "lufs", example);
         return Err(());
     };
     if !(-70.0..=0.0).contains(&n) {
         d.error(
             f.span(),
             format!("`loudness` = {n} is out of range: LUFS targets are between -70 and 0, e.g. {example}"),
+            Msg::new("check-loudness-range")
+                .arg("value", n)
+                .arg("example", example),
         );
         return Err(());
     }
@@ -275,6 +307,7 @@ pub(crate) fn read_feeds(d: &mut Diags, f: Field<'_, '_>) -> Vec<Feed> {
                     d.error(
                         item.span(),
                         "each `[[feed]]` must be a table with `url` and `public_key`",
+                        Msg::new("check-feed-not-table"),
                     );
                     None
                 }
@@ -284,6 +317,7 @@ pub(crate) fn read_feeds(d: &mut Diags, f: Field<'_, '_>) -> Vec<Feed> {
             f.wrong_type(
                 d,
                 "a [feed] table",
+                "feed-table",
                 "[feed] url = \"https://...\" public_key = \"RW...\"",
             );
             Vec::new()
@@ -309,6 +343,9 @@ fn read_feed(d: &mut Diags, t: &TableRef<'_, '_>) -> Option<Feed> {
                 d.error(
                     f.span(),
                     format!("`url` \"{s}\" must start with http://, https:// or file://, e.g. {url_example}"),
+                    Msg::new("check-feed-url-scheme")
+                        .arg("url", s)
+                        .arg("example", url_example),
                 );
                 None
             }
@@ -356,6 +393,7 @@ pub(crate) fn positive(d: &mut Diags, f: Field<'_, '_>, v: Duration) -> bool {
                 "`{}` must be longer than 0s, e.g. {} = \"2m\"",
                 f.key, f.key
             ),
+            Msg::new("check-duration-zero").arg("key", f.key),
         );
     }
     !v.is_zero()
@@ -368,13 +406,18 @@ fn read_size(d: &mut Diags, f: Field<'_, '_>) -> Result<u64, ()> {
             d.error(
                 f.span(),
                 format!("`max_store` must be a positive size, e.g. {example}"),
+                Msg::new("check-size-negative").arg("example", example),
             );
         }),
-        DeValue::String(s) => {
-            parse_size(s).map_err(|e| d.error(f.span(), format!("`max_store`: {e}")))
-        }
+        DeValue::String(s) => parse_size(s).map_err(|e| {
+            d.error(
+                f.span(),
+                format!("`max_store`: {e}"),
+                Msg::new("check-size-invalid").arg("value", s.as_ref()),
+            )
+        }),
         _ => {
-            f.wrong_type(d, "a size", example);
+            f.wrong_type(d, "a size", "size", example);
             Err(())
         }
     }

@@ -60,6 +60,19 @@ pub(crate) const SECTION_KEYS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The kind of a value as a catalogue argument (`-check-type` renders it).
+pub(crate) fn type_code(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "string",
+        DeValue::Integer(_) => "integer",
+        DeValue::Float(_) => "number",
+        DeValue::Boolean(_) => "boolean",
+        DeValue::Datetime(_) => "datetime",
+        DeValue::Array(_) => "array",
+        DeValue::Table(_) => "table",
+    }
+}
+
 /// "a string", "an integer", ... for messages.
 pub(crate) fn a_type(v: &DeValue<'_>) -> &'static str {
     match v {
@@ -122,7 +135,7 @@ impl<'a, 'i> TableRef<'a, 'i> {
             .keys()
             .any(|k| k.get_ref() != key && closest(k.get_ref(), &[key]).is_some());
         if field.is_none() && !misspelt {
-            d.error_msg(
+            d.error(
                 self.span.clone(),
                 format!("{} is missing `{key}`: add e.g. {example}", self.name),
                 Msg::new("check-missing-key")
@@ -143,27 +156,38 @@ impl<'a, 'i> TableRef<'a, 'i> {
                 continue;
             }
             all_known = false;
-            d.error(key.span(), unknown_key_message(name, &self.name, allowed));
+            let (text, msg) = unknown_key_message(name, &self.name, allowed);
+            d.error(key.span(), text, msg);
         }
         all_known
     }
 }
 
-pub(crate) fn unknown_key_message(key: &str, table: &str, allowed: &[&str]) -> String {
-    let mut msg = format!("unknown key `{key}` in {table}");
+/// An unknown key: its English text and its catalogue message.
+pub(crate) fn unknown_key_message(key: &str, table: &str, allowed: &[&str]) -> (String, Msg) {
+    let mut text = format!("unknown key `{key}` in {table}");
     if let Some(best) = closest(key, allowed) {
-        msg.push_str(&format!(": did you mean `{best}`?"));
-        return msg;
+        text.push_str(&format!(": did you mean `{best}`?"));
+        let msg = Msg::new("check-unknown-key-hint")
+            .arg("key", key)
+            .arg("best", best);
+        return (text, msg);
     }
     if let Some((section, _)) = SECTION_KEYS
         .iter()
         .find(|(s, keys)| !table.starts_with(s) && keys.contains(&key))
     {
-        msg.push_str(&format!(": `{key}` belongs in {section}"));
-        return msg;
+        text.push_str(&format!(": `{key}` belongs in {section}"));
+        let msg = Msg::new("check-unknown-key-section")
+            .arg("key", key)
+            .arg("section", section);
+        return (text, msg);
     }
-    msg.push_str(&format!("; valid keys here: {}", allowed.join(", ")));
-    msg
+    text.push_str(&format!("; valid keys here: {}", allowed.join(", ")));
+    let msg = Msg::new("check-unknown-key")
+        .arg("key", key)
+        .arg("keys", allowed.join(", "));
+    (text, msg)
 }
 
 /// One `key = value` pair being read.
@@ -178,7 +202,9 @@ impl<'a, 'i> Field<'a, 'i> {
         self.value.span()
     }
 
-    pub(crate) fn wrong_type(&self, d: &mut Diags, wanted: &str, example: &str) {
+    /// `wanted` is English ("a string"); `want` the same as a `-check-type`
+    /// key ("string").
+    pub(crate) fn wrong_type(&self, d: &mut Diags, wanted: &str, want: &str, example: &str) {
         d.error(
             self.span(),
             format!(
@@ -186,6 +212,11 @@ impl<'a, 'i> Field<'a, 'i> {
                 self.key,
                 a_type(self.value.get_ref())
             ),
+            Msg::new("check-wrong-type")
+                .arg("key", self.key)
+                .arg("want", want)
+                .arg("example", example)
+                .arg("found", type_code(self.value.get_ref())),
         );
     }
 
@@ -193,19 +224,25 @@ impl<'a, 'i> Field<'a, 'i> {
         match self.value.get_ref() {
             DeValue::String(s) => Some(s.as_ref()),
             _ => {
-                self.wrong_type(d, "a string", example);
+                self.wrong_type(d, "a string", "string", example);
                 None
             }
         }
     }
 
     /// A string that may also be written as a bare TOML date/time (`from = 2026-01-01`).
-    fn str_or_datetime(&self, d: &mut Diags, wanted: &str, example: &str) -> Option<Cow<'a, str>> {
+    fn str_or_datetime(
+        &self,
+        d: &mut Diags,
+        wanted: &str,
+        want: &str,
+        example: &str,
+    ) -> Option<Cow<'a, str>> {
         match self.value.get_ref() {
             DeValue::String(s) => Some(Cow::Borrowed(s.as_ref())),
             DeValue::Datetime(dt) => Some(Cow::Owned(dt.to_string())),
             _ => {
-                self.wrong_type(d, wanted, example);
+                self.wrong_type(d, wanted, want, example);
                 None
             }
         }
@@ -218,6 +255,9 @@ impl<'a, 'i> Field<'a, 'i> {
             d.error(
                 self.span(),
                 format!("`{}` is empty: write e.g. {example}", self.key),
+                Msg::new("check-empty")
+                    .arg("key", self.key)
+                    .arg("example", example),
             );
             return None;
         }
@@ -228,7 +268,7 @@ impl<'a, 'i> Field<'a, 'i> {
         match as_number(self.value.get_ref()) {
             Some(n) => Some(n),
             None => {
-                self.wrong_type(d, "a number", example);
+                self.wrong_type(d, "a number", "number", example);
                 None
             }
         }
@@ -247,12 +287,16 @@ impl<'a, 'i> Field<'a, 'i> {
                             self.key,
                             u32::MAX
                         ),
+                        Msg::new("check-whole-number-range")
+                            .arg("key", self.key)
+                            .arg("max", u32::MAX)
+                            .arg("example", example),
                     );
                     None
                 }
             },
             _ => {
-                self.wrong_type(d, "a whole number", example);
+                self.wrong_type(d, "a whole number", "whole-number", example);
                 None
             }
         }
@@ -275,6 +319,10 @@ impl<'a, 'i> Field<'a, 'i> {
                         self.key,
                         pct / 100.0
                     ),
+                    Msg::new("check-volume-percent")
+                        .arg("key", self.key)
+                        .arg("value", s.as_ref())
+                        .arg("fraction", pct / 100.0),
                 );
                 return None;
             }
@@ -287,6 +335,10 @@ impl<'a, 'i> Field<'a, 'i> {
                     "`{}` = {v} is out of range: it is a fraction from 0.0 (silent) to 1.0 (full), e.g. {example}",
                     self.key
                 ),
+                Msg::new("check-volume-range")
+                    .arg("key", self.key)
+                    .arg("value", v)
+                    .arg("example", &example),
             );
             return None;
         }
@@ -297,7 +349,7 @@ impl<'a, 'i> Field<'a, 'i> {
         match self.value.get_ref() {
             DeValue::Array(a) => Some(a.as_ref()),
             _ => {
-                self.wrong_type(d, "an array", example);
+                self.wrong_type(d, "an array", "array", example);
                 None
             }
         }
@@ -321,6 +373,10 @@ impl<'a, 'i> Field<'a, 'i> {
                         self.key,
                         a_type(other)
                     ),
+                    Msg::new("check-not-string-element")
+                        .arg("key", self.key)
+                        .arg("example", example)
+                        .arg("found", type_code(other)),
                 ),
             }
         }
@@ -337,20 +393,39 @@ impl<'a, 'i> Field<'a, 'i> {
                     "`{}` needs a unit, in quotes: write \"{n}s\" for seconds or \"{n}m\" for minutes, e.g. {example}",
                     self.key
                 ),
+                Msg::new("check-duration-no-unit")
+                    .arg("key", self.key)
+                    .arg("n", n),
             );
             return None;
         }
         let s = self.str(d, &example)?;
         parse_duration(s)
-            .map_err(|e| d.error(self.span(), format!("`{}`: {e}", self.key)))
+            .map_err(|e| {
+                d.error(
+                    self.span(),
+                    format!("`{}`: {e}", self.key),
+                    Msg::new("check-duration-invalid")
+                        .arg("key", self.key)
+                        .arg("value", s),
+                )
+            })
             .ok()
     }
 
     pub(crate) fn date(&self, d: &mut Diags) -> Option<NaiveDate> {
         let example = format!("{} = \"2026-01-31\"", self.key);
-        let s = self.str_or_datetime(d, "a date string", &example)?;
+        let s = self.str_or_datetime(d, "a date string", "date", &example)?;
         parse_date(&s)
-            .map_err(|e| d.error(self.span(), format!("`{}`: {e}", self.key)))
+            .map_err(|e| {
+                d.error(
+                    self.span(),
+                    format!("`{}`: {e}", self.key),
+                    Msg::new("check-date-invalid")
+                        .arg("key", self.key)
+                        .arg("value", s.as_ref()),
+                )
+            })
             .ok()
     }
 }
@@ -378,13 +453,16 @@ pub(crate) fn time_value(d: &mut Diags, key: &str, v: &Value<'_>) -> Option<Naiv
                     "`{key}` takes times of day as strings, e.g. {key} = [\"05:00\", \"17:00\"] (found {})",
                     a_type(other)
                 ),
+                Msg::new("check-times-as-strings")
+                    .arg("key", key)
+                    .arg("found", type_code(other)),
             );
             return None;
         }
     };
     parse_time_of_day(&s)
         .map_err(|e| {
-            d.error_msg(
+            d.error(
                 v.span(),
                 format!("`{key}`: {e}"),
                 Msg::new("check-time-invalid")

@@ -30,6 +30,33 @@ pub enum ClientError {
     },
 }
 
+impl ClientError {
+    /// The same as a catalogue message (`cli-…`), for the command line's language.
+    pub fn msg(&self) -> crate::i18n::Msg {
+        use crate::i18n::Msg;
+        match self {
+            ClientError::NoDaemon { path, stale } => Msg::new(if *stale {
+                "cli-no-daemon-stale"
+            } else {
+                "cli-no-daemon"
+            })
+            .arg("socket", path.display()),
+            ClientError::PermissionDenied { path } => {
+                Msg::new("cli-permission-denied").arg("socket", path.display())
+            }
+            ClientError::Timeout { path, after } => Msg::new("cli-timeout")
+                .arg("socket", path.display())
+                .arg("seconds", after.as_secs()),
+            ClientError::Protocol { path, detail } => Msg::new("cli-protocol")
+                .arg("socket", path.display())
+                .arg("detail", detail),
+            ClientError::Io { path, source } => Msg::new("cli-io")
+                .arg("socket", path.display())
+                .arg("error", source),
+        }
+    }
+}
+
 fn no_daemon(path: &Path, stale: bool) -> String {
     let why = if stale {
         format!("nothing answers on its control socket {}", path.display())

@@ -62,9 +62,9 @@ impl Station {
             ),
             Err(_) => {
                 self.report_hub(Some((
+                    // No server path: the hub shows what the station reports.
                     format!(
-                        "timetable sequence {seq} kept but not applied: the station's config file {} has errors (see `loa check`)",
-                        self.cfg.path.display()
+                        "timetable sequence {seq} kept but not applied: the station's config file has errors (see `loa check`)"
                     ),
                     Msg::new("station-tt-config-errors").arg("seq", seq),
                 )));
@@ -149,11 +149,17 @@ impl Station {
                 .and_then(Msg::from_json)
                 .map(|m| m.arg("by", &c.by).arg("target", target))
                 .unwrap_or_else(|| msg(refused));
+            // The hub shows what the station reports: its clips folder is
+            // named, not given as a path.
+            let clips = self.cfg.paths.clips.display().to_string();
+            let why = reply
+                .error
+                .unwrap_or_default()
+                .replace(&clips, "the station's clips folder");
             Err((
                 format!(
-                    "{what} from hub user {} (sequence {seq}) was refused by the station: {}",
-                    c.by,
-                    reply.error.unwrap_or_default()
+                    "{what} from hub user {} (sequence {seq}) was refused by the station: {why}",
+                    c.by
                 ),
                 m,
             ))

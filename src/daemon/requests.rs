@@ -37,7 +37,10 @@ impl Station {
                 Err(diags) => Reply::err_with(
                     EXIT_INVALID_CONFIG,
                     "the new config has errors: it was refused and the old schedule keeps running",
-                    json!({ "errors": diags.iter().map(|d| d.to_string()).collect::<Vec<_>>() }),
+                    json!({
+                        "errors": diags.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+                        "msg": Msg::new("station-cmd-reload-invalid").to_json(),
+                    }),
                 ),
             },
         };

@@ -143,8 +143,8 @@ fn diag(file: &Path, line: usize, col: usize, message: String) -> Diagnostic {
         line,
         col,
         severity: Severity::Error,
+        msg: crate::i18n::Msg::new("check-hub-config").arg("detail", &message),
         message,
-        msg: None,
     }
 }
 

@@ -8,6 +8,7 @@ pub const VI: &[(&str, &str)] = &[
     ("clips.ftl", include_str!("../../locales/vi/clips.ftl")),
     ("station.ftl", include_str!("../../locales/vi/station.ftl")),
     ("check.ftl", include_str!("../../locales/vi/check.ftl")),
+    ("cli.ftl", include_str!("../../locales/vi/cli.ftl")),
     ("layout.ftl", include_str!("../../locales/vi/layout.ftl")),
     (
         "programs.ftl",
@@ -30,6 +31,7 @@ pub const EN: &[(&str, &str)] = &[
     ("clips.ftl", include_str!("../../locales/en/clips.ftl")),
     ("station.ftl", include_str!("../../locales/en/station.ftl")),
     ("check.ftl", include_str!("../../locales/en/check.ftl")),
+    ("cli.ftl", include_str!("../../locales/en/cli.ftl")),
     ("layout.ftl", include_str!("../../locales/en/layout.ftl")),
     (
         "programs.ftl",

@@ -92,7 +92,7 @@ fn a_play_now_target_the_station_lacks_is_refused_and_a_station_refusal_reads_in
     let s = wait_beat(&mut admin, "the play now refused", |s| {
         s["programs_error_msg"]["code"] == "station-cmd-play-unknown"
     });
-    // The station's English text still has its folder; the page never shows it.
+    // The station's English text names no folder either; the page never shows it.
     assert!(
         s["programs_error"]
             .as_str()
@@ -108,6 +108,8 @@ fn a_play_now_target_the_station_lacks_is_refused_and_a_station_refusal_reads_in
         "{page}"
     );
     let dir = st.dir.path().to_string_lossy().to_string();
+    let text = s["programs_error"].as_str().unwrap();
+    assert!(!text.contains(&dir) && !text.contains("/tmp"), "{s}");
     assert!(
         !page.contains(&dir) && !page.contains("/tmp"),
         "a server path on the page: {page}"

@@ -116,7 +116,7 @@ pub fn check(toml: &str, known: &Known) -> Vec<Diag> {
                 col: d.col.max(1),
                 warning: d.severity == Severity::Warning,
                 message: d.message,
-                msg: d.msg,
+                msg: Some(d.msg),
             }),
     );
     dense.sort_by_key(|d| (d.line, d.col));
