@@ -23,9 +23,33 @@ check-invalid-toml = Invalid TOML here (a missing quote, bracket or "="): fix th
 check-cannot-read = Cannot read the config file { $path }: { $error }; check the path (--config or LOA_CONFIG) and its permissions.
 check-not-utf8 = The config file is not UTF-8 text: save it as UTF-8 (most editors offer "UTF-8" in Save As).
 check-no-station = The config has no [station] table: add one with at least its name, e.g. [station] name = "Đài truyền thanh xã Phước Dinh".
-check-section-not-table = `{ $key }` must be a table written [{ $key }] on its own line, followed by its keys (found { $found }).
+check-section-not-table = `{ $key }` must be a table written [{ $key }] on its own line, followed by its keys (found { $found ->
+        [string] a string
+        [integer] an integer
+        [number] a number
+        [boolean] a boolean
+        [datetime] a date/time
+        [array] an array
+        [table] a table
+        [lufs] a LUFS number or "off"
+        [size] a size
+        [whole-number] a whole number
+       *[other] { $found }
+    }).
 check-program-brackets = Write programs as [[program]] (double brackets), one such table per program.
-check-programs-not-tables = Programs are written as [[program]] tables (found { $found }).
+check-programs-not-tables = Programs are written as [[program]] tables (found { $found ->
+        [string] a string
+        [integer] an integer
+        [number] a number
+        [boolean] a boolean
+        [datetime] a date/time
+        [array] an array
+        [table] a table
+        [lufs] a LUFS number or "off"
+        [size] a size
+        [whole-number] a whole number
+       *[other] { $found }
+    }).
 check-program-not-table = Each program is a [[program]] table with id, a schedule and play.
 check-duplicate-key = Duplicate key `{ $key }`: a key (or a [table]) may appear only once; merge the two or remove one.
 check-invalid-toml-quote = Invalid TOML here: put text in double quotes, e.g. name = "Đài".
@@ -37,19 +61,79 @@ check-cannot-decode = Cannot decode { $path }: { $error }; check the file plays 
 check-unknown-key = Unknown key `{ $key }` here; valid keys here: { $keys }.
 check-unknown-key-hint = Unknown key `{ $key }` here: did you mean `{ $best }`?
 check-unknown-key-section = Unknown key `{ $key }` here: `{ $key }` belongs in { $section }.
-check-wrong-type = `{ $key }` must be { $want }, e.g. { $example } (found { $found }).
+check-wrong-type = `{ $key }` must be { $want ->
+        [string] a string
+        [integer] an integer
+        [number] a number
+        [boolean] a boolean
+        [datetime] a date/time
+        [array] an array
+        [table] a table
+        [lufs] a LUFS number or "off"
+        [size] a size
+        [whole-number] a whole number
+       *[other] { $want }
+    }, e.g. { $example } (found { $found ->
+        [string] a string
+        [integer] an integer
+        [number] a number
+        [boolean] a boolean
+        [datetime] a date/time
+        [array] an array
+        [table] a table
+        [lufs] a LUFS number or "off"
+        [size] a size
+        [whole-number] a whole number
+       *[other] { $found }
+    }).
 check-empty = `{ $key }` is empty: write e.g. { $example }.
 check-empty-string = Empty string in `{ $key }`: write e.g. { $example }.
 check-whole-number-range = `{ $key }` must be a whole number from 0 to { $max }, e.g. { $example }.
 check-volume-percent = `{ $key }` is a number from 0.0 to 1.0, not a percentage: write { $key } = { $fraction } for { $value }.
 check-volume-range = `{ $key }` = { $value } is out of range: it is a fraction from 0.0 (silent) to 1.0 (full), e.g. { $example }.
-check-not-string-element = Every element of `{ $key }` must be a string, e.g. { $example } (found { $found }).
+check-not-string-element = Every element of `{ $key }` must be a string, e.g. { $example } (found { $found ->
+        [string] a string
+        [integer] an integer
+        [number] a number
+        [boolean] a boolean
+        [datetime] a date/time
+        [array] an array
+        [table] a table
+        [lufs] a LUFS number or "off"
+        [size] a size
+        [whole-number] a whole number
+       *[other] { $found }
+    }).
 check-duration-no-unit = `{ $key }` needs a unit, in quotes: write "{ $n }s" for seconds or "{ $n }m" for minutes.
 check-duration-invalid = `{ $key }`: "{ $value }" is not a duration: write e.g. "90s", "15m", "1h30m" or "500ms" (units d, h, m, s, ms; each once, largest first).
 check-duration-zero = `{ $key }` must be longer than 0s, e.g. { $key } = "2m".
 check-date-invalid = `{ $key }`: "{ $value }" is not a calendar date: write "YYYY-MM-DD", e.g. "2026-01-31".
-check-times-as-strings = `{ $key }` takes times of day as strings, e.g. { $key } = ["05:00", "17:00"] (found { $found }).
-check-item-kind = Each `{ $key }` item is a file name or an inline table, e.g. { $forms } (found { $found }).
+check-times-as-strings = `{ $key }` takes times of day as strings, e.g. { $key } = ["05:00", "17:00"] (found { $found ->
+        [string] a string
+        [integer] an integer
+        [number] a number
+        [boolean] a boolean
+        [datetime] a date/time
+        [array] an array
+        [table] a table
+        [lufs] a LUFS number or "off"
+        [size] a size
+        [whole-number] a whole number
+       *[other] { $found }
+    }).
+check-item-kind = Each `{ $key }` item is a file name or an inline table, e.g. { $forms } (found { $found ->
+        [string] a string
+        [integer] an integer
+        [number] a number
+        [boolean] a boolean
+        [datetime] a date/time
+        [array] an array
+        [table] a table
+        [lufs] a LUFS number or "off"
+        [size] a size
+        [whole-number] a whole number
+       *[other] { $found }
+    }).
 check-item-empty-name = Empty file name in the play list: write e.g. { $forms }.
 check-item-url = "{ $url }" is a URL, not a file: to relay a stream write { $example }.
 check-item-empty = Empty play item: write e.g. { $forms }.

@@ -23,9 +23,33 @@ check-invalid-toml = Sai cú pháp TOML ở đây (thiếu dấu nháy, ngoặc 
 check-cannot-read = Không đọc được tệp cấu hình { $path }: { $error }; kiểm tra đường dẫn (--config hoặc biến LOA_CONFIG) và quyền đọc tệp.
 check-not-utf8 = Tệp cấu hình không phải văn bản UTF-8: lưu lại tệp dưới dạng UTF-8 (hầu hết trình soạn thảo có mục «UTF-8» khi Lưu thành).
 check-no-station = Cấu hình chưa có bảng [station]: thêm bảng này, ít nhất với tên đài, ví dụ [station] name = "Đài truyền thanh xã Phước Dinh".
-check-section-not-table = «{ $key }» phải là một bảng, viết [{ $key }] trên một dòng riêng rồi đến các mục của nó (ở đây là { $found }).
+check-section-not-table = «{ $key }» phải là một bảng, viết [{ $key }] trên một dòng riêng rồi đến các mục của nó (ở đây là { $found ->
+        [string] một chuỗi chữ
+        [integer] một số nguyên
+        [number] một số
+        [boolean] true hoặc false
+        [datetime] một ngày giờ
+        [array] một danh sách […]
+        [table] một bảng
+        [lufs] một số LUFS hoặc "off"
+        [size] một dung lượng
+        [whole-number] một số nguyên
+       *[other] { $found }
+    }).
 check-program-brackets = Mỗi chương trình viết là [[program]] (hai dấu ngoặc vuông), mỗi chương trình một bảng như vậy.
-check-programs-not-tables = Các chương trình phải viết thành các bảng [[program]] (ở đây là { $found }).
+check-programs-not-tables = Các chương trình phải viết thành các bảng [[program]] (ở đây là { $found ->
+        [string] một chuỗi chữ
+        [integer] một số nguyên
+        [number] một số
+        [boolean] true hoặc false
+        [datetime] một ngày giờ
+        [array] một danh sách […]
+        [table] một bảng
+        [lufs] một số LUFS hoặc "off"
+        [size] một dung lượng
+        [whole-number] một số nguyên
+       *[other] { $found }
+    }).
 check-program-not-table = Mỗi chương trình là một bảng [[program]] có mã (id), giờ phát và danh sách phát (play).
 check-duplicate-key = Mục «{ $key }» bị lặp: mỗi mục (hoặc mỗi [bảng]) chỉ được xuất hiện một lần; gộp hai chỗ lại hoặc xóa bớt một.
 check-invalid-toml-quote = Sai cú pháp TOML ở đây: chữ phải nằm trong dấu nháy kép, ví dụ name = "Đài".
@@ -37,19 +61,79 @@ check-cannot-decode = Không giải mã được { $path } ({ $error }): kiểm 
 check-unknown-key = Không có mục «{ $key }» ở chỗ này; các mục hợp lệ ở đây: { $keys }.
 check-unknown-key-hint = Không có mục «{ $key }» ở chỗ này: có phải ý bạn là «{ $best }»?
 check-unknown-key-section = Mục «{ $key }» không đặt ở chỗ này: nó thuộc bảng { $section }.
-check-wrong-type = «{ $key }» phải là { $want }, ví dụ { $example } (ở đây là { $found }).
+check-wrong-type = «{ $key }» phải là { $want ->
+        [string] một chuỗi chữ
+        [integer] một số nguyên
+        [number] một số
+        [boolean] true hoặc false
+        [datetime] một ngày giờ
+        [array] một danh sách […]
+        [table] một bảng
+        [lufs] một số LUFS hoặc "off"
+        [size] một dung lượng
+        [whole-number] một số nguyên
+       *[other] { $want }
+    }, ví dụ { $example } (ở đây là { $found ->
+        [string] một chuỗi chữ
+        [integer] một số nguyên
+        [number] một số
+        [boolean] true hoặc false
+        [datetime] một ngày giờ
+        [array] một danh sách […]
+        [table] một bảng
+        [lufs] một số LUFS hoặc "off"
+        [size] một dung lượng
+        [whole-number] một số nguyên
+       *[other] { $found }
+    }).
 check-empty = «{ $key }» đang để trống: viết ví dụ { $example }.
 check-empty-string = Có một chuỗi trống trong «{ $key }»: viết ví dụ { $example }.
 check-whole-number-range = «{ $key }» phải là số nguyên từ 0 đến { $max }, ví dụ { $example }.
 check-volume-percent = «{ $key }» là một số từ 0.0 đến 1.0, không phải phần trăm: viết { $key } = { $fraction } thay cho { $value }.
 check-volume-range = «{ $key }» = { $value } nằm ngoài khoảng cho phép: đây là tỉ lệ từ 0.0 (im lặng) đến 1.0 (to nhất), ví dụ { $example }.
-check-not-string-element = Mọi phần tử của «{ $key }» phải là chuỗi chữ trong dấu nháy, ví dụ { $example } (ở đây là { $found }).
+check-not-string-element = Mọi phần tử của «{ $key }» phải là chuỗi chữ trong dấu nháy, ví dụ { $example } (ở đây là { $found ->
+        [string] một chuỗi chữ
+        [integer] một số nguyên
+        [number] một số
+        [boolean] true hoặc false
+        [datetime] một ngày giờ
+        [array] một danh sách […]
+        [table] một bảng
+        [lufs] một số LUFS hoặc "off"
+        [size] một dung lượng
+        [whole-number] một số nguyên
+       *[other] { $found }
+    }).
 check-duration-no-unit = «{ $key }» cần có đơn vị, đặt trong dấu nháy: viết "{ $n }s" nếu là giây, "{ $n }m" nếu là phút.
 check-duration-invalid = «{ $key }»: "{ $value }" không phải là một khoảng thời gian: viết ví dụ "90s", "15m", "1h30m" hoặc "500ms" (đơn vị d ngày, h giờ, m phút, s giây, ms; mỗi đơn vị một lần, lớn trước nhỏ sau).
 check-duration-zero = «{ $key }» phải dài hơn 0 giây, ví dụ { $key } = "2m".
 check-date-invalid = «{ $key }»: "{ $value }" không phải là một ngày có thật: viết dạng "YYYY-MM-DD" (năm-tháng-ngày), ví dụ "2026-01-31" là ngày 31/01/2026.
-check-times-as-strings = «{ $key }» nhận giờ trong ngày viết trong dấu nháy, ví dụ { $key } = ["05:00", "17:00"] (ở đây là { $found }).
-check-item-kind = Mỗi mục trong «{ $key }» là một tên tệp hoặc một bảng viết trên một dòng, ví dụ { $forms } (ở đây là { $found }).
+check-times-as-strings = «{ $key }» nhận giờ trong ngày viết trong dấu nháy, ví dụ { $key } = ["05:00", "17:00"] (ở đây là { $found ->
+        [string] một chuỗi chữ
+        [integer] một số nguyên
+        [number] một số
+        [boolean] true hoặc false
+        [datetime] một ngày giờ
+        [array] một danh sách […]
+        [table] một bảng
+        [lufs] một số LUFS hoặc "off"
+        [size] một dung lượng
+        [whole-number] một số nguyên
+       *[other] { $found }
+    }).
+check-item-kind = Mỗi mục trong «{ $key }» là một tên tệp hoặc một bảng viết trên một dòng, ví dụ { $forms } (ở đây là { $found ->
+        [string] một chuỗi chữ
+        [integer] một số nguyên
+        [number] một số
+        [boolean] true hoặc false
+        [datetime] một ngày giờ
+        [array] một danh sách […]
+        [table] một bảng
+        [lufs] một số LUFS hoặc "off"
+        [size] một dung lượng
+        [whole-number] một số nguyên
+       *[other] { $found }
+    }).
 check-item-empty-name = Tên tệp trong danh sách phát đang để trống: viết ví dụ { $forms }.
 check-item-url = "{ $url }" là một địa chỉ mạng, không phải tệp: để tiếp sóng, viết { $example }.
 check-item-empty = Mục phát đang để trống: viết ví dụ { $forms }.
