@@ -72,6 +72,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "feed_store",
         include_str!("../../migrations/sqlite/0008_feed_store.sql"),
     ),
+    (
+        9,
+        "asrun_clips",
+        include_str!("../../migrations/sqlite/0009_asrun_clips.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -113,6 +118,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         8,
         "feed_store",
         include_str!("../../migrations/postgres/0008_feed_store.sql"),
+    ),
+    (
+        9,
+        "asrun_clips",
+        include_str!("../../migrations/postgres/0009_asrun_clips.sql"),
     ),
 ];
 
