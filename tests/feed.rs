@@ -81,8 +81,13 @@ fn a_published_clip_airs_in_a_category_program_and_a_pushed_broadcast_at_its_ins
     d.term();
     let cchc = &st.outcomes("cchc")[0];
     assert_eq!(cchc["items"][0]["name"], "thong-bao", "{cchc}");
+    assert_eq!(
+        cchc["items"][0]["clip"], "thong-bao",
+        "the as-run item carries the feed clip id: {cchc}"
+    );
     let push = &st.outcomes("push-khan")[0];
     assert_eq!(push["outcome"], "aired", "{push}");
+    assert_eq!(push["items"][0]["clip"], "thong-bao", "{push}");
     let rec = Recording::read_wav(&st.wav_path());
     let on = rec.onsets(0.02, Duration::from_millis(500));
     assert_eq!(on.len(), 2, "{on:?}");

@@ -49,6 +49,7 @@ impl Station {
                 a.not_active,
             );
             let mut rec = rec;
+            super::resolve::tag_clips(&mut rec.items, &a.fed);
             if let Some(who) = requested_by {
                 outcome::prepend_reason(&mut rec, format!("played by {who}"));
             }

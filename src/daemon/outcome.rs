@@ -85,6 +85,7 @@ pub fn finished(
         .iter()
         .map(|i| ItemAired {
             name: i.name.clone(),
+            clip: None,
             sha256: i.sha256.clone(),
             seconds: (i.seconds * 1000.0).round() / 1000.0,
             error: i.error.clone(),

@@ -40,6 +40,36 @@ pub(super) struct Resolved {
     pub items: Vec<PlanItem>,
     pub skipped: Vec<ItemAired>,
     pub shas: HashSet<String>,
+    /// The feed clips in the plan, for the as-run items' `clip`.
+    pub fed: Vec<Fed>,
+}
+
+/// A feed clip put in a plan: its id and the SHA-256 of its bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Fed {
+    pub id: String,
+    pub sha256: String,
+}
+
+/// Give each aired item that is one of `fed` its feed clip id: same bytes,
+/// and named by that id (`ID`, or `priority ID` / `fallback ID`). Two feed
+/// clips may share one audio file; the name tells them apart.
+pub(super) fn tag_clips(items: &mut [ItemAired], fed: &[Fed]) {
+    for item in items.iter_mut().filter(|i| i.clip.is_none()) {
+        let Some(sha) = item.sha256.as_deref() else {
+            continue;
+        };
+        let named = |id: &str| {
+            item.name == id
+                || item
+                    .name
+                    .strip_suffix(id)
+                    .is_some_and(|lead| lead.ends_with(' '))
+        };
+        if let Some(f) = fed.iter().find(|f| f.sha256 == sha && named(&f.id)) {
+            item.clip = Some(f.id.clone());
+        }
+    }
 }
 
 pub(super) fn resolve(cx: &Context<'_>, play: &[Item]) -> Resolved {
@@ -53,13 +83,14 @@ pub(super) fn resolve(cx: &Context<'_>, play: &[Item]) -> Resolved {
         let tz = cx.cfg.station.timezone;
         for c in select::priority_due(&cx.view.clips, &st, cx.last_aired, tz) {
             out.shas.insert(c.sha256.clone());
+            out.fed.push(fed(c));
             out.items.push(PlanItem::File {
                 path: cx.view.clip_path(&c.sha256),
                 name: format!("{PRIORITY_PREFIX}{}", c.id),
             });
         }
     }
-    let items = resolve_into(cx, play, "", &mut out.skipped, &mut out.shas);
+    let items = resolve_into(cx, play, "", &mut out);
     out.items.extend(items);
     out
 }
@@ -68,8 +99,7 @@ fn resolve_into(
     cx: &Context<'_>,
     play: &[Item],
     prefix: &str,
-    skipped: &mut Vec<ItemAired>,
-    shas: &mut HashSet<String>,
+    out: &mut Resolved,
 ) -> Vec<PlanItem> {
     let st = select::Station {
         areas: &cx.cfg.station.areas,
@@ -81,6 +111,7 @@ fn resolve_into(
     let skip = |skipped: &mut Vec<ItemAired>, item: &Item, why: &str| {
         skipped.push(ItemAired {
             name: format!("{prefix}{}", item_name(item)),
+            clip: None,
             sha256: None,
             seconds: 0.0,
             error: Some(why.to_string()),
@@ -105,13 +136,14 @@ fn resolve_into(
                 let picked = select::category(clips, category, *count, &st, cx.last_aired);
                 if picked.is_empty() {
                     skip(
-                        skipped,
+                        &mut out.skipped,
                         item,
                         "no clip of this category is valid today for this station",
                     );
                 }
                 for c in picked {
-                    shas.insert(c.sha256.clone());
+                    out.shas.insert(c.sha256.clone());
+                    out.fed.push(fed(c));
                     items.push(PlanItem::File {
                         path: cx.view.clip_path(&c.sha256),
                         name: c.id.clone(),
@@ -127,14 +159,15 @@ fn resolve_into(
                 };
                 match found {
                     Some(c) => {
-                        shas.insert(c.sha256.clone());
+                        out.shas.insert(c.sha256.clone());
+                        out.fed.push(fed(c));
                         items.push(PlanItem::File {
                             path: cx.view.clip_path(&c.sha256),
                             name: c.id.clone(),
                         });
                     }
                     None => skip(
-                        skipped,
+                        &mut out.skipped,
                         item,
                         "not in the store, or not valid today for this station",
                     ),
@@ -146,7 +179,7 @@ fn resolve_into(
                 fallback,
             } => {
                 let inner = format!("{prefix}fallback ");
-                let fallback = resolve_into(cx, fallback, &inner, skipped, shas);
+                let fallback = resolve_into(cx, fallback, &inner, out);
                 items.push(PlanItem::Stream {
                     url: url.clone(),
                     window: *duration,
@@ -156,6 +189,13 @@ fn resolve_into(
         }
     }
     items
+}
+
+fn fed(c: &crate::feed::store::StoredClip) -> Fed {
+    Fed {
+        id: c.id.clone(),
+        sha256: c.sha256.clone(),
+    }
 }
 
 /// How reports name a config item.

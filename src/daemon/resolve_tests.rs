@@ -113,3 +113,74 @@ fn a_due_priority_clip_opens_the_program_once_that_day() {
         ["priority uu-tien", "thuong", "silence 1"]
     );
 }
+
+#[test]
+fn two_feed_clips_with_one_audio_file_keep_their_own_ids_in_the_as_run() {
+    let cfg = config();
+    let mut a = clip("tin-a", ClipLevel::Normal, &[]);
+    let mut b = clip("tin-b", ClipLevel::Normal, &[]);
+    a.sha256 = "sha-chung".into();
+    b.sha256 = "sha-chung".into();
+    let view = FeedView {
+        store_dir: "/var/lib/loa/store".into(),
+        clips: vec![a, b],
+        ..FeedView::default()
+    };
+    let r = resolve(
+        &Context {
+            cfg: &cfg,
+            view: &view,
+            last_aired: &HashMap::new(),
+            today: NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+            feed: None,
+            priority_first: false,
+        },
+        &cfg.programs[0].play,
+    );
+    // One audio file airs once per program: the plan keeps the clip it picked.
+    assert_eq!(r.fed.len(), 1, "{:?}", r.fed);
+    assert_eq!(r.fed[0].sha256, "sha-chung");
+    let fed = [
+        Fed {
+            id: "tin-a".into(),
+            sha256: "sha-chung".into(),
+        },
+        Fed {
+            id: "tin-b".into(),
+            sha256: "sha-chung".into(),
+        },
+    ];
+
+    let aired = |name: &str, sha: Option<&str>| ItemAired {
+        name: name.into(),
+        clip: None,
+        sha256: sha.map(str::to_string),
+        seconds: 10.0,
+        error: None,
+        events: Vec::new(),
+    };
+    let mut items = vec![
+        aired("tin-b", Some("sha-chung")),
+        aired("tin-a", Some("sha-chung")),
+        aired("priority tin-b", Some("sha-chung")),
+        aired("fallback tin-a", Some("sha-chung")),
+        // A station file with the same bytes, and one clip's name with other bytes.
+        aired("tin-a.mp3", Some("sha-chung")),
+        aired("tin-a", Some("sha-khac")),
+        aired("silence 1.000 s", None),
+    ];
+    tag_clips(&mut items, &fed);
+    let clips: Vec<Option<&str>> = items.iter().map(|i| i.clip.as_deref()).collect();
+    assert_eq!(
+        clips,
+        [
+            Some("tin-b"),
+            Some("tin-a"),
+            Some("tin-b"),
+            Some("tin-a"),
+            None,
+            None,
+            None
+        ]
+    );
+}

@@ -113,6 +113,7 @@ impl Station {
             items,
             skipped: not_active,
             shas,
+            fed,
         } = self.plan_items(&job.play, job.feed.as_deref(), first, at);
         if let Ok(mut set) = self.in_use.lock() {
             if self.fading.is_none() {
@@ -152,6 +153,7 @@ impl Station {
             recorded: false,
             cause: None,
             not_active,
+            fed,
             requested_by: job.requested_by,
         };
         if !armed {

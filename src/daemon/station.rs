@@ -53,6 +53,8 @@ pub(super) struct OnAir {
     pub recorded: bool,
     pub cause: Option<StopCause>,
     pub not_active: Vec<ItemAired>,
+    /// The feed clips in its plan (the as-run items' `clip`).
+    pub fed: Vec<super::resolve::Fed>,
     pub requested_by: Option<String>,
 }
 

@@ -57,6 +57,9 @@ pub struct Parsed {
     pub scheduled: i64,
     pub outcome: Option<String>,
     pub seconds: f64,
+    /// The items' feed clip ids (their `clip`), as a JSON array in item
+    /// order; `None` when no item carries one (older stations).
+    pub clip_ids: Option<String>,
 }
 
 fn bad_line(i: usize, what: &str) -> HubError {
@@ -87,9 +90,8 @@ pub fn parse(i: usize, line: &str) -> HubResult<Parsed> {
     if event != "on_air" && event != "outcome" {
         return Err(bad_line(i, "field `event` must be on_air or outcome"));
     }
-    let seconds = v
-        .get("items")
-        .and_then(Value::as_array)
+    let items = v.get("items").and_then(Value::as_array);
+    let seconds = items
         .map(|a| {
             a.iter()
                 .filter_map(|it| it.get("seconds").and_then(Value::as_f64))
@@ -97,6 +99,12 @@ pub fn parse(i: usize, line: &str) -> HubResult<Parsed> {
                 .sum()
         })
         .unwrap_or(0.0);
+    let clips: Vec<&str> = items
+        .into_iter()
+        .flatten()
+        .filter_map(|it| it.get("clip").and_then(Value::as_str))
+        .collect();
+    let clip_ids = (!clips.is_empty()).then(|| Value::from(clips).to_string());
     Ok(Parsed {
         hash: hash(line.as_bytes()),
         prev,
@@ -107,6 +115,7 @@ pub fn parse(i: usize, line: &str) -> HubResult<Parsed> {
         scheduled,
         outcome: v.get("outcome").and_then(Value::as_str).map(String::from),
         seconds,
+        clip_ids,
     })
 }
 
@@ -171,8 +180,8 @@ pub async fn upload(
             });
         }
         sqlx::query(
-            "INSERT INTO asrun (station, hash, prev, line, event, occurrence, program, title, scheduled, outcome, seconds, received_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            "INSERT INTO asrun (station, hash, prev, line, event, occurrence, program, title, scheduled, outcome, seconds, received_at, clip_ids) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
         .bind(station)
         .bind(&p.hash)
@@ -186,6 +195,7 @@ pub async fn upload(
         .bind(p.outcome.clone())
         .bind(p.seconds)
         .bind(now)
+        .bind(p.clip_ids.clone())
         .execute(&mut *tx)
         .await?;
         last = p.hash.clone();
@@ -305,6 +315,15 @@ mod tests {
         assert_eq!(p.seconds, 3.5);
         assert_eq!(p.outcome.as_deref(), Some("aired"));
         assert_eq!(p.hash, hash(l.as_bytes()));
+        assert_eq!(p.clip_ids, None, "an older line carries no clip id");
+    }
+
+    #[test]
+    fn the_items_feed_clip_ids_are_kept_in_order() {
+        let l = r#"{"event":"outcome","occurrence":"s@1","program":"s","title":"T","scheduled":"2026-11-27T05:00:00.000+07:00","outcome":"aired","items":[{"name":"tin-a","clip":"tin-a","sha256":"aa","seconds":1.0},{"name":"chuong.ogg","sha256":"bb","seconds":2.0},{"name":"priority tin-b","clip":"tin-b","sha256":"aa","seconds":3.0}],"prev":"0000000000000000000000000000000000000000000000000000000000000000"}"#;
+        let p = parse(0, l).unwrap();
+        assert_eq!(p.clip_ids.as_deref(), Some(r#"["tin-a","tin-b"]"#));
+        assert_eq!(p.seconds, 6.0);
     }
 
     #[test]

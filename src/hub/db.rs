@@ -73,6 +73,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0008_feed_store.sql"),
     ),
     (
+        9,
+        "asrun_clips",
+        include_str!("../../migrations/sqlite/0009_asrun_clips.sql"),
+    ),
+    (
         10,
         "clip_text",
         include_str!("../../migrations/sqlite/0010_clip_text.sql"),
@@ -123,6 +128,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         8,
         "feed_store",
         include_str!("../../migrations/postgres/0008_feed_store.sql"),
+    ),
+    (
+        9,
+        "asrun_clips",
+        include_str!("../../migrations/postgres/0009_asrun_clips.sql"),
     ),
     (
         10,

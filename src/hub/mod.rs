@@ -40,7 +40,8 @@
 //! asrun.rs      stations' as-run lines: chain checked across uploads, breaks flagged
 //! chain.rs      an admin acknowledges a break (on record for good); the chain resumes
 //! reports.rs    as-run report: rows, summary, CSV (BOM, formulas defused); chart.rs its SVG;
-//!               xlsx.rs its Excel workbook (summary and detail sheets)
+//!               xlsx.rs its Excel workbook (summary and detail sheets);
+//!               report_words.rs the exports' words in the reader's language
 //! nudge.rs      new feed sequence -> every events stream (LISTEN/NOTIFY across processes)
 //! timetable/    each station's programs from the hub: check, sign, publish; play now / stop
 //! api/          JSON handlers under /api/v1, one file per resource
@@ -113,6 +114,7 @@ pub mod public;
 pub mod publish;
 pub mod recover;
 pub mod refusal;
+pub mod report_words;
 pub mod reports;
 pub mod scope;
 pub mod stations;

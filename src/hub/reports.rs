@@ -6,8 +6,11 @@
 //! spreadsheet formulas defused) and an SVG chart of minutes per station per
 //! week, drawn here with no outside asset.
 //!
-//! A category is the hub's category of each feed clip the occurrence aired
-//! (matched by the item's SHA-256); station clips have none. Reads only.
+//! A category is the hub's category of each feed clip the occurrence aired,
+//! found by the clip id the station wrote on the item (`clip`, kept by the
+//! upload in `asrun.clip_ids`): two clips may share one audio file. Lines
+//! without clip ids (older stations) fall back to the items' SHA-256, taking
+//! the earliest clip with those bytes. Station clips have none. Reads only.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -18,7 +21,10 @@ use serde::Serialize;
 use super::app::AppState;
 use super::db::{col, split};
 use super::error::{HubError, HubResult};
+use super::report_words as words;
 use super::users::User;
+use crate::i18n::format::decimal;
+use crate::i18n::Lang;
 
 /// What a report is asked for.
 #[derive(Debug, Default, Clone, serde::Deserialize)]
@@ -50,6 +56,7 @@ pub struct Row {
 #[derive(Debug, Serialize, Clone, PartialEq, Default)]
 pub struct Summary {
     pub station: String,
+    pub station_name: String,
     pub category: String,
     pub minutes_aired: f64,
     pub scheduled: u64,
@@ -67,9 +74,9 @@ pub struct Report {
     pub summary: Vec<Summary>,
 }
 
-/// What the report reads from a raw outcome line beyond the columns the
-/// upload stored: the items (for their clips' categories). Every other field
-/// is skipped unparsed; a line whose items are no list has none.
+/// What the report reads from a raw outcome line stored without clip ids:
+/// the items (for their clips' categories by SHA-256). Every other field is
+/// skipped unparsed; a line whose items are no list has none.
 #[derive(Debug, Default, serde::Deserialize)]
 struct ItemsOf {
     #[serde(default)]
@@ -146,16 +153,11 @@ pub async fn build(state: &AppState, user: &User, q: &Query) -> HubResult<Report
         let broken = broken.is_some() || acknowledged.contains(&id);
         seen.insert(id, (col(r, "name")?, broken));
     }
-    let cats: HashMap<String, String> = sqlx::query("SELECT sha256, category FROM clips")
-        .fetch_all(&state.db.pool)
-        .await?
-        .iter()
-        .filter_map(|r| Some((col(r, "sha256").ok()?, col(r, "category").ok()?)))
-        .collect();
+    let cats = Categories::load(state).await?;
     // Row by row: a province's month is 100,000+ lines; only the report's
     // rows are kept, never the raw lines.
     let mut lines = sqlx::query(
-        "SELECT station, line, occurrence, program, title, scheduled, outcome, seconds FROM asrun WHERE event = 'outcome' AND scheduled >= $1 AND scheduled < $2 ORDER BY scheduled, station, id",
+        "SELECT station, line, clip_ids, occurrence, program, title, scheduled, outcome, seconds FROM asrun WHERE event = 'outcome' AND scheduled >= $1 AND scheduled < $2 ORDER BY scheduled, station, id",
     )
     .bind(lo)
     .bind(hi)
@@ -166,14 +168,11 @@ pub async fn build(state: &AppState, user: &User, q: &Query) -> HubResult<Report
         let Some((name, broken)) = seen.get(&station) else {
             continue;
         };
-        let line: String = col(&r, "line")?;
-        let items: ItemsOf = serde_json::from_str(&line).unwrap_or_default();
-        let mut categories: Vec<String> = items
-            .sha256s()
-            .filter_map(|h| cats.get(h).cloned())
-            .collect();
-        categories.sort();
-        categories.dedup();
+        let clip_ids: Option<String> = col(&r, "clip_ids")?;
+        let categories = match clip_ids {
+            Some(ids) => cats.by_ids(&ids),
+            None => cats.by_hashes(&col::<String>(&r, "line")?),
+        };
         if let Some(c) = q.category.as_deref().filter(|c| !c.is_empty()) {
             if !categories.iter().any(|x| x == c) {
                 continue;
@@ -207,6 +206,51 @@ pub async fn build(state: &AppState, user: &User, q: &Query) -> HubResult<Report
     })
 }
 
+/// The hub's clips' categories, by clip id and by SHA-256 (the earliest clip
+/// holding those bytes).
+struct Categories {
+    by_id: HashMap<String, String>,
+    by_sha: HashMap<String, String>,
+}
+
+impl Categories {
+    async fn load(state: &AppState) -> HubResult<Categories> {
+        let rows = sqlx::query("SELECT id, sha256, category FROM clips ORDER BY created_at, id")
+            .fetch_all(&state.db.pool)
+            .await?;
+        let mut cats = Categories {
+            by_id: HashMap::new(),
+            by_sha: HashMap::new(),
+        };
+        for r in &rows {
+            let (id, sha, category): (String, String, String) =
+                (col(r, "id")?, col(r, "sha256")?, col(r, "category")?);
+            cats.by_sha.entry(sha).or_insert_with(|| category.clone());
+            cats.by_id.insert(id, category);
+        }
+        Ok(cats)
+    }
+
+    /// The categories of the clips named in `ids` (a JSON array of clip ids).
+    fn by_ids(&self, ids: &str) -> Vec<String> {
+        let ids: Vec<String> = serde_json::from_str(ids).unwrap_or_default();
+        sorted(ids.iter().filter_map(|id| self.by_id.get(id).cloned()))
+    }
+
+    /// The categories of the clips whose bytes the raw `line`'s items name.
+    fn by_hashes(&self, line: &str) -> Vec<String> {
+        let items: ItemsOf = serde_json::from_str(line).unwrap_or_default();
+        sorted(items.sha256s().filter_map(|h| self.by_sha.get(h).cloned()))
+    }
+}
+
+fn sorted(it: impl Iterator<Item = String>) -> Vec<String> {
+    let mut v: Vec<String> = it.collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
 /// Hand the heap a report freed back to the system: glibc keeps freed memory
 /// in its per-thread arenas, so a province's month would otherwise stay in
 /// the hub's RSS (~100 MB, BENCHMARKS.md) until the next one reuses it.
@@ -229,6 +273,7 @@ pub fn summarize(rows: &[Row]) -> Vec<Summary> {
                 .entry((r.station.clone(), c.clone()))
                 .or_insert_with(|| Summary {
                     station: r.station.clone(),
+                    station_name: r.station_name.clone(),
                     category: c,
                     ..Summary::default()
                 });
@@ -261,9 +306,12 @@ pub fn defuse(cell: &str) -> String {
     crate::csv_cell::cell(cell)
 }
 
-/// CSV, UTF-8 with a byte-order mark (spreadsheets then show Vietnamese right).
-pub fn csv(rep: &Report) -> String {
-    let mut out = String::from("\u{feff}trạm/station,tên/name,lần phát/occurrence,chương trình/program,tiêu đề/title,giờ/scheduled,kết quả/outcome,phút/minutes,thể loại/categories,chuỗi đứt/chain_break\r\n");
+/// CSV, UTF-8 with a byte-order mark (spreadsheets then show Vietnamese
+/// right), its headers and words in `l` (`hub::report_words`): times as
+/// "05:00 07/12/2026", minutes with the language's decimal mark.
+pub fn csv(rep: &Report, l: Lang) -> String {
+    let head: Vec<String> = words::detail_head(l).iter().map(|h| defuse(h)).collect();
+    let mut out = format!("\u{feff}{}\r\n", head.join(","));
     for r in &rep.rows {
         let cells = [
             r.station.clone(),
@@ -271,11 +319,11 @@ pub fn csv(rep: &Report) -> String {
             r.occurrence.clone(),
             r.program.clone(),
             r.title.clone(),
-            r.scheduled.clone(),
-            r.outcome.clone(),
-            format!("{:.2}", r.minutes),
+            words::scheduled(&r.scheduled),
+            words::outcome(l, &r.outcome),
+            decimal(l, r.minutes, 2),
             r.categories.join(" "),
-            r.chain_break.to_string(),
+            words::yes_no(l, r.chain_break),
         ];
         let line: Vec<String> = cells.iter().map(|c| defuse(c)).collect();
         out.push_str(&line.join(","));
@@ -331,9 +379,16 @@ mod tests {
             rows: vec![row("a", "aired", 2.0, &[])],
             summary: vec![],
         };
-        let text = csv(&rep);
+        let text = csv(&rep, Lang::Vi);
         assert!(text.starts_with('\u{feff}'));
         assert!(text.contains("Đài xã"));
+        assert!(text.starts_with("\u{feff}Mã đài,Tên đài,"), "{text}");
+        assert!(
+            text.contains(",05:00 01/11/2026,đã phát,\"2,00\",,không\r\n"),
+            "{text}"
+        );
+        let en = csv(&rep, Lang::En);
+        assert!(en.contains(",05:00 01/11/2026,aired,2.00,,no\r\n"), "{en}");
         assert!(text.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{text}");
         assert_eq!(defuse("-1"), "\"'-1\"");
         assert_eq!(defuse("@x"), "\"'@x\"");

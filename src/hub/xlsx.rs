@@ -6,60 +6,42 @@
 //! (text stays text: no formula is ever written), Vietnamese is kept as is.
 //! Only formats a `Report`; building it is `hub::reports`' job. The detail
 //! sheet is written in the crate's constant-memory mode (BENCHMARKS.md).
+//! Sheet names, headers and words are the reader's language's
+//! (`hub::report_words`); the summary names stations, not their ids.
 
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use super::error::{HubError, HubResult};
+use super::report_words as words;
 use super::reports::Report;
+use crate::i18n::Lang;
+use crate::tr;
 
-/// The summary sheet's header (Vietnamese / English).
-pub const SUMMARY_HEAD: [&str; 8] = [
-    "trạm / station",
-    "thể loại / category",
-    "phút phát / minutes aired",
-    "theo lịch / scheduled",
-    "đã phát / aired",
-    "bỏ lỡ / missed",
-    "lỗi / failed",
-    "tỷ lệ % / compliance %",
-];
-
-/// The detail sheet's header, the CSV's columns.
-pub const ROWS_HEAD: [&str; 10] = [
-    "mã trạm / station",
-    "tên trạm / station name",
-    "lượt phát / occurrence",
-    "chương trình / program",
-    "tiêu đề / title",
-    "giờ / scheduled",
-    "kết quả / outcome",
-    "phút / minutes",
-    "thể loại / categories",
-    "chuỗi đứt / chain break",
-];
-
-fn head(ws: &mut Worksheet, cols: &[&str], bold: &Format) -> Result<(), XlsxError> {
+fn head(ws: &mut Worksheet, cols: &[String], bold: &Format) -> Result<(), XlsxError> {
     for (c, h) in (0u16..).zip(cols) {
-        ws.write_string_with_format(0, c, *h, bold)?;
+        ws.write_string_with_format(0, c, h, bold)?;
         ws.set_column_width(c, 18)?;
     }
     ws.set_freeze_panes(1, 0)?;
     Ok(())
 }
 
-fn write(rep: &Report) -> Result<Vec<u8>, XlsxError> {
+fn write(rep: &Report, l: Lang) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
-    let ws = wb.add_worksheet().set_name("Tổng hợp")?;
-    head(ws, &SUMMARY_HEAD, &bold)?;
+    let ws = wb
+        .add_worksheet()
+        .set_name(tr!(l, "reports-sheet-summary"))?;
+    head(ws, &words::summary_head(l), &bold)?;
     ws.set_column_width(0, 22)?;
+    let every = tr!(l, "reports-every-category");
     for (r, s) in (1u32..).zip(&rep.summary) {
         let category = if s.category == "*" {
-            "(tất cả / all)"
+            every.as_str()
         } else {
             s.category.as_str()
         };
-        ws.write_string(r, 0, &s.station)?;
+        ws.write_string(r, 0, &s.station_name)?;
         ws.write_string(r, 1, category)?;
         ws.write_number(r, 2, s.minutes_aired)?;
         ws.write_number(r, 3, s.scheduled as f64)?;
@@ -73,8 +55,8 @@ fn write(rep: &Report) -> Result<Vec<u8>, XlsxError> {
     // memory; the summary above is one row per station and category.
     let ws = wb
         .add_worksheet_with_constant_memory()?
-        .set_name("Chi tiết")?;
-    head(ws, &ROWS_HEAD, &bold)?;
+        .set_name(tr!(l, "reports-sheet-detail"))?;
+    head(ws, &words::detail_head(l), &bold)?;
     ws.set_column_width(4, 30)?;
     ws.set_column_width(5, 26)?;
     for (r, row) in (1u32..).zip(&rep.rows) {
@@ -83,8 +65,8 @@ fn write(rep: &Report) -> Result<Vec<u8>, XlsxError> {
         ws.write_string(r, 2, &row.occurrence)?;
         ws.write_string(r, 3, &row.program)?;
         ws.write_string(r, 4, &row.title)?;
-        ws.write_string(r, 5, &row.scheduled)?;
-        ws.write_string(r, 6, &row.outcome)?;
+        ws.write_string(r, 5, words::scheduled(&row.scheduled))?;
+        ws.write_string(r, 6, words::outcome(l, &row.outcome))?;
         ws.write_number(r, 7, row.minutes)?;
         ws.write_string(r, 8, row.categories.join(" "))?;
         ws.write_boolean(r, 9, row.chain_break)?;
@@ -92,9 +74,9 @@ fn write(rep: &Report) -> Result<Vec<u8>, XlsxError> {
     wb.save_to_buffer()
 }
 
-/// The workbook's bytes.
-pub fn xlsx(rep: &Report) -> HubResult<Vec<u8>> {
-    write(rep).map_err(|e| HubError::internal(format!("writing the report's XLSX: {e}")))
+/// The workbook's bytes, its headers and words in `l`.
+pub fn xlsx(rep: &Report, l: Lang) -> HubResult<Vec<u8>> {
+    write(rep, l).map_err(|e| HubError::internal(format!("writing the report's XLSX: {e}")))
 }
 
 #[cfg(test)]
@@ -122,7 +104,7 @@ mod tests {
             summary: summarize(&rows),
             rows,
         };
-        let bytes = xlsx(&rep).unwrap();
+        let bytes = xlsx(&rep, Lang::Vi).unwrap();
         assert_eq!(&bytes[..2], b"PK");
         // Read back: the constant-memory detail sheet writes its strings
         // inline; a formula-looking title stays text.
@@ -133,6 +115,8 @@ mod tests {
         let row: Vec<Data> = detail.rows().nth(1).unwrap().to_vec();
         assert_eq!(row[1], Data::String("Đài xã Phước Đình".into()));
         assert_eq!(row[4], Data::String("=1+1".into()));
+        assert_eq!(row[5], Data::String("05:00 02/11/2026".into()));
+        assert_eq!(row[6], Data::String("đã phát".into()));
         assert_eq!(row[7], Data::Float(2.5));
         assert_eq!(row[9], Data::Bool(false));
     }

@@ -92,6 +92,11 @@ impl fmt::Display for Outcome {
 pub struct ItemAired {
     /// Clip id or file name (or stream URL).
     pub name: String,
+    /// The feed's id of the clip, for a clip that came from a feed (the hub
+    /// counts its category by it: two clips may share one audio file). Absent
+    /// from station files, streams, silences and older lines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clip: Option<String>,
     /// Of the clip's bytes; `None` for a stream or silence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
@@ -209,6 +214,7 @@ mod tests {
         rec.reason = Some("emergency bao-so-9".into());
         rec.items = vec![ItemAired {
             name: "chime.ogg".into(),
+            clip: None,
             sha256: Some("ab".into()),
             seconds: 4.5,
             error: None,
@@ -233,6 +239,27 @@ mod tests {
         assert_eq!(rec.outcome, Some(Outcome::Missed));
         assert_eq!(rec.started, None);
         assert!(rec.items.is_empty());
+    }
+
+    #[test]
+    fn an_item_carries_its_feed_clip_id_and_older_items_parse_without() {
+        let item = ItemAired {
+            name: "priority tin-b".into(),
+            clip: Some("tin-b".into()),
+            sha256: Some("ab".into()),
+            seconds: 3.0,
+            error: None,
+            events: Vec::new(),
+        };
+        let text = serde_json::to_string(&item).unwrap();
+        assert_eq!(
+            text,
+            r#"{"name":"priority tin-b","clip":"tin-b","sha256":"ab","seconds":3.0}"#
+        );
+        assert_eq!(serde_json::from_str::<ItemAired>(&text).unwrap(), item);
+        let old: ItemAired =
+            serde_json::from_str(r#"{"name":"tin-b","sha256":"ab","seconds":3.0}"#).unwrap();
+        assert_eq!(old.clip, None);
     }
 
     #[test]

@@ -16,15 +16,8 @@ use super::stations::area_choices;
 use crate::hub::app::AppState;
 use crate::hub::reports::{self, Query as ReportQuery};
 use crate::hub::{chart, heartbeat};
-use crate::i18n::format::{date, decimal};
+use crate::i18n::format::decimal;
 use crate::tr;
-
-/// "2026-12-07" (the report's own form) as "07/12/2026".
-fn ddmmyyyy(iso: &str) -> String {
-    NaiveDate::parse_from_str(iso, "%Y-%m-%d")
-        .map(date)
-        .unwrap_or_else(|_| iso.to_string())
-}
 
 /// The first and last day of the month holding `d`.
 fn month_of(d: NaiveDate) -> (NaiveDate, NaiveDate) {
@@ -102,13 +95,6 @@ pub async fn show(
         to: Some(rep.to.clone()),
         ..q.clone()
     };
-    let name_of = |id: &str| {
-        stations
-            .iter()
-            .find(|x| x.id == id)
-            .map(|x| x.name.clone())
-            .unwrap_or_else(|| id.to_string())
-    };
     let heads = [
         tr!(l, "reports-col-station"),
         tr!(l, "reports-col-category"),
@@ -151,7 +137,7 @@ pub async fn show(
             a class="btn plain" id="csv" href={"/api/v1/reports/asrun?" (query_string(&fixed, "csv"))} { (tr!(l, "reports-csv")) }
             a class="btn plain" id="xlsx" href={"/api/v1/reports/asrun?" (query_string(&fixed, "xlsx"))} { (tr!(l, "reports-xlsx")) }
         }
-        h2 id="range" { (tr!(l, "reports-summary", from = ddmmyyyy(&rep.from), to = ddmmyyyy(&rep.to))) }
+        h2 id="range" { (tr!(l, "reports-summary", from = chart::dmy(&rep.from), to = chart::dmy(&rep.to))) }
         @if rep.summary.is_empty() {
             p class="msg info" id="no-data" { (tr!(l, "reports-none")) }
         } @else {
@@ -163,7 +149,7 @@ pub async fn show(
                     tbody {
                         @for x in &rep.summary {
                             tr data-station=(x.station) data-category=(x.category) class=[(x.category == "*").then_some("total")] {
-                                td data-label=(heads[0]) { (name_of(&x.station)) }
+                                td data-label=(heads[0]) { (x.station_name) }
                                 td data-label=(heads[1]) { @if x.category == "*" { (tr!(l, "reports-every-category")) } @else { (x.category) } }
                                 td data-label=(heads[2]) class="num" { (decimal(l, x.minutes_aired, 1)) }
                                 td data-label=(heads[3]) class="num" { (x.scheduled) }
@@ -184,7 +170,7 @@ pub async fn show(
         }
         h2 { (tr!(l, "reports-chart")) }
         // The SVG escapes every text it draws (hub::chart::esc).
-        div class="scroll chart" id="chart" { (PreEscaped(chart::svg(&rep))) }
+        div class="scroll chart" id="chart" { (PreEscaped(chart::svg(&rep, l))) }
     };
     drop(rep);
     reports::give_back_memory();
@@ -209,7 +195,7 @@ mod tests {
             station: Some("xã a&b".into()),
             ..Default::default()
         };
-        assert_eq!(ddmmyyyy("2026-11-07"), "07/11/2026");
+        assert_eq!(chart::dmy("2026-11-07"), "07/11/2026");
         assert_eq!(
             query_string(&q, "csv"),
             "from=2026-11-01&station=x%C3%A3%20a%26b&format=csv"

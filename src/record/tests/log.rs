@@ -309,6 +309,7 @@ fn last_aired_by_sha_survives_reopening() {
     rec.items = vec![
         ItemAired {
             name: "cchc-1".into(),
+            clip: None,
             sha256: Some("aa".into()),
             seconds: 12.0,
             error: None,
@@ -316,6 +317,7 @@ fn last_aired_by_sha_survives_reopening() {
         },
         ItemAired {
             name: "hong".into(),
+            clip: None,
             sha256: Some("bb".into()),
             seconds: 0.0,
             error: Some("x".into()),

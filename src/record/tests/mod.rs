@@ -44,6 +44,7 @@ pub(super) fn aired(program: &str, title: &str, at: &str, started: &str, ended: 
     r.items = vec![
         ItemAired {
             name: "chime.ogg".into(),
+            clip: None,
             sha256: Some("aa".repeat(32)),
             seconds: 4.5,
             error: None,
@@ -51,6 +52,7 @@ pub(super) fn aired(program: &str, title: &str, at: &str, started: &str, ended: 
         },
         ItemAired {
             name: "cchc-2026-11-27".into(),
+            clip: None,
             sha256: Some("bb".repeat(32)),
             seconds: 120.25,
             error: None,

@@ -202,6 +202,7 @@ fn stream_events_parse_old_and_new_lines_and_show_in_csv_and_json() {
     r.items = vec![
         ItemAired {
             name: "stream http://ice/vov1".into(),
+            clip: None,
             sha256: None,
             seconds: 19.5,
             error: None,
@@ -213,6 +214,7 @@ fn stream_events_parse_old_and_new_lines_and_show_in_csv_and_json() {
         },
         ItemAired {
             name: "fallback fb.wav".into(),
+            clip: None,
             sha256: None,
             seconds: 6.5,
             error: None,
