@@ -60,10 +60,9 @@ pub struct Parsed {
 }
 
 fn bad_line(i: usize, what: &str) -> HubError {
-    HubError::bad_request(
-        format!("dòng nhật ký phát sóng số {i} không hợp lệ: {what}"),
-        format!("as-run line {i} (0-based) is not valid: {what}"),
-    )
+    HubError::bad_request("err-as-run-line-0-based")
+        .arg("i", i)
+        .arg("what", what)
 }
 
 /// Parse one raw line (400 naming the line and the field).
@@ -118,10 +117,9 @@ pub async fn upload(
     lines: &[String],
 ) -> HubResult<Answer> {
     if lines.len() > MAX_LINES {
-        return Err(HubError::TooLarge(super::error::Reason::new(
-            format!("tối đa {MAX_LINES} dòng mỗi lần gửi"),
-            format!("at most {MAX_LINES} lines per upload: send the rest in the next batch"),
-        )));
+        return Err(HubError::TooLarge(
+            super::error::Reason::new("err-at-most-lines-per-upload").arg("max_lines", MAX_LINES),
+        ));
     }
     let parsed: Vec<Parsed> = lines
         .iter()
@@ -207,10 +205,7 @@ pub async fn upload(
         .execute(&mut *tx)
         .await?;
         if moved.rows_affected() != 1 {
-            return Err(HubError::conflict(
-                "một lần gửi khác của trạm đang được ghi; gửi lại",
-                "another upload of this station was stored meanwhile: send again",
-            ));
+            return Err(HubError::conflict("err-another-upload-station-was-stored"));
         }
     }
     tx.commit().await?;
@@ -318,8 +313,11 @@ mod tests {
             ),
         ] {
             let e = parse(3, l).unwrap_err();
-            assert!(e.reason().en.contains(want), "{l}: {e}");
-            assert!(e.reason().en.contains("line 3"));
+            assert!(
+                e.reason().text(crate::i18n::Lang::En).contains(want),
+                "{l}: {e}"
+            );
+            assert!(e.reason().text(crate::i18n::Lang::En).contains("line 3"));
         }
     }
 }

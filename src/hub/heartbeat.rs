@@ -30,10 +30,9 @@ pub const MAX_QUIET_HOURS: usize = 24;
 pub const MAX_OWN_PROGRAMS: usize = crate::link::own::MAX_OWN_PROGRAMS;
 
 fn field_error(field: &str, want: &str) -> HubError {
-    HubError::bad_request(
-        format!("nhịp báo trạng thái sai: trường `{field}` phải là {want}"),
-        format!("bad heartbeat: field `{field}` must be {want}"),
-    )
+    HubError::bad_request("err-bad-heartbeat-field-must-be")
+        .arg("field", field)
+        .arg("want", want)
 }
 
 /// A checked heartbeat: what the hub keeps apart from the whole body.
@@ -183,17 +182,13 @@ pub fn check(body: &Value) -> HubResult<Beat> {
 fn own_programs_bounded(text: &str) -> HubResult<()> {
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
         let why = e.message().trim().to_string();
-        HubError::bad_request(
-            format!("nhịp báo trạng thái sai: trường `own_programs` phải là các bảng [[program]] viết bằng TOML ({why})"),
-            format!("bad heartbeat: field `own_programs` must be [[program]] tables in TOML ({why})"),
-        )
+        HubError::bad_request("err-bad-heartbeat-field-own-programs").arg("why", why)
     })?;
     match super::timetable::bounds::too_frequent_raw(&table) {
         None => Ok(()),
-        Some(r) => Err(HubError::bad_request(
-            format!("nhịp báo trạng thái sai: trường `own_programs`: {}", r.vi),
-            format!("bad heartbeat: field `own_programs`: {}", r.en),
-        )),
+        Some(r) => {
+            Err(HubError::bad_request("err-bad-heartbeat-own-programs").arg_msg("reason", r))
+        }
     }
 }
 
@@ -371,12 +366,7 @@ pub async fn one(state: &AppState, user: &User, id: &str) -> HubResult<StationIn
         .await?
         .into_iter()
         .find(|s| s.id == id)
-        .ok_or_else(|| {
-            HubError::not_found(
-                format!("không có trạm {id}, hoặc trạm nằm ngoài địa bàn của bạn"),
-                format!("no station {id}, or it lies outside your areas"),
-            )
-        })
+        .ok_or_else(|| HubError::not_found("err-no-station-lies-outside-your").arg("id", id))
 }
 
 #[cfg(test)]
@@ -421,7 +411,12 @@ mod tests {
             b[k] = v;
             let e = check(&b).unwrap_err();
             assert_eq!(e.status(), axum::http::StatusCode::BAD_REQUEST);
-            assert!(e.reason().en.contains(&format!("`{k}`")), "{k}: {e}");
+            assert!(
+                e.reason()
+                    .text(crate::i18n::Lang::En)
+                    .contains(&format!("`{k}`")),
+                "{k}: {e}"
+            );
         }
         assert!(check(&json!([1])).is_err());
     }
