@@ -189,3 +189,10 @@ err-cross-site = cross-site request refused ({ $why })
 err-role-unknown = unknown role `{ $role }`: use admin, editor, approver, operator or viewer
 err-station-acts-for-other = the token of station { $own } cannot act for station { $id }
 err-timetable-has-errors = the timetable has errors: { $first }
+err-too-many-connections = this address holds too many connections to the hub; try again later
+err-host-header-twice = the request has more than one Host header
+err-host-misdirected = the request names a host that is not this hub's (check public_url)
+err-request-too-slow = the request's head came too slowly; the connection is closed
+err-programs-have-errors = the programs have errors:
+    { $lines }
+err-chain-break = the as-run chain breaks at line { $index }: the log on the station was edited, deleted or sent out of order

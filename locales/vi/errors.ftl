@@ -224,3 +224,10 @@ err-cross-site = yêu cầu từ trang web khác bị từ chối ({ $why })
 err-role-unknown = không có vai trò `{ $role }`: dùng admin (quản trị), editor (biên tập), approver (phê duyệt), operator (vận hành đài) hoặc viewer (xem báo cáo)
 err-station-acts-for-other = đài { $own } không được thao tác thay đài { $id }
 err-timetable-has-errors = lịch có lỗi: { $first }
+err-too-many-connections = địa chỉ này đang mở quá nhiều kết nối tới hệ thống; hãy thử lại sau
+err-host-header-twice = yêu cầu có nhiều hơn một tiêu đề Host
+err-host-misdirected = địa chỉ máy chủ trong yêu cầu không phải của hệ thống này (kiểm tra public_url)
+err-request-too-slow = yêu cầu gửi quá chậm; kết nối bị đóng
+err-programs-have-errors = lịch phát sóng có lỗi:
+    { $lines }
+err-chain-break = chuỗi nhật ký phát sóng bị đứt ở dòng { $index }: nhật ký trên đài đã bị sửa, xóa hoặc gửi sai thứ tự

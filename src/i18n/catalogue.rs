@@ -21,6 +21,7 @@ pub const VI: &[(&str, &str)] = &[
     ("admin.ftl", include_str!("../../locales/vi/admin.ftl")),
     ("reports.ftl", include_str!("../../locales/vi/reports.ftl")),
     ("errors.ftl", include_str!("../../locales/vi/errors.ftl")),
+    ("chain.ftl", include_str!("../../locales/vi/chain.ftl")),
 ];
 
 /// (file name, its text) for English.
@@ -42,4 +43,5 @@ pub const EN: &[(&str, &str)] = &[
     ("admin.ftl", include_str!("../../locales/en/admin.ftl")),
     ("reports.ftl", include_str!("../../locales/en/reports.ftl")),
     ("errors.ftl", include_str!("../../locales/en/errors.ftl")),
+    ("chain.ftl", include_str!("../../locales/en/chain.ftl")),
 ];

@@ -18,6 +18,7 @@ use crate::hub::auth::{ClientAddr, CurrentUser};
 use crate::hub::error::{HubError, HubResult};
 use crate::hub::heartbeat;
 use crate::hub::timetable::{self, Remote, StationTimetable, TimetableError};
+use crate::i18n::Lang;
 
 /// The biggest programs body accepted.
 pub const MAX_PROGRAMS: usize = 256 * 1024;
@@ -50,15 +51,20 @@ pub fn answer(e: TimetableError) -> Response {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Json(json!({
                     "error": "invalid",
-                    "reason": format!(
-                        "lịch phát sóng có lỗi:\n{}",
-                        diags
+                    "reason": crate::tr!(
+                        Lang::Vi,
+                        "err-programs-have-errors",
+                        lines = diags
                             .iter()
-                            .map(|d| d.display_in(crate::i18n::Lang::Vi))
+                            .map(|d| d.display_in(Lang::Vi))
                             .collect::<Vec<_>>()
                             .join("\n")
                     ),
-                    "reason_en": format!("the programs have errors:\n{}", lines.join("\n")),
+                    "reason_en": crate::tr!(
+                        Lang::En,
+                        "err-programs-have-errors",
+                        lines = lines.join("\n")
+                    ),
                     "diagnostics": lines,
                     "details": diags,
                 })),

@@ -28,6 +28,7 @@ use crate::hub::chain;
 use crate::hub::error::{HubError, HubResult};
 use crate::hub::heartbeat::{self, StationInfo};
 use crate::hub::stations::{self, Enrolled, StationAuth};
+use crate::i18n::Lang;
 
 /// Keep-alive comments on an events stream this often.
 pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
@@ -150,7 +151,7 @@ async fn upload(
             StatusCode::CONFLICT,
             Json(json!({
                 "error": "chain_break",
-                "reason": format!("chuỗi nhật ký phát sóng bị đứt ở dòng {index}: nhật ký trên trạm đã bị sửa, xóa hoặc gửi sai thứ tự"),
+                "reason": crate::tr!(Lang::Vi, "err-chain-break", index = index.to_string()),
                 "reason_en": reason,
                 "index": index,
                 "last": last,
