@@ -19,7 +19,7 @@ use serde_json::Value;
 use super::app::AppState;
 use super::audit::Event;
 use super::db::{col, now_s};
-use super::error::{HubError, HubResult};
+use super::error::{HubError, HubResult, Reason};
 
 /// SHA-256 (hex) of a line's bytes without its newline: the as-run chain's hash.
 pub fn hash(line: &[u8]) -> String {
@@ -59,32 +59,32 @@ pub struct Parsed {
     pub seconds: f64,
 }
 
-fn bad_line(i: usize, what: &str) -> HubError {
+fn bad_line(i: usize, what: Reason) -> HubError {
     HubError::bad_request("err-as-run-line-0-based")
         .arg("i", i)
-        .arg("what", what)
+        .arg_msg("what", what)
 }
 
 /// Parse one raw line (400 naming the line and the field).
 pub fn parse(i: usize, line: &str) -> HubResult<Parsed> {
-    let v: Value =
-        serde_json::from_str(line).map_err(|e| bad_line(i, &format!("not JSON ({e})")))?;
+    let v: Value = serde_json::from_str(line)
+        .map_err(|e| bad_line(i, Reason::new("err-line-not-json").arg("e", e)))?;
     let s = |k: &str| -> HubResult<String> {
         v.get(k)
             .and_then(Value::as_str)
             .map(String::from)
-            .ok_or_else(|| bad_line(i, &format!("field `{k}` must be a string")))
+            .ok_or_else(|| bad_line(i, Reason::new("err-line-field-string").arg("k", k)))
     };
     let prev = s("prev")?;
     if prev.len() != 64 || !prev.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(bad_line(i, "field `prev` must be 64 hex digits"));
+        return Err(bad_line(i, Reason::new("err-line-prev")));
     }
     let scheduled = chrono::DateTime::parse_from_rfc3339(&s("scheduled")?)
-        .map_err(|_| bad_line(i, "field `scheduled` must be an RFC 3339 time"))?
+        .map_err(|_| bad_line(i, Reason::new("err-line-scheduled")))?
         .timestamp();
     let event = s("event")?;
     if event != "on_air" && event != "outcome" {
-        return Err(bad_line(i, "field `event` must be on_air or outcome"));
+        return Err(bad_line(i, Reason::new("err-line-event")));
     }
     let seconds = v
         .get("items")
