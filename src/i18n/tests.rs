@@ -111,7 +111,8 @@ fn ids_used() -> Vec<(String, String)> {
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
                 .collect();
-            if text[i + 1 + id.len()..].starts_with('"') {
+            // (a bare "err-" is a prefix, not an id)
+            if id != "err-" && text[i + 1 + id.len()..].starts_with('"') {
                 out.push((p.display().to_string(), id));
             }
         }
