@@ -146,7 +146,7 @@ fn ids_used() -> Vec<(String, String)> {
                     .chars()
                     .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
                     .collect();
-                if !id.is_empty() {
+                if !id.is_empty() && !id.ends_with('-') {
                     out.push((p.display().to_string(), id));
                 }
             }

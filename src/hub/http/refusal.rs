@@ -71,6 +71,13 @@ mod tests {
         );
         assert!(head.contains("retry-after: 10"), "{head}");
         let v: serde_json::Value = serde_json::from_str(body).unwrap();
-        assert_eq!(v["reason_en"], "too many connections");
+        assert_eq!(
+            v["reason_en"],
+            "this address holds too many connections to the hub; try again later"
+        );
+        assert_eq!(
+            v["reason"],
+            "địa chỉ này đang mở quá nhiều kết nối tới hệ thống; hãy thử lại sau"
+        );
     }
 }
