@@ -147,6 +147,24 @@ fn one_time_password_must_be_changed_first() {
 }
 
 #[test]
+fn a_forbidden_api_call_gives_its_reason_in_both_languages() {
+    let hub = setup();
+    let mut c = hub.login("bientap", "mat-khau-bien-tap");
+    let r = c.get("/api/v1/audit");
+    assert_eq!(r.status, 403, "{}", r.text());
+    let j = r.json();
+    assert_eq!(j["error"], "forbidden", "{j}");
+    assert_eq!(j["reason"], "cần vai trò quản trị (admin)", "{j}");
+    assert_eq!(j["reason_en"], "this needs the admin role (`admin`)", "{j}");
+    // A refusal with arguments: an unknown clip names its id in each language.
+    let r = c.get("/api/v1/clips/khong-co");
+    assert_eq!(r.status, 404, "{}", r.text());
+    let j = r.json();
+    assert_eq!(j["reason"], "không có bản tin `khong-co`", "{j}");
+    assert_eq!(j["reason_en"], "no clip `khong-co`", "{j}");
+}
+
+#[test]
 fn refusals_are_readable_pages() {
     let hub = setup();
     let mut c = hub.login("bientap", "mat-khau-bien-tap");
@@ -162,6 +180,19 @@ fn refusals_are_readable_pages() {
     let r = form(&mut c, &format!("/clips/{id}/approve"), "back=%2Fclips");
     assert_eq!(r.status, 403);
     assert!(r.text().contains("cần vai trò phê duyệt"), "{}", r.text());
+    // The same refusal in the reader's language: English on ?lang=en.
+    let r = form(
+        &mut c,
+        &format!("/clips/{id}/approve?lang=en"),
+        "back=%2Fclips",
+    );
+    assert_eq!(r.status, 403);
+    assert!(
+        r.text().contains("this needs the approver role"),
+        "{}",
+        r.text()
+    );
+    assert!(!r.text().contains("cần vai trò"), "{}", r.text());
     // A reject without a reason is refused, in Vietnamese.
     let mut d = hub.login("duyet", "mat-khau-phe-duyet");
     let r = form(

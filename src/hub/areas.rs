@@ -187,10 +187,7 @@ pub async fn load(db: &Db) -> HubResult<AreaTree> {
 pub fn check_known(tree: &AreaTree, codes: &[String]) -> HubResult<()> {
     match codes.iter().find(|c| !tree.contains(c)) {
         None => Ok(()),
-        Some(c) => Err(HubError::invalid(
-            format!("mã địa bàn `{c}` không có trong danh sách đơn vị hành chính"),
-            format!("area code `{c}` is not in the list of administrative units: import it with `loa hub areas import`"),
-        )),
+        Some(c) => Err(HubError::invalid("err-area-code-not-in-list").arg("c", c)),
     }
 }
 

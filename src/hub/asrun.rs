@@ -19,7 +19,7 @@ use serde_json::Value;
 use super::app::AppState;
 use super::audit::Event;
 use super::db::{col, now_s};
-use super::error::{HubError, HubResult};
+use super::error::{HubError, HubResult, Reason};
 
 /// SHA-256 (hex) of a line's bytes without its newline: the as-run chain's hash.
 pub fn hash(line: &[u8]) -> String {
@@ -62,33 +62,32 @@ pub struct Parsed {
     pub clip_ids: Option<String>,
 }
 
-fn bad_line(i: usize, what: &str) -> HubError {
-    HubError::bad_request(
-        format!("dòng nhật ký phát sóng số {i} không hợp lệ: {what}"),
-        format!("as-run line {i} (0-based) is not valid: {what}"),
-    )
+fn bad_line(i: usize, what: Reason) -> HubError {
+    HubError::bad_request("err-as-run-line-0-based")
+        .arg("i", i)
+        .arg_msg("what", what)
 }
 
 /// Parse one raw line (400 naming the line and the field).
 pub fn parse(i: usize, line: &str) -> HubResult<Parsed> {
-    let v: Value =
-        serde_json::from_str(line).map_err(|e| bad_line(i, &format!("not JSON ({e})")))?;
+    let v: Value = serde_json::from_str(line)
+        .map_err(|e| bad_line(i, Reason::new("err-line-not-json").arg("e", e)))?;
     let s = |k: &str| -> HubResult<String> {
         v.get(k)
             .and_then(Value::as_str)
             .map(String::from)
-            .ok_or_else(|| bad_line(i, &format!("field `{k}` must be a string")))
+            .ok_or_else(|| bad_line(i, Reason::new("err-line-field-string").arg("k", k)))
     };
     let prev = s("prev")?;
     if prev.len() != 64 || !prev.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(bad_line(i, "field `prev` must be 64 hex digits"));
+        return Err(bad_line(i, Reason::new("err-line-prev")));
     }
     let scheduled = chrono::DateTime::parse_from_rfc3339(&s("scheduled")?)
-        .map_err(|_| bad_line(i, "field `scheduled` must be an RFC 3339 time"))?
+        .map_err(|_| bad_line(i, Reason::new("err-line-scheduled")))?
         .timestamp();
     let event = s("event")?;
     if event != "on_air" && event != "outcome" {
-        return Err(bad_line(i, "field `event` must be on_air or outcome"));
+        return Err(bad_line(i, Reason::new("err-line-event")));
     }
     let items = v.get("items").and_then(Value::as_array);
     let seconds = items
@@ -127,10 +126,9 @@ pub async fn upload(
     lines: &[String],
 ) -> HubResult<Answer> {
     if lines.len() > MAX_LINES {
-        return Err(HubError::TooLarge(super::error::Reason::new(
-            format!("tối đa {MAX_LINES} dòng mỗi lần gửi"),
-            format!("at most {MAX_LINES} lines per upload: send the rest in the next batch"),
-        )));
+        return Err(HubError::TooLarge(
+            super::error::Reason::new("err-at-most-lines-per-upload").arg("max_lines", MAX_LINES),
+        ));
     }
     let parsed: Vec<Parsed> = lines
         .iter()
@@ -217,10 +215,7 @@ pub async fn upload(
         .execute(&mut *tx)
         .await?;
         if moved.rows_affected() != 1 {
-            return Err(HubError::conflict(
-                "một lần gửi khác của trạm đang được ghi; gửi lại",
-                "another upload of this station was stored meanwhile: send again",
-            ));
+            return Err(HubError::conflict("err-another-upload-station-was-stored"));
         }
     }
     tx.commit().await?;
@@ -337,8 +332,11 @@ mod tests {
             ),
         ] {
             let e = parse(3, l).unwrap_err();
-            assert!(e.reason().en.contains(want), "{l}: {e}");
-            assert!(e.reason().en.contains("line 3"));
+            assert!(
+                e.reason().text(crate::i18n::Lang::En).contains(want),
+                "{l}: {e}"
+            );
+            assert!(e.reason().text(crate::i18n::Lang::En).contains("line 3"));
         }
     }
 }

@@ -154,66 +154,38 @@ pub async fn propose(
     scope::require(user, Role::Editor)?;
     let title = clips::check_title(&p.title)?;
     let at = match (&p.at, p.now) {
-        (Some(_), true) => {
-            return Err(HubError::invalid(
-                "chọn `at` hoặc `now`, không chọn cả hai",
-                "give `at` or `now`, not both",
-            ))
-        }
-        (None, false) => {
-            return Err(HubError::invalid(
-                "cần thời điểm phát (`at`) hoặc `now`",
-                "give `at` (RFC 3339) or `now: true`",
-            ))
-        }
+        (Some(_), true) => return Err(HubError::invalid("err-give-at-now-not-both")),
+        (None, false) => return Err(HubError::invalid("err-give-at-rfc-3339-now")),
         (None, true) => AT_NOW,
         (Some(s), false) => {
-            let t = chrono::DateTime::parse_from_rfc3339(s).map_err(|_| {
-                HubError::invalid(
-                    format!("thời điểm `{s}` không đúng dạng RFC 3339"),
-                    format!("`at` {s} is not RFC 3339 (e.g. 2026-11-28T17:15:00+07:00)"),
-                )
-            })?;
+            let t = chrono::DateTime::parse_from_rfc3339(s)
+                .map_err(|_| HubError::invalid("err-at-not-rfc-3339-2026").arg("s", s))?;
             if t.timestamp() <= now_s() {
-                return Err(HubError::invalid(
-                    format!("thời điểm {s} đã qua"),
-                    format!("`at` {s} is not in the future"),
-                ));
+                return Err(HubError::invalid("err-at-not-in-future").arg("s", s));
             }
             t.timestamp()
         }
     };
     if !(1..=1000).contains(&p.priority) {
-        return Err(HubError::invalid(
-            "độ ưu tiên phải từ 1 đến 1000",
-            "priority must be 1..=1000",
-        ));
+        return Err(HubError::invalid("err-priority-must-be-1-1000"));
     }
     if p.play.is_empty() {
-        return Err(HubError::invalid(
-            "cần ít nhất một bản tin để phát",
-            "`play` needs at least one clip id",
-        ));
+        return Err(HubError::invalid("err-play-needs-at-least-one"));
     }
     for c in &p.play {
         let clip = clips::get(state, user, c).await?;
         if matches!(clip.state.as_str(), "rejected" | "withdrawn") {
-            return Err(HubError::conflict(
-                format!("bản tin `{c}` đã bị {}", clip.state),
-                format!("clip `{c}` is {}", clip.state),
-            ));
+            return Err(HubError::conflict("err-clip-is-state")
+                .arg("c", c)
+                .arg("state", &clip.state));
         }
     }
     let tree = state.area_tree(&p.areas).await?;
     let areas = scope::target_areas(&tree, user, p.areas)?;
     let id = match p.id {
         Some(id) => {
-            check_id(&id).map_err(|e| {
-                HubError::invalid(
-                    format!("mã `{id}` không hợp lệ"),
-                    format!("broadcast id `{id}`: {e}"),
-                )
-            })?;
+            check_id(&id)
+                .map_err(|_| HubError::invalid("err-broadcast-id-invalid").arg("id", &id))?;
             id
         }
         None => {
@@ -227,12 +199,7 @@ pub async fn propose(
             )
         }
     };
-    let taken = || {
-        HubError::conflict(
-            format!("mã `{id}` đã có"),
-            format!("broadcast id `{id}` is already taken"),
-        )
-    };
+    let taken = || HubError::conflict("err-broadcast-id-already-taken").arg("id", &id);
     if sqlx::query("SELECT id FROM broadcasts WHERE id = $1")
         .bind(&id)
         .fetch_optional(&state.db.pool)
@@ -268,7 +235,6 @@ impl Reviewed for BroadcastInfo {
     const KIND: Kind = Kind {
         table: "broadcasts",
         en: "broadcast",
-        vi: "lượt phát",
     };
     const COLUMNS: &'static str = COLUMNS;
     fn from_row(r: &sqlx::any::AnyRow) -> HubResult<Self> {
@@ -305,18 +271,14 @@ impl Reviewed for BroadcastInfo {
         for c in &self.play {
             let clip = clips::get_any(state, c).await?;
             if clip.state != "approved" {
-                return Err(HubError::conflict(
-                    format!("hãy phê duyệt bản tin `{c}` trước (đang {})", clip.state),
-                    format!("approve clip `{c}` first (it is {})", clip.state),
-                ));
+                return Err(HubError::conflict("err-approve-clip-first")
+                    .arg("c", c)
+                    .arg("state", &clip.state));
             }
         }
         match self.at {
             None => Ok(Some(now_s())),
-            Some(t) if t <= now_s() => Err(HubError::conflict(
-                "thời điểm phát đã qua; hãy đề xuất lại",
-                "the broadcast's time has passed; propose it again",
-            )),
+            Some(t) if t <= now_s() => Err(HubError::conflict("err-broadcast-s-time-has-passed")),
             Some(t) => Ok(Some(t)),
         }
     }

@@ -46,21 +46,13 @@ pub async fn acknowledge(
     note: &str,
 ) -> HubResult<Break> {
     if !user.has(Role::Admin) {
-        return Err(HubError::forbidden(
-            "chỉ quản trị viên được xác nhận chuỗi nhật ký bị đứt",
-            "only an admin may acknowledge an as-run chain break",
-        ));
+        return Err(HubError::forbidden("err-only-admin-may-acknowledge-as"));
     }
     // 404 for a station the admin cannot see, like every station route.
     super::heartbeat::one(state, user, station).await?;
     let note = note.trim();
     if note.is_empty() || note.chars().count() > MAX_NOTE {
-        return Err(HubError::bad_request(
-            format!("ghi lý do xác nhận (1–{MAX_NOTE} ký tự), ví dụ: đã thay thẻ nhớ của trạm"),
-            format!(
-                "field `note`: say why (1–{MAX_NOTE} characters), e.g. the station's card was replaced"
-            ),
-        ));
+        return Err(HubError::bad_request("err-field-note-say-why-1").arg("max_note", MAX_NOTE));
     }
     let mut tx = state.db.begin_write().await?;
     let row = sqlx::query("SELECT chain_break, chain_break_at FROM stations WHERE id = $1")
@@ -68,10 +60,7 @@ pub async fn acknowledge(
         .fetch_one(&mut *tx)
         .await?;
     let Some(reason) = col::<Option<String>>(&row, "chain_break")? else {
-        return Err(HubError::conflict(
-            "chuỗi nhật ký của trạm không bị đứt: không có gì để xác nhận",
-            "the station's as-run chain is not broken: there is nothing to acknowledge",
-        ));
+        return Err(HubError::conflict("err-chain-not-broken"));
     };
     let now = now_s();
     let detected_at = col::<Option<i64>>(&row, "chain_break_at")?.unwrap_or(now);
@@ -91,10 +80,7 @@ pub async fn acknowledge(
     .execute(&mut *tx)
     .await?;
     if cleared.rows_affected() != 1 {
-        return Err(HubError::conflict(
-            "chuỗi đứt này vừa được xác nhận bởi người khác",
-            "this break was just acknowledged by someone else",
-        ));
+        return Err(HubError::conflict("err-chain-break-acknowledged-meanwhile"));
     }
     sqlx::query(
         "INSERT INTO asrun_breaks (station, reason, gap_from, detected_at, acknowledged_by, acknowledged_at, note) \

@@ -162,7 +162,7 @@ pub fn dispatch(config_file: &Path, cmd: HubCommand) -> anyhow::Result<ExitCode>
         Err(CliError::Hub(e)) => {
             let msg = match &e {
                 HubError::Internal(d) => d.clone(),
-                other => other.reason().en,
+                other => other.reason().text(crate::i18n::Lang::En),
             };
             eprintln!("loa hub: {msg}");
             Ok(ExitCode::from(1))

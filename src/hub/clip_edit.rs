@@ -30,10 +30,7 @@ pub async fn resubmit(
 ) -> HubResult<ClipInfo> {
     let c = get(state, user, id).await?;
     if c.created_by != user.id {
-        return Err(HubError::forbidden(
-            "chỉ người soạn mới sửa và gửi lại được",
-            "only the clip's author fixes and resubmits it",
-        ));
+        return Err(HubError::forbidden("err-only-clip-s-author-fixes"));
     }
     if c.state != "rejected" {
         return Err(lifecycle::wrong_state(

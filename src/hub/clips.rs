@@ -106,10 +106,9 @@ fn date(u: &Upload, name: &str) -> HubResult<Option<NaiveDate>> {
     field(u, name)
         .map(|s| {
             NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-                HubError::invalid(
-                    format!("{name} `{s}` không phải ngày dạng YYYY-MM-DD"),
-                    format!("{name} `{s}` is not a date (YYYY-MM-DD)"),
-                )
+                HubError::invalid("err-not-date-yyyy-mm-dd")
+                    .arg("name", name)
+                    .arg("s", s)
             })
         })
         .transpose()
@@ -120,22 +119,15 @@ pub fn check_title(title: &str) -> HubResult<String> {
     let t = title.trim();
     let n = t.chars().count();
     if n == 0 || n > 200 || t.chars().any(char::is_control) {
-        return Err(HubError::invalid(
-            "tiêu đề cần 1–200 ký tự, không có ký tự điều khiển",
-            "the title needs 1–200 characters and no control characters",
-        ));
+        return Err(HubError::invalid("err-title-needs-1-200-characters"));
     }
     Ok(t.to_string())
 }
 
 /// A category: a feed id (lowercase letters, digits, `.`, `_`, `-`).
 pub fn check_category(category: &str) -> HubResult<String> {
-    check_id(category).map_err(|e| {
-        HubError::invalid(
-            format!("chuyên mục `{category}` không hợp lệ: chữ thường, chữ số, `.`, `_`, `-`"),
-            format!("category `{category}`: {e}"),
-        )
-    })?;
+    check_id(category)
+        .map_err(|_| HubError::invalid("err-category-invalid").arg("category", category))?;
     Ok(category.to_string())
 }
 
@@ -174,25 +166,20 @@ pub async fn create(
     let category = check_category(field(&up, "category").unwrap_or(""))?;
     let lang = field(&up, "lang").unwrap_or("vi").to_string();
     if !(2..=3).contains(&lang.len()) || !lang.bytes().all(|b| b.is_ascii_lowercase()) {
-        return Err(HubError::invalid(
-            format!("mã ngôn ngữ `{lang}` không hợp lệ (vd. vi, cjm)"),
-            format!("language code `{lang}` is invalid (e.g. vi, cjm)"),
-        ));
+        return Err(HubError::invalid("err-language-code-invalid-vi-cjm").arg("lang", lang));
     }
     let level = field(&up, "level").unwrap_or("normal").to_string();
     if level != "normal" && level != "priority" {
-        return Err(HubError::invalid(
-            format!("mức `{level}` không hợp lệ: thông thường (normal) hoặc ưu tiên (priority); khẩn cấp là phát ngay (broadcast)"),
-            format!("level `{level}` is invalid: normal or priority (emergencies are pushed broadcasts)"),
-        ));
+        return Err(
+            HubError::invalid("err-level-invalid-normal-priority-emergencies").arg("level", level),
+        );
     }
     let (from, until) = (date(&up, "valid_from")?, date(&up, "valid_until")?);
     if let (Some(f), Some(u)) = (from, until) {
         if f > u {
-            return Err(HubError::invalid(
-                format!("ngày bắt đầu {f} sau ngày kết thúc {u}"),
-                format!("valid_from {f} is after valid_until {u}"),
-            ));
+            return Err(HubError::invalid("err-valid-from-after-valid-until")
+                .arg("f", f)
+                .arg("u", u));
         }
     }
     let areas = if stations.is_empty() {
@@ -204,12 +191,7 @@ pub async fn create(
     };
     let id = match field(&up, "id") {
         Some(id) => {
-            check_id(id).map_err(|e| {
-                HubError::invalid(
-                    format!("mã bản tin `{id}` không hợp lệ"),
-                    format!("clip id `{id}`: {e}"),
-                )
-            })?;
+            check_id(id).map_err(|_| HubError::invalid("err-clip-id-invalid").arg("id", id))?;
             id.to_string()
         }
         None => {
@@ -226,17 +208,12 @@ pub async fn create(
     };
     let draft = field(&up, "draft") == Some("true");
     let public = public_flag(&up)?;
-    let file = up.file.take().ok_or_else(|| {
-        HubError::invalid(
-            "chưa chọn tệp âm thanh (trường `file`)",
-            "no audio file (field `file`)",
-        )
-    })?;
+    let file = up
+        .file
+        .take()
+        .ok_or_else(|| HubError::invalid("err-no-audio-file-field-file"))?;
     if exists(state, &id).await? {
-        return Err(HubError::conflict(
-            format!("mã bản tin `{id}` đã có"),
-            format!("clip id `{id}` is already taken: choose another id"),
-        ));
+        return Err(HubError::conflict("err-clip-id-already-taken-choose").arg("id", id));
     }
     let (measured, sha, ext, bytes) = store_audio(state, file).await?;
     let now = now_s();
@@ -270,10 +247,7 @@ pub async fn create(
         drop(tx);
         // A racing upload with the same id: the primary key said no.
         if exists(state, &id).await? {
-            return Err(HubError::conflict(
-                format!("mã bản tin `{id}` đã có"),
-                format!("clip id `{id}` is already taken: choose another id"),
-            ));
+            return Err(HubError::conflict("err-clip-id-already-taken-choose").arg("id", id));
         }
         return Err(e.into());
     }
@@ -379,7 +353,6 @@ impl Reviewed for ClipInfo {
     const KIND: Kind = Kind {
         table: "clips",
         en: "clip",
-        vi: "bản tin",
     };
     const COLUMNS: &'static str = COLUMNS;
     fn from_row(r: &sqlx::any::AnyRow) -> HubResult<Self> {
@@ -409,10 +382,9 @@ impl Reviewed for ClipInfo {
     /// Refused while an approved or pending broadcast still plays it.
     async fn free_to_withdraw(&self, state: &AppState) -> HubResult<()> {
         match super::broadcasts::live_using(state, &self.id).await? {
-            Some(b) => Err(HubError::conflict(
-                format!("phát ngay `{b}` đang dùng bản tin này: hãy thu hồi nó trước"),
-                format!("broadcast `{b}` plays this clip: withdraw the broadcast first"),
-            )),
+            Some(b) => {
+                Err(HubError::conflict("err-broadcast-plays-clip-withdraw-broadcast").arg("b", b))
+            }
             None => Ok(()),
         }
     }
@@ -427,10 +399,7 @@ pub async fn submit(
 ) -> HubResult<ClipInfo> {
     let c = get(state, user, id).await?;
     if c.created_by != user.id {
-        return Err(HubError::forbidden(
-            "chỉ người soạn mới gửi duyệt được",
-            "only the clip's author submits it",
-        ));
+        return Err(HubError::forbidden("err-only-clip-s-author-submits"));
     }
     if c.state != "draft" {
         return Err(lifecycle::wrong_state(

@@ -1,6 +1,9 @@
 //! The hub's one error type: every refusal a handler or service can give,
 //! mapped to its HTTP status and a JSON body `{"error", "reason", "reason_en"}`
-//! (`reason` in Vietnamese, the users' language; `reason_en` in English).
+//! (`reason` in Vietnamese, the users' language; `reason_en` in English),
+//! both rendered from the catalogue: a reason is a message code and its
+//! arguments (`HubError::forbidden("err-…").arg("id", id)`), never text, so
+//! pages show it in the reader's language (`Lang::reason`).
 //! Refusals (403) are logged with their reason; internal errors are logged
 //! in full and shown only as "internal error".
 
@@ -8,25 +11,98 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-/// A user-facing message in both languages.
+use crate::i18n::{Args, Lang, Msg};
+
+/// What a user is told: a catalogue message (`locales/*/errors.ftl`, ids
+/// `err-…`, or another area's id) with its arguments, rendered in the
+/// reader's language when it is read. An argument can itself be a message
+/// (a state's name, a nested refusal), rendered in the same language.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reason {
-    pub vi: String,
-    pub en: String,
+    code: &'static str,
+    args: Vec<(&'static str, Arg)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Arg {
+    Text(String),
+    Msg(Box<Reason>),
+    /// Text already rendered from a catalogue in each language (a station's
+    /// diagnostic): `[vi, en]`.
+    Rendered([String; 2]),
 }
 
 impl Reason {
-    pub fn new(vi: impl Into<String>, en: impl Into<String>) -> Reason {
-        Reason {
-            vi: vi.into(),
-            en: en.into(),
+    /// The message `code` (a literal: the catalogue tests find it in the source).
+    pub fn new(code: &'static str) -> Reason {
+        Reason { code, args: vec![] }
+    }
+
+    /// The same message with argument `name` = `value` (shown as is).
+    pub fn arg(mut self, name: &'static str, value: impl std::fmt::Display) -> Reason {
+        self.args.push((name, Arg::Text(value.to_string())));
+        self
+    }
+
+    /// The same message with argument `name` = another message, rendered in
+    /// the same language.
+    pub fn arg_msg(mut self, name: &'static str, value: Reason) -> Reason {
+        self.args.push((name, Arg::Msg(Box::new(value))));
+        self
+    }
+
+    /// The same message with argument `name` = `render(lang)`, rendered now
+    /// in both languages (text that is already catalogue-based, such as a
+    /// station's diagnostic).
+    pub fn arg_per_lang(mut self, name: &'static str, render: impl Fn(Lang) -> String) -> Reason {
+        self.args
+            .push((name, Arg::Rendered([render(Lang::Vi), render(Lang::En)])));
+        self
+    }
+
+    /// The message as wire data (`Msg`), when every argument is plain text.
+    pub fn to_msg(&self) -> Option<Msg> {
+        self.args
+            .iter()
+            .try_fold(Msg::new(self.code), |m, (k, v)| match v {
+                Arg::Text(t) => Some(m.arg(k, t)),
+                _ => None,
+            })
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// The message in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        let mut a = Args::new();
+        for (k, v) in &self.args {
+            match v {
+                Arg::Text(t) => a.set_str(k, t.clone()),
+                Arg::Msg(m) => a.set_str(k, m.text(lang)),
+                Arg::Rendered([vi, en]) => a.set_str(
+                    k,
+                    match lang {
+                        Lang::Vi => vi.clone(),
+                        Lang::En => en.clone(),
+                    },
+                ),
+            }
         }
+        lang.trf(self.code, &a)
+    }
+}
+
+impl From<&'static str> for Reason {
+    fn from(code: &'static str) -> Reason {
+        Reason::new(code)
     }
 }
 
 impl std::fmt::Display for Reason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({})", self.vi, self.en)
+        write!(f, "{} ({})", self.text(Lang::Vi), self.text(Lang::En))
     }
 }
 
@@ -68,23 +144,26 @@ pub enum HubError {
 pub type HubResult<T> = Result<T, HubError>;
 
 impl HubError {
-    pub fn forbidden(vi: impl Into<String>, en: impl Into<String>) -> HubError {
-        HubError::Forbidden(Reason::new(vi, en))
+    pub fn forbidden(r: impl Into<Reason>) -> HubError {
+        HubError::Forbidden(r.into())
     }
-    pub fn invalid(vi: impl Into<String>, en: impl Into<String>) -> HubError {
-        HubError::Invalid(Reason::new(vi, en))
+    pub fn invalid(r: impl Into<Reason>) -> HubError {
+        HubError::Invalid(r.into())
     }
-    pub fn conflict(vi: impl Into<String>, en: impl Into<String>) -> HubError {
-        HubError::Conflict(Reason::new(vi, en))
+    pub fn conflict(r: impl Into<Reason>) -> HubError {
+        HubError::Conflict(r.into())
     }
-    pub fn not_found(vi: impl Into<String>, en: impl Into<String>) -> HubError {
-        HubError::NotFound(Reason::new(vi, en))
+    pub fn not_found(r: impl Into<Reason>) -> HubError {
+        HubError::NotFound(r.into())
     }
-    pub fn unauthorized(vi: impl Into<String>, en: impl Into<String>) -> HubError {
-        HubError::Unauthorized(Reason::new(vi, en))
+    pub fn unauthorized(r: impl Into<Reason>) -> HubError {
+        HubError::Unauthorized(r.into())
     }
-    pub fn bad_request(vi: impl Into<String>, en: impl Into<String>) -> HubError {
-        HubError::BadRequest(Reason::new(vi, en))
+    pub fn bad_request(r: impl Into<Reason>) -> HubError {
+        HubError::BadRequest(r.into())
+    }
+    pub fn too_large(r: impl Into<Reason>) -> HubError {
+        HubError::TooLarge(r.into())
     }
     pub fn internal(what: impl std::fmt::Display) -> HubError {
         HubError::Internal(what.to_string())
@@ -123,6 +202,44 @@ impl HubError {
         }
     }
 
+    /// The same refusal with argument `name` = `value` in its reason
+    /// (an internal error has none).
+    pub fn arg(self, name: &'static str, value: impl std::fmt::Display) -> HubError {
+        self.map_reason(|r| r.arg(name, value))
+    }
+
+    /// The same refusal with argument `name` = another message.
+    pub fn arg_msg(self, name: &'static str, value: Reason) -> HubError {
+        self.map_reason(|r| r.arg_msg(name, value))
+    }
+
+    /// The same refusal with argument `name` rendered in each language now.
+    pub fn arg_per_lang(self, name: &'static str, render: impl Fn(Lang) -> String) -> HubError {
+        self.map_reason(|r| r.arg_per_lang(name, render))
+    }
+
+    fn map_reason(self, f: impl FnOnce(Reason) -> Reason) -> HubError {
+        match self {
+            HubError::Unauthorized(r) => HubError::Unauthorized(f(r)),
+            HubError::Forbidden(r) => HubError::Forbidden(f(r)),
+            HubError::NotFound(r) => HubError::NotFound(f(r)),
+            HubError::Conflict(r) => HubError::Conflict(f(r)),
+            HubError::Invalid(r) => HubError::Invalid(f(r)),
+            HubError::TooLarge(r) => HubError::TooLarge(f(r)),
+            HubError::BadRequest(r) => HubError::BadRequest(f(r)),
+            HubError::TooMany {
+                reason,
+                retry_after_s,
+            } => HubError::TooMany {
+                reason: f(reason),
+                retry_after_s,
+            },
+            HubError::Unavailable(r) => HubError::Unavailable(f(r)),
+            HubError::DiskFull(r) => HubError::DiskFull(f(r)),
+            e @ HubError::Internal(_) => e,
+        }
+    }
+
     /// What the user is told (never the detail of an internal error).
     pub fn reason(&self) -> Reason {
         match self {
@@ -136,10 +253,7 @@ impl HubError {
             | HubError::TooMany { reason: r, .. }
             | HubError::Unavailable(r)
             | HubError::DiskFull(r) => r.clone(),
-            HubError::Internal(_) => Reason::new(
-                "lỗi nội bộ; đã ghi vào nhật ký của máy chủ",
-                "internal error; it is in the hub's log",
-            ),
+            HubError::Internal(_) => Reason::new("err-internal"),
         }
     }
 }
@@ -161,15 +275,17 @@ impl IntoResponse for HubError {
         match &self {
             // Reasons quote what users typed: escaped, one line each.
             HubError::Internal(detail) => tracing::error!("hub: {detail:?}"),
-            HubError::Forbidden(r) => tracing::warn!("hub: refused: {:?}", r.en),
-            HubError::Unavailable(r) | HubError::DiskFull(r) => tracing::error!("hub: {:?}", r.en),
+            HubError::Forbidden(r) => tracing::warn!("hub: refused: {:?}", r.text(Lang::En)),
+            HubError::Unavailable(r) | HubError::DiskFull(r) => {
+                tracing::error!("hub: {:?}", r.text(Lang::En))
+            }
             _ => tracing::debug!("hub: {:?}", self.to_string()),
         }
         let reason = self.reason();
         let body = serde_json::json!({
             "error": self.code(),
-            "reason": reason.vi,
-            "reason_en": reason.en,
+            "reason": reason.text(Lang::Vi),
+            "reason_en": reason.text(Lang::En),
         });
         let mut resp = (self.status(), Json(body)).into_response();
         let retry = match &self {

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 use super::app::AppState;
 use super::db::{col, now_s, split};
-use super::error::{HubError, HubResult};
+use super::error::{HubError, HubResult, Reason};
 use super::scope;
 use super::users::{Role, User};
 
@@ -29,11 +29,10 @@ pub const MAX_QUIET_HOURS: usize = 24;
 /// The biggest `own_programs` text kept (the station sends no bigger).
 pub const MAX_OWN_PROGRAMS: usize = crate::link::own::MAX_OWN_PROGRAMS;
 
-fn field_error(field: &str, want: &str) -> HubError {
-    HubError::bad_request(
-        format!("nhịp báo trạng thái sai: trường `{field}` phải là {want}"),
-        format!("bad heartbeat: field `{field}` must be {want}"),
-    )
+fn field_error(field: &str, want: Reason) -> HubError {
+    HubError::bad_request("err-bad-heartbeat-field-must-be")
+        .arg("field", field)
+        .arg_msg("want", want)
 }
 
 /// A checked heartbeat: what the hub keeps apart from the whole body.
@@ -48,48 +47,66 @@ pub struct Beat {
 /// Check a heartbeat's shape; the first wrong field is named.
 pub fn check(body: &Value) -> HubResult<Beat> {
     let Some(o) = body.as_object() else {
-        return Err(field_error("(body)", "a JSON object"));
+        return Err(field_error("(body)", Reason::new("err-want-object")));
     };
     let get = |k: &str| o.get(k).unwrap_or(&Value::Null);
     if !get("version").is_string() {
-        return Err(field_error("version", "a string, e.g. \"0.1.0\""));
+        return Err(field_error("version", Reason::new("err-want-version")));
     }
     if !get("uptime_s").is_u64() {
-        return Err(field_error("uptime_s", "a whole number of seconds"));
+        return Err(field_error("uptime_s", Reason::new("err-want-seconds")));
     }
     let clock = get("clock")
         .as_str()
         .and_then(|c| chrono::DateTime::parse_from_rfc3339(c).ok())
-        .ok_or_else(|| field_error("clock", "an RFC 3339 time, e.g. 2026-11-29T08:00:00+07:00"))?;
+        .ok_or_else(|| field_error("clock", Reason::new("err-want-time")))?;
     if !get("disk_free_bytes").is_u64() {
-        return Err(field_error("disk_free_bytes", "a whole number of bytes"));
+        return Err(field_error(
+            "disk_free_bytes",
+            Reason::new("err-want-bytes"),
+        ));
     }
     match get("errors") {
         Value::Array(a) if a.iter().all(Value::is_string) => {}
-        _ => return Err(field_error("errors", "a list of strings")),
+        _ => return Err(field_error("errors", Reason::new("err-want-strings"))),
     }
     match get("on_air") {
         Value::Null | Value::Object(_) => {}
-        _ => return Err(field_error("on_air", "null or an object")),
+        _ => return Err(field_error("on_air", Reason::new("err-want-null-object"))),
     }
     match get("feed") {
         Value::Null | Value::Object(_) => {}
-        _ => return Err(field_error("feed", "null or an object")),
+        _ => return Err(field_error("feed", Reason::new("err-want-null-object"))),
     }
     match get("programs_sequence") {
         Value::Null => {}
         v if v.is_u64() => {}
-        _ => return Err(field_error("programs_sequence", "null or a whole number")),
+        _ => {
+            return Err(field_error(
+                "programs_sequence",
+                Reason::new("err-want-null-number"),
+            ))
+        }
     }
     match get("programs_error") {
         Value::Null | Value::String(_) => {}
-        _ => return Err(field_error("programs_error", "null or a string")),
+        _ => {
+            return Err(field_error(
+                "programs_error",
+                Reason::new("err-want-null-string"),
+            ))
+        }
     }
     // A message beside `programs_error` (newer stations); read leniently
     // where shown (`Msg::from_json`), so only its kind is checked here.
     match get("programs_error_msg") {
         Value::Null | Value::Object(_) => {}
-        _ => return Err(field_error("programs_error_msg", "null or an object")),
+        _ => {
+            return Err(field_error(
+                "programs_error_msg",
+                Reason::new("err-want-null-object"),
+            ))
+        }
     }
     match get("local_clips") {
         Value::Null => {}
@@ -97,19 +114,14 @@ pub fn check(body: &Value) -> HubResult<Beat> {
         _ => {
             return Err(field_error(
                 "local_clips",
-                &format!("a list of at most {MAX_LOCAL_CLIPS} file names"),
+                Reason::new("err-want-file-names").arg("max", MAX_LOCAL_CLIPS),
             ))
         }
     }
     match get("timezone") {
         Value::Null => {}
         Value::String(s) if s.parse::<chrono_tz::Tz>().is_ok() => {}
-        _ => {
-            return Err(field_error(
-                "timezone",
-                "an IANA time zone, e.g. \"Asia/Ho_Chi_Minh\"",
-            ))
-        }
+        _ => return Err(field_error("timezone", Reason::new("err-want-timezone"))),
     }
     match get("quiet_hours") {
         Value::Null => {}
@@ -122,7 +134,7 @@ pub fn check(body: &Value) -> HubResult<Beat> {
         _ => {
             return Err(field_error(
                 "quiet_hours",
-                &format!("a list of at most {MAX_QUIET_HOURS} windows \"HH:MM-HH:MM\""),
+                Reason::new("err-want-windows").arg("max", MAX_QUIET_HOURS),
             ))
         }
     }
@@ -134,7 +146,7 @@ pub fn check(body: &Value) -> HubResult<Beat> {
         _ => {
             return Err(field_error(
                 "own_programs_sha256",
-                "null or 64 hex digits (the SHA-256 of own_programs)",
+                Reason::new("err-want-sha256"),
             ))
         }
     };
@@ -145,7 +157,7 @@ pub fn check(body: &Value) -> HubResult<Beat> {
             if own_sha.as_deref() != Some(sha.as_str()) {
                 return Err(field_error(
                     "own_programs",
-                    "text whose SHA-256 is own_programs_sha256",
+                    Reason::new("err-want-sha256-match"),
                 ));
             }
             own_programs_bounded(s)?;
@@ -154,7 +166,7 @@ pub fn check(body: &Value) -> HubResult<Beat> {
         _ => {
             return Err(field_error(
                 "own_programs",
-                &format!("null or a text of at most {MAX_OWN_PROGRAMS} bytes"),
+                Reason::new("err-want-text-bytes").arg("max", MAX_OWN_PROGRAMS),
             ))
         }
     };
@@ -165,7 +177,7 @@ pub fn check(body: &Value) -> HubResult<Beat> {
             _ => {
                 return Err(field_error(
                     "heartbeat_s",
-                    "a number of seconds from 1 to 86400",
+                    Reason::new("err-want-heartbeat-s"),
                 ))
             }
         },
@@ -183,17 +195,13 @@ pub fn check(body: &Value) -> HubResult<Beat> {
 fn own_programs_bounded(text: &str) -> HubResult<()> {
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
         let why = e.message().trim().to_string();
-        HubError::bad_request(
-            format!("nhịp báo trạng thái sai: trường `own_programs` phải là các bảng [[program]] viết bằng TOML ({why})"),
-            format!("bad heartbeat: field `own_programs` must be [[program]] tables in TOML ({why})"),
-        )
+        HubError::bad_request("err-bad-heartbeat-field-own-programs").arg("why", why)
     })?;
     match super::timetable::bounds::too_frequent_raw(&table) {
         None => Ok(()),
-        Some(r) => Err(HubError::bad_request(
-            format!("nhịp báo trạng thái sai: trường `own_programs`: {}", r.vi),
-            format!("bad heartbeat: field `own_programs`: {}", r.en),
-        )),
+        Some(r) => {
+            Err(HubError::bad_request("err-bad-heartbeat-own-programs").arg_msg("reason", r))
+        }
     }
 }
 
@@ -371,12 +379,7 @@ pub async fn one(state: &AppState, user: &User, id: &str) -> HubResult<StationIn
         .await?
         .into_iter()
         .find(|s| s.id == id)
-        .ok_or_else(|| {
-            HubError::not_found(
-                format!("không có trạm {id}, hoặc trạm nằm ngoài địa bàn của bạn"),
-                format!("no station {id}, or it lies outside your areas"),
-            )
-        })
+        .ok_or_else(|| HubError::not_found("err-no-station-lies-outside-your").arg("id", id))
 }
 
 #[cfg(test)]
@@ -421,7 +424,12 @@ mod tests {
             b[k] = v;
             let e = check(&b).unwrap_err();
             assert_eq!(e.status(), axum::http::StatusCode::BAD_REQUEST);
-            assert!(e.reason().en.contains(&format!("`{k}`")), "{k}: {e}");
+            assert!(
+                e.reason()
+                    .text(crate::i18n::Lang::En)
+                    .contains(&format!("`{k}`")),
+                "{k}: {e}"
+            );
         }
         assert!(check(&json!([1])).is_err());
     }

@@ -17,7 +17,7 @@ use super::audit;
 use super::auth::session::audit_event;
 use super::auth::ClientAddr;
 use super::db::now_s;
-use super::error::{HubError, HubResult};
+use super::error::{HubError, HubResult, Reason};
 use super::scope;
 use super::users::{Role, User};
 
@@ -29,8 +29,6 @@ pub struct Kind {
     /// English name, also the audit target (`clip:ID`) and the audit
     /// actions' prefix (`clip_approve`).
     pub en: &'static str,
-    /// Vietnamese name, e.g. `bản tin`.
-    pub vi: &'static str,
 }
 
 /// What a kind tells the life cycle.
@@ -69,18 +67,18 @@ pub trait Reviewed: Serialize + Sized + Send + Sync + 'static {
 
 /// 404: no such item.
 pub fn not_found(k: &Kind, id: &str) -> HubError {
-    HubError::not_found(
-        format!("không có {} `{id}`", k.vi),
-        format!("no {} `{id}`", k.en),
-    )
+    HubError::not_found("err-item-not-found")
+        .arg("kind", k.en)
+        .arg("id", id)
 }
 
 /// 409: the item is in state `st`, which cannot become `want`.
 pub fn wrong_state(k: &Kind, id: &str, st: &str, want: &str) -> HubError {
-    HubError::conflict(
-        format!("{} `{id}` đang ở trạng thái {st}, không thể {want}", k.vi),
-        format!("{} `{id}` is {st}: it cannot be {want}", k.en),
-    )
+    HubError::conflict("err-item-wrong-state")
+        .arg("kind", k.en)
+        .arg("id", id)
+        .arg("state", st)
+        .arg("want", want)
 }
 
 /// The step is committed but the feed could not be re-signed: a full disk
@@ -88,16 +86,11 @@ pub fn wrong_state(k: &Kind, id: &str, st: &str, want: &str) -> HubError {
 /// there is space); anything else is passed on.
 fn not_yet_signed(k: &Kind, id: &str, e: HubError) -> HubError {
     match e {
-        HubError::DiskFull(_) => HubError::DiskFull(super::error::Reason::new(
-            format!(
-                "Máy chủ hết dung lượng đĩa: thao tác với {} `{id}` đã được ghi nhận nhưng chưa ký lại được nguồn cấp; nguồn cấp cũ vẫn được phục vụ và sẽ được ký lại khi có chỗ trống",
-                k.vi
-            ),
-            format!(
-                "the hub's disk is full: the step on {} `{id}` is recorded but the feed could not be re-signed; the old feed is still served and is re-signed once there is space",
-                k.en
-            ),
-        )),
+        HubError::DiskFull(_) => HubError::DiskFull(
+            Reason::new("err-item-disk-full-unsigned")
+                .arg("kind", k.en)
+                .arg("id", id),
+        ),
         e => e,
     }
 }
@@ -255,10 +248,7 @@ pub async fn reject<I: Reviewed>(
     let it: I = for_decision(state, user, id).await?;
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(HubError::invalid(
-            "cần nêu lý do từ chối",
-            "a rejection needs a reason",
-        ));
+        return Err(HubError::invalid("err-rejection-needs-reason"));
     }
     if it.state() != "submitted" {
         return Err(wrong_state(&I::KIND, id, it.state(), "rejected"));
@@ -283,13 +273,7 @@ pub async fn withdraw<I: Reviewed>(
         || ((user.has(Role::Admin) || user.has(Role::Approver))
             && scope::covers(&tree, user, it.areas()));
     if !may {
-        return Err(HubError::forbidden(
-            "chỉ người soạn, người phê duyệt của địa bàn hoặc quản trị mới thu hồi được",
-            format!(
-                "only the author, an approver of its areas or an admin withdraws a {}",
-                I::KIND.en
-            ),
-        ));
+        return Err(HubError::forbidden("err-item-withdraw-who").arg("kind", I::KIND.en));
     }
     if it.state() == "withdrawn" {
         return Err(wrong_state(&I::KIND, id, it.state(), "withdrawn"));
@@ -312,21 +296,23 @@ pub async fn act<I: Reviewed>(
         "approve" => approve(state, user, addr, id).await,
         "reject" => reject(state, user, addr, id, reason).await,
         "withdraw" => withdraw(state, user, addr, id).await,
-        _ => Err(HubError::not_found(
-            format!("không có thao tác `{what}`"),
-            format!("no action `{what}`"),
-        )),
+        _ => Err(HubError::not_found("err-no-action").arg("what", what)),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
+
+    const BROADCAST: Kind = Kind {
+        table: "broadcasts",
+        en: "broadcast",
+    };
 
     const CLIP: Kind = Kind {
         table: "clips",
         en: "clip",
-        vi: "bản tin",
     };
 
     #[test]
@@ -335,13 +321,18 @@ mod tests {
         assert_eq!(e.status(), axum::http::StatusCode::CONFLICT);
         let r = e.reason();
         assert_eq!(
-            r.vi,
-            "bản tin `tin-1` đang ở trạng thái draft, không thể approved"
+            r.text(Lang::Vi),
+            "bản tin `tin-1` đang ở trạng thái bản nháp, không thể chuyển sang đã phê duyệt"
         );
-        assert_eq!(r.en, "clip `tin-1` is draft: it cannot be approved");
+        assert_eq!(
+            r.text(Lang::En),
+            "clip `tin-1` is draft: it cannot be approved"
+        );
         let e = not_found(&CLIP, "x");
         assert_eq!(e.status(), axum::http::StatusCode::NOT_FOUND);
-        assert_eq!(e.reason().en, "no clip `x`");
-        assert_eq!(e.reason().vi, "không có bản tin `x`");
+        assert_eq!(e.reason().text(Lang::En), "no clip `x`");
+        assert_eq!(e.reason().text(Lang::Vi), "không có bản tin `x`");
+        let e = not_found(&BROADCAST, "p");
+        assert_eq!(e.reason().text(Lang::Vi), "không có lượt phát `p`");
     }
 }

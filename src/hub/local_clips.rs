@@ -54,10 +54,7 @@ pub async fn station_scope(
             user,
             addr,
             stations,
-            HubError::forbidden(
-                "chỉ người vận hành đài mới gửi thông báo cho đài của mình",
-                "only a station's operator sends local announcements to it",
-            ),
+            HubError::forbidden("err-only-station-s-operator-sends"),
             "not an operator",
         )
         .await;
@@ -70,10 +67,7 @@ pub async fn station_scope(
                 user,
                 addr,
                 stations,
-                HubError::forbidden(
-                    format!("đài {id} không thuộc các đài tài khoản này vận hành"),
-                    format!("station {id} is not one of this operator's stations"),
-                ),
+                HubError::forbidden("err-station-not-one-operator-s").arg("id", id),
                 &format!("station {id} outside the operator's stations"),
             )
             .await;
@@ -83,10 +77,7 @@ pub async fn station_scope(
             .fetch_optional(&state.db.pool)
             .await?;
         let Some(row) = row else {
-            return Err(HubError::invalid(
-                format!("không có đài `{id}`"),
-                format!("no station `{id}`: check the id on the stations page"),
-            ));
+            return Err(HubError::invalid("err-no-station-check-id-on").arg("id", id));
         };
         for a in split(&col::<String>(&row, "areas")?) {
             if !areas.contains(&a) {

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Semaphore;
 
-use super::error::{HubError, HubResult};
+use super::error::{HubError, HubResult, Reason};
 
 /// Decodes at once: every core but one (at least one), so the hub keeps a
 /// core for its requests while uploads are measured. On the 2-core hubs
@@ -35,42 +35,29 @@ pub struct Measured {
     pub waited: Duration,
 }
 
-fn hms(d: Duration) -> String {
+/// A length in hours, minutes and seconds, as a message.
+fn hms(d: Duration) -> Reason {
     let s = d.as_secs();
     match (s / 3600, s % 3600 / 60, s % 60) {
-        (0, m, 0) => format!("{m} phút|{m} min"),
-        (0, m, s) => format!("{m} phút {s} giây|{m} min {s} s"),
-        (h, 0, 0) => format!("{h} giờ|{h} h"),
-        (h, m, _) => format!("{h} giờ {m} phút|{h} h {m} min"),
+        (0, m, 0) => Reason::new("err-length-m").arg("m", m),
+        (0, m, s) => Reason::new("err-length-m-s").arg("m", m).arg("s", s),
+        (h, 0, 0) => Reason::new("err-length-h").arg("h", h),
+        (h, m, _) => Reason::new("err-length-h-m").arg("h", h).arg("m", m),
     }
 }
 
-/// 413 with the limit said in both languages.
+/// 413 with the limit said in the reader's language.
 pub fn too_long(declared: Option<Duration>, max: Duration) -> HubError {
-    let limit = hms(max);
-    let (lvi, len) = limit.split_once('|').unwrap_or((&limit, &limit));
-    let (vi, en) = match declared {
-        Some(d) => {
-            let got = hms(d);
-            let (gvi, gen) = got.split_once('|').unwrap_or((&got, &got));
-            (
-                format!("bản tin dài {gvi}, quá giới hạn {lvi} (max_duration); hãy cắt ngắn rồi tải lên lại"),
-                format!("the clip lasts {gen}, over the {len} limit (max_duration); cut it and upload it again"),
-            )
-        }
-        None => (
-            format!("bản tin dài hơn giới hạn {lvi} (max_duration); hãy cắt ngắn rồi tải lên lại"),
-            format!("the clip is longer than the {len} limit (max_duration); cut it and upload it again"),
-        ),
-    };
-    HubError::TooLarge(super::error::Reason::new(vi, en))
+    match declared {
+        Some(d) => HubError::too_large("err-clip-too-long")
+            .arg_msg("got", hms(d))
+            .arg_msg("limit", hms(max)),
+        None => HubError::too_large("err-clip-longer-than").arg_msg("limit", hms(max)),
+    }
 }
 
 fn not_audio() -> HubError {
-    HubError::invalid(
-        "không giải mã được tệp âm thanh (không phải tệp âm thanh hợp lệ); hãy xuất lại thành WAV, MP3, Ogg Vorbis, FLAC hoặc M4A",
-        "the audio file does not decode (not a valid audio file); export it again as WAV, MP3, Ogg Vorbis, FLAC or M4A",
-    )
+    HubError::invalid("err-audio-file-does-not-decode")
 }
 
 /// Measure `path` (duration, EBU R128) in its turn, refusing it when it is
@@ -110,10 +97,7 @@ pub async fn measure(path: &Path, max: Duration) -> HubResult<Measured> {
             lufs: m.integrated_lufs,
             waited,
         }),
-        Ok(Ok(_)) => Err(HubError::invalid(
-            "tệp không có âm thanh",
-            "the file holds no audio",
-        )),
+        Ok(Ok(_)) => Err(HubError::invalid("err-file-holds-no-audio")),
         Ok(Err(e)) => {
             tracing::info!("hub: upload refused: {:?}", e.to_string());
             Err(not_audio())
@@ -128,6 +112,7 @@ pub async fn measure(path: &Path, max: Duration) -> HubResult<Measured> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
 
     #[test]
     fn limits_read_plainly() {
@@ -136,8 +121,9 @@ mod tests {
             Duration::from_secs(7200),
         );
         let r = e.reason();
-        assert!(r.vi.contains("3 giờ") && r.vi.contains("2 giờ"), "{}", r.vi);
-        assert!(r.en.contains("2 h limit"), "{}", r.en);
+        let (vi, en) = (r.text(Lang::Vi), r.text(Lang::En));
+        assert!(vi.contains("3 giờ") && vi.contains("2 giờ"), "{vi}");
+        assert!(en.contains("2 h limit"), "{en}");
         assert_eq!(e.status(), axum::http::StatusCode::PAYLOAD_TOO_LARGE);
         assert!(decode_slots() >= 1);
     }

@@ -14,18 +14,12 @@ pub const RETRY_AFTER_S: u64 = 5;
 
 /// 503: the database is out of reach.
 pub fn unavailable() -> HubError {
-    HubError::Unavailable(Reason::new(
-        "Cơ sở dữ liệu tạm thời không truy cập được, vui lòng thử lại sau",
-        "the database cannot be reached right now; please try again later",
-    ))
+    HubError::Unavailable(Reason::new("err-database-unavailable"))
 }
 
 /// 507: no space left in the hub's state folder.
 pub fn disk_full() -> HubError {
-    HubError::DiskFull(Reason::new(
-        "Máy chủ hết dung lượng đĩa; không có gì được lưu. Hãy báo quản trị viên giải phóng dung lượng rồi thử lại",
-        "the hub's disk is full; nothing was stored. Ask the administrator to free space, then try again",
-    ))
+    HubError::DiskFull(Reason::new("err-disk-full"))
 }
 
 /// Whether an I/O error means a full disk (or quota).
@@ -103,10 +97,16 @@ mod tests {
     fn a_full_disk_is_507_and_an_unreachable_database_503() {
         let e = from_io(std::io::Error::from_raw_os_error(libc::ENOSPC));
         assert_eq!(e.status(), StatusCode::INSUFFICIENT_STORAGE);
-        assert!(e.reason().vi.starts_with("Máy chủ hết dung lượng đĩa"));
+        assert!(e
+            .reason()
+            .text(crate::i18n::Lang::Vi)
+            .starts_with("Máy chủ hết dung lượng đĩa"));
         let e = from_sqlx(sqlx::Error::PoolTimedOut);
         assert_eq!(e.status(), StatusCode::SERVICE_UNAVAILABLE);
-        assert!(e.reason().vi.contains("tạm thời không truy cập được"));
+        assert!(e
+            .reason()
+            .text(crate::i18n::Lang::Vi)
+            .contains("tạm thời không truy cập được"));
         let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
         assert_eq!(
             from_sqlx(sqlx::Error::Io(refused)).status(),

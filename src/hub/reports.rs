@@ -97,12 +97,8 @@ fn date(s: &Option<String>, name: &str) -> HubResult<Option<NaiveDate>> {
     s.as_deref()
         .filter(|s| !s.is_empty())
         .map(|s| {
-            NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-                HubError::bad_request(
-                    format!("`{name}` phải là ngày dạng YYYY-MM-DD"),
-                    format!("`{name}` must be a date YYYY-MM-DD, e.g. 2026-11-01"),
-                )
-            })
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map_err(|_| HubError::bad_request("err-must-be-date-yyyy-mm").arg("name", name))
         })
         .transpose()
 }

@@ -3,7 +3,7 @@
 //! reason in both languages (logged by `HubError`'s response).
 
 use super::areas::{check_known, AreaTree};
-use super::error::{HubError, HubResult};
+use super::error::{HubError, HubResult, Reason};
 use super::users::{Role, User};
 
 /// Refuse unless the user holds `role`.
@@ -11,11 +11,21 @@ pub fn require(user: &User, role: Role) -> HubResult<()> {
     if user.has(role) {
         Ok(())
     } else {
-        Err(HubError::forbidden(
-            format!("cần vai trò {} ({})", role.label_vi(), role.as_str()),
-            format!("this needs the {} role", role.as_str()),
-        ))
+        Err(HubError::forbidden("err-role-needed")
+            .arg_msg("role", role_name(role))
+            .arg("code", role.as_str()))
     }
+}
+
+/// A role's name in the catalogue's (HUB.md's) words, as a message.
+pub fn role_name(role: Role) -> Reason {
+    Reason::new(match role {
+        Role::Admin => "layout-role-admin",
+        Role::Editor => "layout-role-editor",
+        Role::Approver => "layout-role-approver",
+        Role::Operator => "layout-role-operator",
+        Role::Viewer => "layout-role-viewer",
+    })
 }
 
 /// An admin without areas holds the whole hub (province IT).
@@ -45,10 +55,7 @@ pub fn target_areas(tree: &AreaTree, user: &User, asked: Vec<String>) -> HubResu
             return Ok(vec![]);
         }
         if user.areas.is_empty() {
-            return Err(HubError::forbidden(
-                "tài khoản chưa được giao địa bàn nào",
-                "this account has no areas: an admin must give it some (--areas)",
-            ));
+            return Err(HubError::forbidden("err-account-has-no-areas-admin"));
         }
         return Ok(user.areas.clone());
     }
@@ -57,10 +64,7 @@ pub fn target_areas(tree: &AreaTree, user: &User, asked: Vec<String>) -> HubResu
         .iter()
         .find(|a| !covers(tree, user, std::slice::from_ref(a)))
     {
-        return Err(HubError::forbidden(
-            format!("địa bàn {out} nằm ngoài phạm vi của tài khoản"),
-            format!("area {out} is outside this account's areas"),
-        ));
+        return Err(HubError::forbidden("err-area-outside-account-s-areas").arg("out", out));
     }
     Ok(areas)
 }
@@ -119,39 +123,23 @@ pub fn holds_at_least(user: &User, role: Role) -> bool {
 pub fn may_grant(tree: &AreaTree, actor: &User, g: &Grant) -> HubResult<()> {
     require(actor, Role::Admin)?;
     if let Some(r) = g.roles.iter().find(|r| !holds_at_least(actor, **r)) {
-        return Err(HubError::forbidden(
-            format!(
-                "không thể giao vai trò {} ({}) mà chính tài khoản không có",
-                r.label_vi(),
-                r.as_str()
-            ),
-            format!(
-                "an account gives only roles it holds itself, not {}",
-                r.as_str()
-            ),
-        ));
+        return Err(HubError::forbidden("err-role-not-held")
+            .arg_msg("role", role_name(*r))
+            .arg("code", r.as_str()));
     }
     let whole = actor.areas.is_empty() && actor.stations.is_empty();
     if whole {
         if let Some((id, _)) = g.stations.iter().find(|(_, a)| a.is_none()) {
-            return Err(HubError::invalid(
-                format!("không có đài `{id}`"),
-                format!("no station `{id}`"),
-            ));
+            return Err(HubError::invalid("err-no-station-id").arg("id", id));
         }
         return Ok(());
     }
     if g.areas.is_empty() && g.stations.is_empty() {
-        return Err(HubError::forbidden(
-            "chỉ quản trị cấp tỉnh (không giới hạn địa bàn) mới tạo được tài khoản toàn tỉnh; hãy giao địa bàn hoặc đài",
-            "only an admin of the whole province makes an account without areas or stations: give it some",
-        ));
+        return Err(HubError::forbidden("err-only-admin-whole-province-makes"));
     }
     if let Some(out) = g.areas.iter().find(|a| !tree.in_scope(&actor.areas, a)) {
-        return Err(HubError::forbidden(
-            format!("địa bàn {out:?} nằm ngoài phạm vi của tài khoản"),
-            format!("area {out:?} is outside this account's areas"),
-        ));
+        return Err(HubError::forbidden("err-area-outside-account-s-areas")
+            .arg("out", format!("{:?}", out)));
     }
     // A station outside the scope and a station that does not exist answer
     // alike, so the refusal tells nothing about other areas' stations.
@@ -162,10 +150,8 @@ pub fn may_grant(tree: &AreaTree, actor: &User, g: &Grant) -> HubResult<()> {
                 .is_some_and(|a| !a.is_empty() && a.iter().all(|x| tree.in_scope(&actor.areas, x)))
     };
     if let Some((id, _)) = g.stations.iter().find(|s| !inside(s)) {
-        return Err(HubError::forbidden(
-            format!("đài {id:?} nằm ngoài phạm vi của tài khoản"),
-            format!("station {id:?} is outside this account's scope"),
-        ));
+        return Err(HubError::forbidden("err-station-outside-account-s-scope")
+            .arg("id", format!("{:?}", id)));
     }
     Ok(())
 }
@@ -174,15 +160,11 @@ pub fn may_grant(tree: &AreaTree, actor: &User, g: &Grant) -> HubResult<()> {
 pub fn may_decide(tree: &AreaTree, user: &User, author: i64, areas: &[String]) -> HubResult<()> {
     require(user, Role::Approver)?;
     if author == user.id {
-        return Err(HubError::forbidden(
-            "không được tự phê duyệt đề xuất của chính mình",
-            "nobody approves or rejects their own proposal",
-        ));
+        return Err(HubError::forbidden("err-nobody-approves-rejects-their-own"));
     }
     if !covers(tree, user, areas) {
         return Err(HubError::forbidden(
-            "đề xuất nhắm tới địa bàn ngoài phạm vi phê duyệt của tài khoản",
-            "the proposal targets areas outside this approver's areas",
+            "err-proposal-targets-areas-outside-approver",
         ));
     }
     Ok(())

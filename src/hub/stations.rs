@@ -40,12 +40,7 @@ pub fn check_id(id: &str) -> HubResult<()> {
     if ok {
         Ok(())
     } else {
-        Err(HubError::invalid(
-            format!("mã trạm \"{id}\" chỉ được gồm chữ thường, số và dấu '-' (tối đa 64 ký tự)"),
-            format!(
-                "station id \"{id}\" must be [a-z0-9-]+ (at most 64 characters), e.g. phuoc-dinh"
-            ),
-        ))
+        Err(HubError::invalid("err-station-id-must-be-z0").arg("id", id))
     }
 }
 
@@ -53,26 +48,17 @@ pub fn check_id(id: &str) -> HubResult<()> {
 pub async fn add(db: &Db, id: &str, name: &str, areas: &[String]) -> HubResult<String> {
     check_id(id)?;
     if name.trim().is_empty() {
-        return Err(HubError::invalid(
-            "tên trạm không được để trống",
-            "the station needs a name (--name)",
-        ));
+        return Err(HubError::invalid("err-station-needs-name-name"));
     }
     if areas.is_empty() {
-        return Err(HubError::invalid(
-            "trạm cần ít nhất một địa bàn (--areas)",
-            "the station needs at least one area (--areas), e.g. --areas 58,589,22936",
-        ));
+        return Err(HubError::invalid("err-station-needs-at-least-one"));
     }
     let exists = sqlx::query("SELECT id FROM stations WHERE id = $1")
         .bind(id)
         .fetch_optional(&db.pool)
         .await?;
     if exists.is_some() {
-        return Err(HubError::conflict(
-            format!("trạm {id} đã có"),
-            format!("station {id} exists already: choose another id"),
-        ));
+        return Err(HubError::conflict("err-station-exists-already-choose-another").arg("id", id));
     }
     let code = one_time();
     let now = now_s();
@@ -104,10 +90,7 @@ pub struct Enrolled {
 }
 
 fn bad_code() -> HubError {
-    HubError::forbidden(
-        "mã đăng ký không đúng, đã dùng rồi hoặc đã hết hạn: xin quản trị viên mã mới (loa hub station add)",
-        "the enrolment code is wrong, used already or expired: ask the hub's admin for a new one",
-    )
+    HubError::forbidden("err-enrolment-code-wrong-used-already")
 }
 
 /// Trade a one-time code for the station's token (the code then stops working).
@@ -190,13 +173,9 @@ impl StationAuth {
         if self.0 == id {
             Ok(())
         } else {
-            Err(HubError::forbidden(
-                format!("trạm {} không được thao tác thay trạm {id}", self.0),
-                format!(
-                    "the token of station {} cannot act for station {id}",
-                    self.0
-                ),
-            ))
+            Err(HubError::forbidden("err-station-acts-for-other")
+                .arg("own", &self.0)
+                .arg("id", id))
         }
     }
 }
@@ -213,8 +192,7 @@ impl FromRequestParts<AppState> for StationAuth {
             .filter(|t| !t.is_empty());
         let Some(token) = token else {
             return Err(HubError::unauthorized(
-                "thiếu mã truy cập của trạm (Authorization: Bearer …)",
-                "no station token (Authorization: Bearer …): enrol the station with `loa enroll`",
+                "err-no-station-token-authorization-bearer",
             ));
         };
         let row = sqlx::query("SELECT id FROM stations WHERE token_hash = $1")
@@ -224,8 +202,7 @@ impl FromRequestParts<AppState> for StationAuth {
         match row {
             Some(r) => Ok(StationAuth(col(&r, "id")?)),
             None => Err(HubError::unauthorized(
-                "mã truy cập của trạm không đúng",
-                "unknown station token: enrol the station again with `loa enroll`",
+                "err-unknown-station-token-enrol-station",
             )),
         }
     }

@@ -128,25 +128,15 @@ fn multipart_error(e: MultipartError, max: u64) -> HubError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         too_large(max)
     } else {
-        HubError::Invalid(Reason::new(
-            format!(
-                "tải lên không trọn vẹn hoặc sai định dạng; không có gì được lưu ({})",
-                e.body_text()
-            ),
-            format!(
-                "the upload was cut off or is malformed; nothing was stored ({})",
-                e.body_text()
-            ),
-        ))
+        HubError::Invalid(
+            Reason::new("err-upload-was-cut-off-malformed").arg("body_text", e.body_text()),
+        )
     }
 }
 
 pub fn too_large(max: u64) -> HubError {
     let mib = max as f64 / (1024.0 * 1024.0);
-    HubError::TooLarge(Reason::new(
-        format!("tệp lớn hơn giới hạn {mib:.0} MiB"),
-        format!("the file is over the {mib:.0} MiB limit (max_upload)"),
-    ))
+    HubError::TooLarge(Reason::new("err-file-over-mib-limit-max").arg("mib", format!("{:.0}", mib)))
 }
 
 /// Read the whole form; the `file` field goes to a temp file in `tmp_dir`.
@@ -198,10 +188,7 @@ async fn read_field(
         let unnamed = field.file_name().is_none_or(str::is_empty);
         if name == "file" {
             if file.is_some() {
-                return Err(HubError::invalid(
-                    "chỉ tải lên một tệp mỗi lần",
-                    "upload one file at a time",
-                ));
+                return Err(HubError::invalid("err-upload-one-file-at-time"));
             }
             tokio::fs::create_dir_all(tmp_dir).await?;
             let part = tmp_dir.join(format!("upload-{}.part", random_token(12)));
@@ -233,13 +220,10 @@ async fn read_field(
                 if unnamed {
                     return Ok(());
                 }
-                return Err(HubError::invalid("tệp rỗng", "the file is empty"));
+                return Err(HubError::invalid("err-file-empty"));
             }
             let Some(ext) = sniff(&head) else {
-                return Err(HubError::invalid(
-                    "tệp không phải âm thanh được hỗ trợ (WAV, MP3, Ogg Vorbis, FLAC, AAC/M4A)",
-                    "the file is not a supported audio format (WAV, MP3, Ogg Vorbis, FLAC, AAC/M4A)",
-                ));
+                return Err(HubError::invalid("err-file-not-supported-audio-format"));
             };
             let named = part.with_extension(ext);
             tokio::fs::rename(&part, &named).await?;
@@ -252,18 +236,11 @@ async fn read_field(
             while let Some(chunk) = field.chunk().await.map_err(|e| multipart_error(e, max))? {
                 text.extend_from_slice(&chunk);
                 if text.len() > MAX_FIELD {
-                    return Err(HubError::invalid(
-                        format!("trường `{name}` quá dài"),
-                        format!("field `{name}` is too long"),
-                    ));
+                    return Err(HubError::invalid("err-field-too-long").arg("name", &name));
                 }
             }
-            let text = String::from_utf8(text).map_err(|_| {
-                HubError::invalid(
-                    format!("trường `{name}` không phải UTF-8"),
-                    format!("field `{name}` is not UTF-8"),
-                )
-            })?;
+            let text = String::from_utf8(text)
+                .map_err(|_| HubError::invalid("err-field-not-utf-8").arg("name", &name))?;
             fields.insert(name, text);
         }
     }

@@ -66,17 +66,13 @@ async fn check(
 async fn target(state: &AppState, actor: &User, addr: &ClientAddr, id: i64) -> HubResult<User> {
     scope::require(actor, Role::Admin)?;
     let Some(u) = users::by_id(&state.db, id).await? else {
-        return Err(HubError::not_found(
-            "không có tài khoản này",
-            "no such account",
-        ));
+        return Err(HubError::not_found("err-no-such-account"));
     };
     if let Err(e) = check(state, actor, &u.roles, &u.areas, &u.stations).await {
         let e = match e {
-            HubError::Forbidden(_) => HubError::forbidden(
-                format!("tài khoản `{}` nằm ngoài phạm vi quản trị của bạn", u.name),
-                format!("account `{}` is outside your scope", u.name),
-            ),
+            HubError::Forbidden(_) => {
+                HubError::forbidden("err-account-outside-your-scope").arg("name", &u.name)
+            }
             other => other,
         };
         refused(state, actor, addr, &u.name, "-", &e).await?;
@@ -97,7 +93,9 @@ async fn refused(
         return Ok(());
     }
     let mut ev = audit_event(actor, addr, "user_change_refused", format!("user:{name}"));
-    ev.after = serde_json::json!({ "change": what, "reason": e.reason().en }).to_string();
+    ev.after =
+        serde_json::json!({ "change": what, "reason": e.reason().text(crate::i18n::Lang::En) })
+            .to_string();
     state.audit(ev).await
 }
 
@@ -126,16 +124,10 @@ pub async fn edit(
 ) -> HubResult<User> {
     let before = target(state, actor, addr, id).await?;
     if c.roles.is_empty() {
-        return Err(HubError::invalid(
-            "tài khoản cần ít nhất một vai trò",
-            "an account needs at least one role",
-        ));
+        return Err(HubError::invalid("err-account-needs-at-least-one"));
     }
     if before.id == actor.id && !c.roles.contains(&Role::Admin) {
-        return Err(HubError::forbidden(
-            "không thể tự bỏ vai trò quản trị của chính mình",
-            "an admin cannot take the admin role away from itself",
-        ));
+        return Err(HubError::forbidden("err-admin-cannot-take-admin-role"));
     }
     let tree = state.area_tree(&c.areas).await?;
     super::areas::check_known(&tree, &c.areas)?;
@@ -153,7 +145,7 @@ pub async fn edit(
         .await?;
     let after = users::by_id(&state.db, id)
         .await?
-        .ok_or_else(|| HubError::not_found("không có tài khoản này", "no such account"))?;
+        .ok_or_else(|| HubError::not_found("err-no-such-account"))?;
     let mut ev = audit_event(actor, addr, "user_edit", format!("user:{}", after.name));
     ev.before = serde_json::to_string(&before).unwrap_or_default();
     ev.after = serde_json::to_string(&after).unwrap_or_default();
@@ -171,10 +163,7 @@ pub async fn reset_password(
 ) -> HubResult<(User, String)> {
     let u = target(state, actor, addr, id).await?;
     if u.id == actor.id {
-        return Err(HubError::forbidden(
-            "hãy đổi mật khẩu của chính mình ở trang đổi mật khẩu",
-            "change your own password on the password page",
-        ));
+        return Err(HubError::forbidden("err-change-your-own-password-on"));
     }
     let pw = password::one_time();
     let mut hash = password::hash_limited(&pw).await?;
@@ -209,10 +198,7 @@ pub async fn set_disabled(
 ) -> HubResult<User> {
     let u = target(state, actor, addr, id).await?;
     if u.id == actor.id {
-        return Err(HubError::forbidden(
-            "không thể tự khóa tài khoản của chính mình",
-            "nobody disables their own account",
-        ));
+        return Err(HubError::forbidden("err-nobody-disables-their-own-account"));
     }
     let row = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
         .bind(id)

@@ -105,12 +105,7 @@ pub fn check_name(name: &str) -> HubResult<()> {
     if ok {
         Ok(())
     } else {
-        Err(HubError::invalid(
-            format!(
-                "tên tài khoản `{name}` không hợp lệ: 2–64 chữ cái, chữ số, `.`, `_`, `-`, `@`"
-            ),
-            format!("account name `{name}` is invalid: 2–64 letters, digits, `.`, `_`, `-`, `@`"),
-        ))
+        Err(HubError::invalid("err-account-name-invalid-2-64").arg("name", name))
     }
 }
 
@@ -118,10 +113,7 @@ pub fn check_name(name: &str) -> HubResult<()> {
 pub async fn add(db: &Db, new: NewUser) -> HubResult<(User, String)> {
     check_name(&new.name)?;
     if new.roles.is_empty() {
-        return Err(HubError::invalid(
-            "tài khoản cần ít nhất một vai trò",
-            "an account needs at least one role",
-        ));
+        return Err(HubError::invalid("err-account-needs-at-least-one"));
     }
     let (pw, must_change) = match new.password {
         Some(p) => {
@@ -137,10 +129,7 @@ pub async fn add(db: &Db, new: NewUser) -> HubResult<(User, String)> {
         .fetch_optional(&db.pool)
         .await?;
     if exists.is_some() {
-        return Err(HubError::conflict(
-            format!("tài khoản `{}` đã có", new.name),
-            format!("account `{}` already exists", new.name),
-        ));
+        return Err(HubError::conflict("err-account-already-exists").arg("name", new.name));
     }
     let row = sqlx::query(
         "INSERT INTO users (name, password_hash, must_change, roles, areas, stations, created_at) \
@@ -263,7 +252,7 @@ pub async fn create_by_admin(
                 "roles": new.roles,
                 "areas": new.areas,
                 "stations": new.stations,
-                "reason": e.reason().en,
+                "reason": e.reason().text(crate::i18n::Lang::En),
             })
             .to_string();
             state.audit(ev).await?;

@@ -23,6 +23,8 @@ pub const VI: &[(&str, &str)] = &[
     ("reports.ftl", include_str!("../../locales/vi/reports.ftl")),
     ("tts.ftl", include_str!("../../locales/vi/tts.ftl")),
     ("public.ftl", include_str!("../../locales/vi/public.ftl")),
+    ("errors.ftl", include_str!("../../locales/vi/errors.ftl")),
+    ("chain.ftl", include_str!("../../locales/vi/chain.ftl")),
 ];
 
 /// (file name, its text) for English.
@@ -46,4 +48,6 @@ pub const EN: &[(&str, &str)] = &[
     ("reports.ftl", include_str!("../../locales/en/reports.ftl")),
     ("tts.ftl", include_str!("../../locales/en/tts.ftl")),
     ("public.ftl", include_str!("../../locales/en/public.ftl")),
+    ("errors.ftl", include_str!("../../locales/en/errors.ftl")),
+    ("chain.ftl", include_str!("../../locales/en/chain.ftl")),
 ];

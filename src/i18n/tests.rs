@@ -74,7 +74,20 @@ fn both_languages_have_the_same_messages_and_arguments() {
     }
 }
 
-/// Every string literal right after `tr!(…,` or `.tr(` in `src/`.
+/// Calls whose first argument is a message id: the hub's refusals
+/// (`HubError::forbidden("err-…")`, `Reason::new("err-…")`, …).
+const ID_CALLS: &[&str] = &[
+    "Reason::new(",
+    "HubError::forbidden(",
+    "HubError::invalid(",
+    "HubError::conflict(",
+    "HubError::not_found(",
+    "HubError::unauthorized(",
+    "HubError::bad_request(",
+    "HubError::too_large(",
+];
+
+/// Every string literal right after `tr!(…,`, `.tr(` or one of `ID_CALLS` in `src/`.
 fn ids_used() -> Vec<(String, String)> {
     let mut out = vec![];
     let mut stack = vec![std::path::PathBuf::from(concat!(
@@ -92,7 +105,19 @@ fn ids_used() -> Vec<(String, String)> {
             continue;
         }
         let text = std::fs::read_to_string(&p).unwrap();
-        for pat in ["tr!(", ".tr("] {
+        // Any literal that is an error id ("err-…"), wherever it is named.
+        for (i, _) in text.match_indices("\"err-") {
+            let id: String = text[i + 1..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            // (a bare "err-" is a prefix, not an id)
+            if id != "err-" && text[i + 1 + id.len()..].starts_with('"') {
+                out.push((p.display().to_string(), id));
+            }
+        }
+        for pat in ["tr!(", ".tr("].iter().chain(ID_CALLS) {
+            let pat = *pat;
             let mut rest = text.as_str();
             while let Some(i) = rest.find(pat) {
                 let before = rest[..i].chars().next_back();
@@ -121,7 +146,7 @@ fn ids_used() -> Vec<(String, String)> {
                     .chars()
                     .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
                     .collect();
-                if !id.is_empty() {
+                if !id.is_empty() && !id.ends_with('-') {
                     out.push((p.display().to_string(), id));
                 }
             }

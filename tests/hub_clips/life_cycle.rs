@@ -42,7 +42,8 @@ pub fn life_cycle_refusals_name_the_kind_and_leave_no_trace(b: Backend) {
     assert_eq!(
         reasons(&r),
         (
-            "bản tin `tin-a` đang ở trạng thái approved, không thể submitted".into(),
+            "bản tin `tin-a` đang ở trạng thái đã phê duyệt, không thể chuyển sang chờ duyệt"
+                .into(),
             "clip `tin-a` is approved: it cannot be submitted".into()
         )
     );
@@ -114,7 +115,10 @@ pub fn life_cycle_refusals_name_the_kind_and_leave_no_trace(b: Backend) {
     assert_eq!(r.json()["state"], "rejected");
     assert_eq!(r.json()["at"], at, "a rejection keeps the proposed time");
     let seq = hub.manifest()["sequence"].clone();
-    for (what, word) in [("approve", "approved"), ("reject", "rejected")] {
+    for (what, word, vi) in [
+        ("approve", "approved", "đã phê duyệt"),
+        ("reject", "rejected", "bị từ chối"),
+    ] {
         let r = ap.post_json(
             &format!("/api/v1/broadcasts/b1/{what}"),
             &json!({"reason": "x"}),
@@ -123,7 +127,7 @@ pub fn life_cycle_refusals_name_the_kind_and_leave_no_trace(b: Backend) {
         assert_eq!(
             reasons(&r),
             (
-                format!("lượt phát `b1` đang ở trạng thái rejected, không thể {word}"),
+                format!("lượt phát `b1` đang ở trạng thái bị từ chối, không thể chuyển sang {vi}"),
                 format!("broadcast `b1` is rejected: it cannot be {word}")
             )
         );
@@ -179,7 +183,7 @@ pub fn life_cycle_refusals_name_the_kind_and_leave_no_trace(b: Backend) {
     assert_eq!(
         reasons(&r),
         (
-            "bản tin `tin-a` đang ở trạng thái withdrawn, không thể withdrawn".into(),
+            "bản tin `tin-a` đang ở trạng thái đã thu hồi, không thể chuyển sang đã thu hồi".into(),
             "clip `tin-a` is withdrawn: it cannot be withdrawn".into()
         )
     );

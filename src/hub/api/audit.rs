@@ -71,12 +71,8 @@ fn instant(s: &str, tz: chrono_tz::Tz) -> HubResult<i64> {
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
         return Ok(t.timestamp());
     }
-    let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-        HubError::invalid(
-            format!("`{s}` không phải ngày (YYYY-MM-DD) hay thời điểm RFC 3339"),
-            format!("`{s}` is neither a date (YYYY-MM-DD) nor an RFC 3339 time"),
-        )
-    })?;
+    let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| HubError::invalid("err-neither-date-yyyy-mm-dd").arg("s", s))?;
     let midnight = d.and_hms_opt(0, 0, 0).unwrap_or_default();
     Ok(tz
         .from_local_datetime(&midnight)
@@ -121,9 +117,6 @@ async fn read(
             let chain = audit::verify(&state.db).await?;
             Ok(Json(json!({ "entries": entries, "chain": chain })).into_response())
         }
-        Some(f) => Err(HubError::invalid(
-            format!("định dạng `{f}` không có: json hoặc csv"),
-            format!("format `{f}` is not offered: json or csv"),
-        )),
+        Some(f) => Err(HubError::invalid("err-format-not-offered-json-csv-2").arg("f", f)),
     }
 }

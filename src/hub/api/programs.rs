@@ -18,6 +18,7 @@ use crate::hub::auth::{ClientAddr, CurrentUser};
 use crate::hub::error::{HubError, HubResult};
 use crate::hub::heartbeat;
 use crate::hub::timetable::{self, Remote, StationTimetable, TimetableError};
+use crate::i18n::Lang;
 
 /// The biggest programs body accepted.
 pub const MAX_PROGRAMS: usize = 256 * 1024;
@@ -50,15 +51,20 @@ pub fn answer(e: TimetableError) -> Response {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Json(json!({
                     "error": "invalid",
-                    "reason": format!(
-                        "lịch phát sóng có lỗi:\n{}",
-                        diags
+                    "reason": crate::tr!(
+                        Lang::Vi,
+                        "err-programs-have-errors",
+                        lines = diags
                             .iter()
-                            .map(|d| d.display_in(crate::i18n::Lang::Vi))
+                            .map(|d| d.display_in(Lang::Vi))
                             .collect::<Vec<_>>()
                             .join("\n")
                     ),
-                    "reason_en": format!("the programs have errors:\n{}", lines.join("\n")),
+                    "reason_en": crate::tr!(
+                        Lang::En,
+                        "err-programs-have-errors",
+                        lines = lines.join("\n")
+                    ),
                     "diagnostics": lines,
                     "details": diags,
                 })),
@@ -66,9 +72,7 @@ pub fn answer(e: TimetableError) -> Response {
                 .into_response()
         }
         TimetableError::Forbidden(r) => HubError::Forbidden(r).into_response(),
-        TimetableError::NoStation => {
-            HubError::not_found("không có trạm này", "no such station").into_response()
-        }
+        TimetableError::NoStation => HubError::not_found("err-no-such-station").into_response(),
         TimetableError::BadCommand(r) => HubError::BadRequest(r).into_response(),
         TimetableError::NotOnStation(r) => HubError::Invalid(r).into_response(),
         TimetableError::Hub(e) => e.into_response(),
@@ -114,11 +118,7 @@ async fn replace(
     body: Bytes,
 ) -> Response {
     let Ok(text) = std::str::from_utf8(&body) else {
-        return HubError::bad_request(
-            "lịch phát sóng phải là văn bản UTF-8",
-            "the programs must be UTF-8 text",
-        )
-        .into_response();
+        return HubError::bad_request("err-programs-must-be-utf-8").into_response();
     };
     match timetable::publish(&state, &user, &addr.0, &id, text).await {
         Ok(seq) => Json(json!({ "sequence": seq })).into_response(),
@@ -136,30 +136,20 @@ async fn play(
     let v: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(e) => {
-            return HubError::bad_request(
-                format!("nội dung gửi lên không phải JSON hợp lệ: {e}"),
-                format!("the body is not valid JSON: {e}"),
-            )
-            .into_response()
+            return HubError::bad_request("err-body-not-valid-json")
+                .arg("e", e)
+                .into_response()
         }
     };
     let Some(target) = v.get("target").and_then(Value::as_str) else {
-        return HubError::bad_request(
-            "thiếu trường `target` (chương trình hoặc bản tin cần phát)",
-            "field `target` (the program or clip to play) must be a string",
-        )
-        .into_response();
+        return HubError::bad_request("err-field-target-program-clip-play").into_response();
     };
     let priority = match v.get("priority") {
         None | Some(Value::Null) => None,
         Some(p) => match p.as_u64().and_then(|p| u32::try_from(p).ok()) {
             Some(p) => Some(p),
             None => {
-                return HubError::bad_request(
-                    "trường `priority` phải là số nguyên dương",
-                    "field `priority` must be a whole number",
-                )
-                .into_response()
+                return HubError::bad_request("err-field-priority-must-be-whole").into_response()
             }
         },
     };

@@ -68,10 +68,7 @@ fn respond(rep: reports::Report, format: &str, l: Lang) -> HubResult<Response> {
         )
             .into_response(),
         other => {
-            return Err(HubError::bad_request(
-                format!("định dạng `{other}` không hỗ trợ: json, csv, xlsx hoặc svg"),
-                format!("format `{other}` is not offered: json, csv, xlsx or svg"),
-            ))
+            return Err(HubError::bad_request("err-format-not-offered-json-csv").arg("other", other))
         }
     })
 }

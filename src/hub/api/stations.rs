@@ -28,6 +28,7 @@ use crate::hub::chain;
 use crate::hub::error::{HubError, HubResult};
 use crate::hub::heartbeat::{self, StationInfo};
 use crate::hub::stations::{self, Enrolled, StationAuth};
+use crate::i18n::Lang;
 
 /// Keep-alive comments on an events stream this often.
 pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
@@ -60,12 +61,8 @@ pub fn routes() -> Router<AppState> {
 
 /// Parse a JSON body, or 400 saying why.
 fn json_body(body: &[u8]) -> HubResult<Value> {
-    serde_json::from_slice(body).map_err(|e| {
-        HubError::bad_request(
-            format!("nội dung gửi lên không phải JSON hợp lệ: {e}"),
-            format!("the body is not valid JSON: {e}"),
-        )
-    })
+    serde_json::from_slice(body)
+        .map_err(|e| HubError::bad_request("err-body-not-valid-json").arg("e", e))
 }
 
 async fn enroll(
@@ -75,10 +72,7 @@ async fn enroll(
 ) -> HubResult<Json<Enrolled>> {
     let v = json_body(&body)?;
     let Some(code) = v.get("code").and_then(Value::as_str) else {
-        return Err(HubError::bad_request(
-            "thiếu trường `code` (mã đăng ký)",
-            "field `code` (the enrolment code) must be a string",
-        ));
+        return Err(HubError::bad_request("err-field-code-enrolment-code-must"));
     };
     Ok(Json(stations::enroll(&state, &addr.0, code).await?))
 }
@@ -109,12 +103,10 @@ async fn acknowledge(
     body: Bytes,
 ) -> HubResult<Json<chain::Break>> {
     let v = json_body(&body)?;
-    let note = v.get("note").and_then(Value::as_str).ok_or_else(|| {
-        HubError::bad_request(
-            "trường `note` (lý do) phải là chuỗi ký tự",
-            "field `note` must be a string: say why the break is acknowledged",
-        )
-    })?;
+    let note = v
+        .get("note")
+        .and_then(Value::as_str)
+        .ok_or_else(|| HubError::bad_request("err-field-note-must-be-string"))?;
     Ok(Json(
         chain::acknowledge(&state, &user, &addr.0, &id, note).await?,
     ))
@@ -145,12 +137,7 @@ async fn upload(
             .iter()
             .filter_map(|l| l.as_str().map(String::from))
             .collect(),
-        _ => {
-            return Err(HubError::bad_request(
-                "trường `lines` phải là danh sách các dòng nhật ký",
-                "field `lines` must be a list of raw as-run lines (strings)",
-            ))
-        }
+        _ => return Err(HubError::bad_request("err-field-lines-must-be-list")),
     };
     Ok(match asrun::upload(&state, &id, &addr.0, &lines).await? {
         Answer::Accepted { accepted, last } => {
@@ -164,7 +151,7 @@ async fn upload(
             StatusCode::CONFLICT,
             Json(json!({
                 "error": "chain_break",
-                "reason": format!("chuỗi nhật ký phát sóng bị đứt ở dòng {index}: nhật ký trên trạm đã bị sửa, xóa hoặc gửi sai thứ tự"),
+                "reason": crate::tr!(Lang::Vi, "err-chain-break", index = index.to_string()),
                 "reason_en": reason,
                 "index": index,
                 "last": last,

@@ -45,7 +45,7 @@ async fn create(
     for r in &body.roles {
         let role: Role = r
             .parse()
-            .map_err(|e: String| HubError::invalid(format!("vai trò `{r}` không có"), e))?;
+            .map_err(|_: String| HubError::invalid("err-role-unknown").arg("role", r))?;
         if !roles.contains(&role) {
             roles.push(role);
         }

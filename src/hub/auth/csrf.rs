@@ -28,12 +28,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
 
 fn verdict(names: &Names, req: &Request) -> Result<(), HubError> {
     let h = req.headers();
-    let refuse = |why: &str| {
-        Err(HubError::forbidden(
-            "yêu cầu từ trang web khác bị từ chối",
-            format!("cross-site request refused ({why})"),
-        ))
-    };
+    let refuse = |why: &str| Err(HubError::forbidden("err-cross-site").arg("why", why));
     if let Some(site) = h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         if !matches!(site, "same-origin" | "none") {
             return refuse(&format!("Sec-Fetch-Site: {site}"));

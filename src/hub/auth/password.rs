@@ -148,10 +148,7 @@ pub fn one_time() -> String {
 /// Refuse passwords that are too short.
 pub fn check_new(password: &str) -> HubResult<()> {
     if password.chars().count() < MIN_LEN {
-        return Err(HubError::invalid(
-            format!("mật khẩu phải có ít nhất {MIN_LEN} ký tự"),
-            format!("the password must have at least {MIN_LEN} characters"),
-        ));
+        return Err(HubError::invalid("err-password-must-have-at-least").arg("min_len", MIN_LEN));
     }
     Ok(())
 }

@@ -34,16 +34,13 @@ pub struct Reservation {
 
 /// The 429 for `kind` ("user" or "addr"), retry after `retry` seconds.
 fn too_many(kind: &str, retry: u64) -> HubError {
-    let (vi, en) = if kind == "user" {
-        ("tài khoản này", "this account")
+    let code = if kind == "user" {
+        "err-signin-too-many-account"
     } else {
-        ("địa chỉ này", "this address")
+        "err-signin-too-many-address"
     };
     HubError::TooMany {
-        reason: Reason::new(
-            format!("đăng nhập sai quá nhiều lần từ {vi}; thử lại sau {retry} giây"),
-            format!("too many failed sign-ins for {en}; try again in {retry} s"),
-        ),
+        reason: Reason::new(code).arg("retry", retry),
         retry_after_s: retry,
     }
 }

@@ -57,10 +57,9 @@ async fn check_password(
     });
     let ok = password::verify_limited(pw, hash).await?;
     match user {
-        Some(u) if ok && u.disabled => Err(HubError::unauthorized(
-            "tài khoản này đã bị khóa; hãy hỏi quản trị",
-            "this account is disabled; ask an admin",
-        )),
+        Some(u) if ok && u.disabled => {
+            Err(HubError::unauthorized("err-account-disabled-ask-admin"))
+        }
         Some(u) if ok => {
             ratelimit::release_and_clear_account(&state.db, slot).await?;
             Ok(Some(u))
@@ -86,10 +85,7 @@ pub async fn login(
                 ..Event::default()
             })
             .await?;
-        return Err(HubError::unauthorized(
-            "sai tên tài khoản hoặc mật khẩu",
-            "wrong account name or password",
-        ));
+        return Err(HubError::unauthorized("err-wrong-account-name-password"));
     };
     let token = password::random_token(32);
     let now = now_s();
@@ -138,16 +134,10 @@ pub async fn change_password(
                 format!("user:{}", s.user.name),
             ))
             .await?;
-        return Err(HubError::forbidden(
-            "mật khẩu hiện tại không đúng",
-            "the current password is wrong",
-        ));
+        return Err(HubError::forbidden("err-current-password-wrong"));
     }
     if new == old {
-        return Err(HubError::invalid(
-            "mật khẩu mới phải khác mật khẩu cũ",
-            "the new password must differ from the old one",
-        ));
+        return Err(HubError::invalid("err-new-password-must-differ-from"));
     }
     users::set_password(&state.db, s.user.id, new).await?;
     end_others(state, s.user.id, &s.token).await?;
@@ -235,7 +225,7 @@ impl std::ops::Deref for CurrentUser {
 }
 
 async fn session_user(parts: &Parts, state: &AppState) -> HubResult<SignedIn> {
-    let none = || HubError::unauthorized("chưa đăng nhập", "not signed in");
+    let none = || HubError::unauthorized("err-not-signed-in");
     let token = token_of(parts).ok_or_else(none)?;
     let row = sqlx::query("SELECT user_id, last_seen FROM sessions WHERE token_hash = $1")
         .bind(token_hash(&token))
@@ -248,10 +238,7 @@ async fn session_user(parts: &Parts, state: &AppState) -> HubResult<SignedIn> {
     let idle = state.cfg.session_idle.as_secs() as i64;
     if now - last_seen >= idle {
         logout(state, &token).await?;
-        return Err(HubError::unauthorized(
-            "phiên làm việc đã hết hạn; hãy đăng nhập lại",
-            "the session has expired; sign in again",
-        ));
+        return Err(HubError::unauthorized("err-session-has-expired-sign-in"));
     }
     if now > last_seen {
         sqlx::query("UPDATE sessions SET last_seen = $1 WHERE token_hash = $2")
@@ -280,10 +267,7 @@ impl FromRequestParts<AppState> for CurrentUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> HubResult<CurrentUser> {
         let s = session_user(parts, state).await?;
         if s.user.must_change_password {
-            return Err(HubError::forbidden(
-                "hãy đổi mật khẩu dùng một lần trước khi làm việc khác",
-                "change the one-time password first (POST /api/v1/session/password)",
-            ));
+            return Err(HubError::forbidden("err-change-one-time-password-first"));
         }
         Ok(CurrentUser(s.user))
     }

@@ -24,6 +24,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::hub::app::AppState;
+use crate::hub::error::Reason;
 
 /// The names and origins a hub accepts; built from the config.
 #[derive(Debug, Clone)]
@@ -141,8 +142,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         return super::refusal::response(
             StatusCode::BAD_REQUEST,
             "bad_request",
-            "yêu cầu có nhiều hơn một tiêu đề Host",
-            "the request has more than one Host header",
+            Reason::new("err-host-header-twice"),
         );
     }
     let from_uri = req.uri().authority().map(|a| a.as_str().to_string());
@@ -156,8 +156,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
             return super::refusal::response(
                 StatusCode::MISDIRECTED_REQUEST,
                 "misdirected",
-                "địa chỉ máy chủ trong yêu cầu không phải của hệ thống này (kiểm tra public_url)",
-                "the request names a host that is not this hub's (check public_url)",
+                Reason::new("err-host-misdirected"),
             );
         }
     }

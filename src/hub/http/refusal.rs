@@ -7,27 +7,29 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-/// The JSON body every refusal carries.
-pub fn body(code: &str, vi: &str, en: &str) -> serde_json::Value {
-    serde_json::json!({ "error": code, "reason": vi, "reason_en": en })
+use crate::hub::error::Reason;
+use crate::i18n::Lang;
+
+/// The JSON body every refusal carries (the reason from the catalogue, in
+/// both languages).
+pub fn body(code: &str, reason: &Reason) -> serde_json::Value {
+    serde_json::json!({
+        "error": code,
+        "reason": reason.text(Lang::Vi),
+        "reason_en": reason.text(Lang::En),
+    })
 }
 
 /// An axum response (for middleware).
-pub fn response(status: StatusCode, code: &str, vi: &str, en: &str) -> Response {
-    tracing::debug!("hub: refused ({status}): {en}");
-    (status, Json(body(code, vi, en))).into_response()
+pub fn response(status: StatusCode, code: &str, reason: Reason) -> Response {
+    tracing::debug!("hub: refused ({status}): {}", reason.text(Lang::En));
+    (status, Json(body(code, &reason))).into_response()
 }
 
 /// A complete `Connection: close` answer to write straight to a socket;
 /// `retry_after_s` adds `Retry-After`.
-pub fn raw(
-    status: StatusCode,
-    code: &str,
-    vi: &str,
-    en: &str,
-    retry_after_s: Option<u64>,
-) -> Vec<u8> {
-    let json = body(code, vi, en).to_string();
+pub fn raw(status: StatusCode, code: &str, reason: Reason, retry_after_s: Option<u64>) -> Vec<u8> {
+    let json = body(code, &reason).to_string();
     let mut head = format!(
         "HTTP/1.1 {} {}\r\n{}: application/json\r\n{}: {}\r\nconnection: close\r\n",
         status.as_u16(),
@@ -57,8 +59,7 @@ mod tests {
         let r = raw(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_connections",
-            "quá nhiều kết nối",
-            "too many connections",
+            Reason::new("err-too-many-connections"),
             Some(10),
         );
         let s = String::from_utf8(r).unwrap();
@@ -70,6 +71,13 @@ mod tests {
         );
         assert!(head.contains("retry-after: 10"), "{head}");
         let v: serde_json::Value = serde_json::from_str(body).unwrap();
-        assert_eq!(v["reason_en"], "too many connections");
+        assert_eq!(
+            v["reason_en"],
+            "this address holds too many connections to the hub; try again later"
+        );
+        assert_eq!(
+            v["reason"],
+            "địa chỉ này đang mở quá nhiều kết nối tới hệ thống; hãy thử lại sau"
+        );
     }
 }

@@ -36,6 +36,7 @@ use super::per_address::{PerAddress, Slot};
 use super::refusal;
 use super::stall::Watched;
 use crate::hub::config::Limits;
+use crate::hub::error::Reason;
 
 /// How long shutdown waits for connections to finish their requests.
 pub const DRAIN: Duration = Duration::from_secs(10);
@@ -145,8 +146,7 @@ async fn connection(
     let answer = refusal::raw(
         StatusCode::REQUEST_TIMEOUT,
         "request_timeout",
-        "yêu cầu gửi quá chậm; kết nối bị đóng",
-        "the request's head came too slowly; the connection is closed",
+        Reason::new("err-request-too-slow"),
         None,
     );
     let _ = tokio::time::timeout(Duration::from_secs(2), async {
@@ -163,8 +163,7 @@ async fn refuse(mut stream: TcpStream) {
     let answer = refusal::raw(
         StatusCode::TOO_MANY_REQUESTS,
         "too_many_connections",
-        "địa chỉ này đang mở quá nhiều kết nối tới hệ thống; hãy thử lại sau",
-        "this address holds too many connections to the hub; try again later",
+        Reason::new("err-too-many-connections"),
         Some(10),
     );
     let _ = tokio::time::timeout(Duration::from_secs(2), async {

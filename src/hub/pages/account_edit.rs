@@ -34,7 +34,7 @@ async fn page(
         crate::hub::scope::require(&s.user, crate::hub::users::Role::Admin)?;
         let u = users::by_id(&state.db, id)
             .await?
-            .ok_or_else(|| HubError::not_found("không có tài khoản này", "no such account"))?;
+            .ok_or_else(|| HubError::not_found("err-no-such-account"))?;
         let tree = state.area_tree(&[]).await?;
         let stations = words::stations_for(state, &tree, &s.user).await?;
         Ok::<_, HubError>((
@@ -158,10 +158,7 @@ pub async fn act(
                     Note::Ok(text).show()
                 })
         }
-        _ => Err(HubError::not_found(
-            "không có thao tác này",
-            "no such action",
-        )),
+        _ => Err(HubError::not_found("err-no-such-action")),
     };
     match done {
         Ok(note) => page(&state, &s, id, None, Some(note), StatusCode::OK).await,

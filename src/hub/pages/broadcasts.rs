@@ -143,18 +143,11 @@ fn proposal(tz: chrono_tz::Tz, v: &[(String, String)]) -> Result<Proposal, HubEr
         let s = get("at");
         let local = chrono::NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M")
             .or_else(|_| chrono::NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S"))
-            .map_err(|_| {
-                HubError::invalid(
-                    tr!(Lang::Vi, "clips-bc-err-at"),
-                    tr!(Lang::En, "clips-bc-err-at"),
-                )
-            })?;
-        let t = tz.from_local_datetime(&local).earliest().ok_or_else(|| {
-            HubError::invalid(
-                tr!(Lang::Vi, "clips-bc-err-gap", at = s.clone()),
-                tr!(Lang::En, "clips-bc-err-gap", at = s.clone()),
-            )
-        })?;
+            .map_err(|_| HubError::invalid("clips-bc-err-at"))?;
+        let t = tz
+            .from_local_datetime(&local)
+            .earliest()
+            .ok_or_else(|| HubError::invalid("clips-bc-err-gap").arg("at", &s))?;
         Some(t.to_rfc3339())
     };
     let priority = if get("level") == "emergency" {

@@ -17,6 +17,7 @@ use crate::hub::auth::ClientAddr;
 use crate::hub::chain::{self, Break, MAX_NOTE};
 use crate::hub::heartbeat::StationInfo;
 use crate::hub::users::{Role, User};
+use crate::tr;
 
 /// The breaks on record, and the acknowledge form for an admin.
 pub fn section(
@@ -29,27 +30,26 @@ pub fn section(
     html! {
         @if st.chain_break.is_some() && user.has(Role::Admin) {
             form method="post" action={"/stations/" (url_escape(&st.id)) "/acknowledge"} class="card ack" id="ack" {
-                p { (l.t(
-                    "Sau khi kiểm tra trạm (ví dụ: hộp được cài lại, thẻ nhớ được thay), xác nhận để hub nhận tiếp nhật ký từ dòng mới nhất của trạm. Chỗ đứt vẫn được ghi lại và hiện trong báo cáo.",
-                    "Once the station is checked (re-imaged box, replaced card…), acknowledge to let the hub take the station's log again from its newest lines. The break stays on record and in reports."
-                )) }
-                label for="note" { (l.t("Lý do", "Why")) }
+                p { (tr!(l, "chain-ack-help")) }
+                label for="note" { (tr!(l, "chain-ack-note")) }
                 input type="text" id="note" name="note" required maxlength=(MAX_NOTE);
-                button type="submit" { (l.t("Xác nhận chỗ đứt", "Acknowledge the break")) }
+                button type="submit" { (tr!(l, "chain-ack-button")) }
             }
         }
         @if !breaks.is_empty() {
-            h3 { (l.t("Các chỗ đứt đã xác nhận", "Acknowledged breaks")) }
+            h3 { (tr!(l, "chain-breaks-title")) }
             ul class="breaks" {
                 @for b in breaks {
+                    @let from = if b.gap_from > 0 { when(tz, b.gap_from) } else { "—".to_string() };
+                    @let (who, at) = (b.acknowledged_by.clone(), when(tz, b.acknowledged_at));
                     li data-resumed=(b.resumed_hash.is_some()) {
-                        (l.t("Phát hiện", "Found")) " " (when(tz, b.detected_at))
-                        " · " (l.t("dòng đáng ngờ sau", "lines in doubt after")) " "
-                        @if b.gap_from > 0 { (when(tz, b.gap_from)) } @else { "—" }
+                        (tr!(l, "chain-break-found", at = when(tz, b.detected_at), from = from))
                         div class="meta" {
-                            (l.t("xác nhận bởi", "acknowledged by")) " " strong { (b.acknowledged_by) }
-                            " " (when(tz, b.acknowledged_at)) ": " (b.note)
-                            @if b.resumed_hash.is_none() { " · " (l.t("chờ trạm gửi tiếp", "waiting for the station")) }
+                            @if b.resumed_hash.is_none() {
+                                (tr!(l, "chain-break-acked-waiting", who = who, at = at, note = b.note.clone()))
+                            } @else {
+                                (tr!(l, "chain-break-acked", who = who, at = at, note = b.note.clone()))
+                            }
                         }
                         div class="meta" { (b.reason) }
                     }

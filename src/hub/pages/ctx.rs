@@ -98,7 +98,7 @@ impl FromRequestParts<AppState> for Staff {
 pub fn error_page(f: &Frame, e: HubError) -> Response {
     match &e {
         HubError::Internal(detail) => tracing::error!("hub: {detail:?}"),
-        HubError::Forbidden(r) => tracing::warn!("hub: refused: {:?}", r.en),
+        HubError::Forbidden(r) => tracing::warn!("hub: refused: {:?}", r.text(Lang::En)),
         _ => tracing::debug!("hub: {:?}", e.to_string()),
     }
     let l = f.lang;
@@ -123,10 +123,7 @@ pub fn error_page(f: &Frame, e: HubError) -> Response {
 /// own English one).
 pub async fn fallback(State(state): State<AppState>, mut parts: Parts) -> Response {
     let path = path_of(&parts);
-    let e = HubError::not_found(
-        "không có trang này; có thể đường dẫn đã cũ hoặc gõ nhầm",
-        "there is no such page; the link may be old or mistyped",
-    );
+    let e = HubError::not_found("err-no-such-page");
     if path.starts_with("/api/") || path == "/api" || path.starts_with("/feed/") {
         return e.into_response();
     }

@@ -62,10 +62,7 @@ impl Lang {
 
     /// A hub refusal's reason in this language.
     pub fn reason(self, r: &crate::hub::error::Reason) -> String {
-        match self {
-            Lang::Vi => r.vi.clone(),
-            Lang::En => r.en.clone(),
-        }
+        r.text(self)
     }
 }
 

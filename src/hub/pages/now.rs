@@ -69,12 +69,7 @@ impl Now {
         .bind(id)
         .fetch_optional(&state.db.pool)
         .await?;
-        let missing = || {
-            HubError::not_found(
-                format!("không có đài {id}, hoặc đài nằm ngoài địa bàn của bạn"),
-                format!("no station {id}, or it lies outside your areas"),
-            )
-        };
+        let missing = || HubError::not_found("err-no-station-lies-outside-your").arg("id", id);
         let Some(r) = r else { return Err(missing()) };
         let areas = split(&col::<String>(&r, "areas")?);
         let tree = state.area_tree(&areas).await?;

@@ -65,21 +65,13 @@ pub async fn load(state: &AppState, s: &Staff, id: &str) -> Result<Loaded, Respo
 pub fn hub_error(e: TimetableError) -> HubError {
     match e {
         TimetableError::Forbidden(r) => HubError::Forbidden(r),
-        TimetableError::NoStation => HubError::not_found("không có đài này", "no such station"),
+        TimetableError::NoStation => HubError::not_found("err-no-such-station"),
         TimetableError::BadCommand(r) => HubError::Invalid(r),
         TimetableError::NotOnStation(r) => HubError::Invalid(r),
-        TimetableError::Invalid(d) => HubError::invalid(
-            format!(
-                "lịch có lỗi: {}",
-                d.first()
-                    .map(|x| x.display_in(Lang::Vi))
-                    .unwrap_or_default()
-            ),
-            format!(
-                "the timetable has errors: {}",
-                d.first().map(|x| x.to_string()).unwrap_or_default()
-            ),
-        ),
+        TimetableError::Invalid(d) => HubError::invalid("err-timetable-has-errors")
+            .arg_per_lang("first", |l| {
+                d.first().map(|x| x.display_in(l)).unwrap_or_default()
+            }),
         TimetableError::Hub(e) => e,
     }
 }
@@ -365,10 +357,7 @@ pub async fn remote(
                     Err(_) => {
                         return s.fail(
                             "stations",
-                            HubError::invalid(
-                                format!("mức ưu tiên «{p}» không phải là số"),
-                                format!("priority `{p}` is not a number"),
-                            ),
+                            HubError::invalid("err-priority-not-number").arg("p", p),
                         )
                     }
                 },
@@ -426,12 +415,7 @@ pub async fn remote(
             }
             Remote::Stop
         }
-        _ => {
-            return s.fail(
-                "stations",
-                HubError::not_found("không có thao tác này", "no such action"),
-            )
-        }
+        _ => return s.fail("stations", HubError::not_found("err-no-such-action")),
     };
     match timetable::command(&state, &s.user, &addr.0, &id, cmd).await {
         Ok(_) => Redirect::to(&format!("{back}?done={action}")).into_response(),

@@ -18,7 +18,6 @@ use maud::html;
 use serde::Deserialize;
 
 use super::ctx::Staff;
-use super::i18n::Lang;
 use super::layout::url_escape;
 use super::program_edit::{program_form, Suggest};
 use super::timetable::{hub_error, load, Loaded};
@@ -163,10 +162,7 @@ pub async fn show(
             None => {
                 return s.fail(
                     "stations",
-                    HubError::not_found(
-                        crate::tr!(Lang::Vi, "programs-no-program", n = n + 1),
-                        crate::tr!(Lang::En, "programs-no-program", n = n + 1),
-                    ),
+                    HubError::not_found("programs-no-program").arg("n", n + 1),
                 )
             }
         },
@@ -195,13 +191,7 @@ fn base_posted(pairs: &[(String, String)]) -> Option<u64> {
 }
 
 fn stale(s: &Staff) -> Response {
-    s.fail(
-        "stations",
-        HubError::conflict(
-            crate::tr!(Lang::Vi, "programs-stale"),
-            crate::tr!(Lang::En, "programs-stale"),
-        ),
-    )
+    s.fail("stations", HubError::conflict("programs-stale"))
 }
 
 /// `POST /stations/{id}/programs/edit[?p=N]`.

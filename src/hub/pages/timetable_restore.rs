@@ -47,19 +47,13 @@ pub async fn restore(
     if f.base != now {
         return s.fail(
             "stations",
-            HubError::conflict(
-                "lịch đã thay đổi sau khi xóa: mở lại lịch phát sóng và thêm lại chương trình",
-                "the timetable changed after the delete: open the timetable again and add the program again",
-            ),
+            HubError::conflict("err-timetable-changed-after-delete-open"),
         );
     }
     if loaded.forms.iter().any(|p| p.id == f.program) {
         return s.fail(
             "stations",
-            HubError::conflict(
-                format!("chương trình {} đã có trong lịch", f.program),
-                format!("program {} is in the timetable already", f.program),
-            ),
+            HubError::conflict("err-program-in-timetable-already").arg("program", f.program),
         );
     }
     let old = match timetable::document(&state.db, &id, f.from).await {
@@ -70,10 +64,9 @@ pub async fn restore(
     let Some(p) = old.into_iter().find(|p| p.id == f.program) else {
         return s.fail(
             "stations",
-            HubError::not_found(
-                format!("lịch số {} không có chương trình {}", f.from, f.program),
-                format!("timetable no. {} has no program {}", f.from, f.program),
-            ),
+            HubError::not_found("err-timetable-no-has-no-program")
+                .arg("from", f.from)
+                .arg("program", f.program),
         );
     };
     let mut all = loaded.forms.clone();

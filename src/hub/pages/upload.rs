@@ -372,15 +372,9 @@ async fn fixable(state: &AppState, s: &Staff, id: &str) -> Result<ClipInfo, Resp
         .map_err(|e| s.fail("clips", e))?;
     if !crate::hub::clip_edit::may_resubmit(&s.user, &c) {
         let e = if c.created_by != s.user.id {
-            HubError::forbidden(
-                tr!(Lang::Vi, "clips-edit-not-author"),
-                tr!(Lang::En, "clips-edit-not-author"),
-            )
+            HubError::forbidden("clips-edit-not-author")
         } else {
-            HubError::conflict(
-                tr!(Lang::Vi, "clips-edit-not-rejected"),
-                tr!(Lang::En, "clips-edit-not-rejected"),
-            )
+            HubError::conflict("clips-edit-not-rejected")
         };
         return Err(s.fail("clips", e));
     }

@@ -30,7 +30,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn missing() -> HubError {
-    HubError::not_found("không có tệp này", "no such file")
+    HubError::not_found("err-no-such-file")
 }
 
 /// A document with its ETag; 304 when the poller already has it.

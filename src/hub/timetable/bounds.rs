@@ -28,10 +28,12 @@ fn frequency_problem(id: &str, cron: Option<&str>, at: &[NaiveTime]) -> Option<R
     if let Some(expr) = cron {
         let n = cron::Schedule::from_str(expr).ok()?.seconds().count();
         if n > 1 {
-            return Some(Reason::new(
-                format!("chương trình `{id}` phát quá dày: cron \"{expr}\" phát {n} lần trong mỗi phút; hub chỉ nhận chương trình phát nhiều nhất mỗi phút một lần (trường giây chỉ được một giá trị, vd. \"0 */5 * * * *\")"),
-                format!("program `{id}` fires too often: cron \"{expr}\" starts {n} times in each minute; the hub takes programs that start at most once a minute (one value in the seconds field, e.g. \"0 */5 * * * *\")"),
-            ));
+            return Some(
+                Reason::new("err-program-fires-too-often-cron")
+                    .arg("id", id)
+                    .arg("expr", expr)
+                    .arg("n", n),
+            );
         }
         return None;
     }
@@ -48,10 +50,12 @@ fn frequency_problem(id: &str, cron: Option<&str>, at: &[NaiveTime]) -> Option<R
         format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
     };
     let (a, b) = (hms(close.0), hms(close.1));
-    Some(Reason::new(
-        format!("chương trình `{id}` phát quá dày: hai giờ phát {a} và {b} cách nhau dưới 1 phút; hub chỉ nhận chương trình phát nhiều nhất mỗi phút một lần"),
-        format!("program `{id}` fires too often: its times {a} and {b} are less than a minute apart; the hub takes programs that start at most once a minute"),
-    ))
+    Some(
+        Reason::new("err-program-fires-too-often-times")
+            .arg("id", id)
+            .arg("a", a)
+            .arg("b", b),
+    )
 }
 
 /// Why `prog` fires too often for the hub, if it does.
@@ -131,7 +135,8 @@ mod tests {
     #[test]
     fn once_a_minute_at_most() {
         let r = raw("[[program]]\nid = \"x\"\ncron = \"* * * * * *\"\n").unwrap();
-        assert!(r.vi.contains("`x`") && r.vi.contains("quá dày"), "{}", r.vi);
+        let vi = r.text(crate::i18n::Lang::Vi);
+        assert!(vi.contains("`x`") && vi.contains("quá dày"), "{vi}");
         assert!(raw("[[program]]\nid = \"x\"\ncron = \"0,30 * * * * *\"\n").is_some());
         assert!(raw("[[program]]\nid = \"x\"\ncron = \"0 * * * * *\"\n").is_none());
         assert!(raw("[[program]]\nid = \"x\"\ncron = \"0 0 5 * * Mon-Sat\"\n").is_none());

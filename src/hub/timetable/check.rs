@@ -35,7 +35,7 @@ pub struct Diag {
 impl Diag {
     /// The problem in `lang` (the English text when it has no code yet).
     pub fn text(&self, lang: Lang) -> String {
-        crate::i18n::Msg::render_or(self.msg.as_ref(), lang, &["check-"], &self.message)
+        crate::i18n::Msg::render_or(self.msg.as_ref(), lang, &["check-", "err-"], &self.message)
     }
 
     /// `line:col: [warning:] text` in `lang` (English: `Display`).
@@ -97,9 +97,9 @@ pub fn check(toml: &str, known: &Known) -> Vec<Diag> {
                     dense.push(Diag {
                         line,
                         col,
-                        message: format!("{} ({})", r.vi, r.en),
+                        message: r.text(Lang::En),
                         warning: false,
-                        msg: None,
+                        msg: r.to_msg(),
                     });
                 }
             }
@@ -131,12 +131,9 @@ fn is_no_program_warning(d: &crate::config::Diagnostic) -> bool {
 /// What `station` can have: approved clips for its areas, and the clip
 /// files its latest heartbeat listed (`local_clips`).
 pub async fn known(state: &AppState, station: &str) -> Result<Known, HubError> {
-    let row = station_row(&state.db, station).await?.ok_or_else(|| {
-        HubError::not_found(
-            format!("không có trạm {station}"),
-            format!("no station {station}"),
-        )
-    })?;
+    let row = station_row(&state.db, station)
+        .await?
+        .ok_or_else(|| HubError::not_found("err-no-station-id-2").arg("station", station))?;
     known_for(state, &row).await
 }
 

@@ -182,10 +182,7 @@ pub(crate) async fn may_change(
             return Ok(());
         }
     }
-    Err(HubError::forbidden(
-        format!("chỉ người vận hành đài {station} hoặc quản trị địa bàn của đài mới được thay đổi lịch phát sóng của đài"),
-        format!("only an operator of station {station}, or an admin over its areas, may change its timetable"),
-    ))
+    Err(HubError::forbidden("err-only-operator-station-admin-over").arg("station", station))
 }
 
 /// Scope check with its audit row on refusal.
@@ -208,7 +205,7 @@ async fn allowed(
                 action: format!("{action}_refused"),
                 target: format!("station:{station}"),
                 before: String::new(),
-                after: reason.en.clone(),
+                after: reason.text(crate::i18n::Lang::En),
             })
             .await?;
         return Err(TimetableError::Forbidden(reason));
@@ -253,10 +250,10 @@ async fn operator_priorities(
     let Some((id, p)) = bounds::over_priority(toml, OPERATOR_MAX_PRIORITY) else {
         return Ok(());
     };
-    let reason = Reason::new(
-        format!("chương trình `{id}` có mức ưu tiên {p}: người vận hành chỉ được đặt từ 1 đến {OPERATOR_MAX_PRIORITY}; mức khẩn cấp (từ 100) phải qua phê duyệt (người phê duyệt hoặc quản trị)"),
-        format!("program `{id}` has priority {p}: operators may set 1 to {OPERATOR_MAX_PRIORITY}; emergencies (100 and up) need approval (an approver or an admin)"),
-    );
+    let reason = Reason::new("err-program-has-priority-operators-may")
+        .arg("id", id)
+        .arg("p", p)
+        .arg("operator_max_priority", OPERATOR_MAX_PRIORITY);
     state
         .audit(audit::Event {
             actor: user.name.clone(),
@@ -264,7 +261,7 @@ async fn operator_priorities(
             action: "timetable_publish_refused".into(),
             target: format!("station:{station}"),
             before: String::new(),
-            after: reason.en.clone(),
+            after: reason.text(crate::i18n::Lang::En),
         })
         .await?;
     Err(TimetableError::Forbidden(reason))
@@ -291,8 +288,7 @@ pub async fn command(
             let target = target.trim().to_string();
             if !plain_target(&target) {
                 return Err(TimetableError::BadCommand(Reason::new(
-                    "`target` phải là mã chương trình hoặc tên tệp bản tin của đài (không có thư mục)",
-                    "`target` must be a program id or a station clip's file name (no folders)",
+                    "err-target-must-be-program-id",
                 )));
             }
             let max = if user.has(Role::Admin) {
@@ -301,10 +297,11 @@ pub async fn command(
                 OPERATOR_MAX_PRIORITY
             };
             if let Some(p) = priority.filter(|p| *p == 0 || *p > max) {
-                return Err(TimetableError::BadCommand(Reason::new(
-                    format!("mức ưu tiên {p} không hợp lệ: từ 1 đến {max}"),
-                    format!("priority {p} is out of range: 1 to {max}"),
-                )));
+                return Err(TimetableError::BadCommand(
+                    Reason::new("err-priority-out-range-1")
+                        .arg("p", p)
+                        .arg("max", max),
+                ));
             }
             target::check(state, station, &target).await?;
             Command {

@@ -69,19 +69,9 @@ pub(super) async fn check(
     if found {
         return Ok(());
     }
-    let (vi, en) = (crate::i18n::Lang::Vi, crate::i18n::Lang::En);
-    Err(TimetableError::NotOnStation(Reason::new(
-        crate::tr!(
-            vi,
-            "station-play-target-unknown",
-            target = target.to_string()
-        ),
-        crate::tr!(
-            en,
-            "station-play-target-unknown",
-            target = target.to_string()
-        ),
-    )))
+    Err(TimetableError::NotOnStation(
+        Reason::new("station-play-target-unknown").arg("target", target),
+    ))
 }
 
 #[cfg(test)]
