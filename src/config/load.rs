@@ -54,7 +54,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, Vec<Diagnostic>> 
         };
         let msg = Msg::new("check-cannot-read")
             .arg("path", path.display())
-            .arg("error", &source_text(&e));
+            .arg("error", source_text(&e));
         vec![positionless(path, e.to_string(), msg)]
     })?;
     match std::str::from_utf8(&bytes) {

@@ -137,10 +137,7 @@ fn public_flag(u: &Upload) -> HubResult<bool> {
     match field(u, "public") {
         None | Some("true" | "1" | "on") => Ok(true),
         Some("false" | "0") => Ok(false),
-        Some(v) => Err(HubError::invalid(
-            format!("public `{v}` không hợp lệ: true hoặc false"),
-            format!("public `{v}` is invalid: true or false"),
-        )),
+        Some(v) => Err(HubError::invalid("err-public-flag").arg("value", v)),
     }
 }
 

@@ -44,10 +44,7 @@ pub async fn area(state: &AppState, code: &str) -> HubResult<(AreaTree, String)>
 
 /// The refusal for an area the hub does not know.
 pub fn unknown_area(code: &str) -> HubError {
-    HubError::not_found(
-        format!("không có địa bàn mã `{code}`"),
-        format!("there is no area with code `{code}`"),
-    )
+    HubError::not_found("err-public-unknown-area").arg("code", code)
 }
 
 /// `code` and every unit above it: the areas whose bulletins reach it.
@@ -207,12 +204,7 @@ pub async fn one(state: &AppState, tree: &AreaTree, area: &str, id: &str) -> Hub
         .clips(state, "")
         .await?
         .pop()
-        .ok_or_else(|| {
-            HubError::not_found(
-                "không có bản tin này trên trang công khai",
-                "there is no such bulletin on the public pages",
-            )
-        })
+        .ok_or_else(|| HubError::not_found("err-public-no-bulletin"))
 }
 
 /// A bulletin's written text for the citizens: a text bulletin's own text

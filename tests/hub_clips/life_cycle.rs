@@ -92,7 +92,7 @@ pub fn life_cycle_refusals_name_the_kind_and_leave_no_trace(b: Backend) {
     assert_eq!(
         reasons(&r),
         (
-            "chỉ người soạn, người phê duyệt của địa bàn hoặc quản trị mới thu hồi được".into(),
+            "chỉ người soạn, người phê duyệt của địa bàn hoặc quản trị mới thu hồi được lượt phát này".into(),
             "only the author, an approver of its areas or an admin withdraws a broadcast".into()
         )
     );

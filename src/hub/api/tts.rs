@@ -48,13 +48,9 @@ pub fn fields(body: Map<String, Value>) -> HubResult<HashMap<String, String>> {
     let mut out = HashMap::new();
     for (k, v) in body {
         if !FIELDS.contains(&k.as_str()) {
-            return Err(HubError::invalid(
-                format!("trường `{k}` không có trong bản tin bằng chữ"),
-                format!(
-                    "unknown field `{k}` (text bulletins take {})",
-                    FIELDS.join(", ")
-                ),
-            ));
+            return Err(HubError::invalid("err-tts-unknown-field")
+                .arg("field", k)
+                .arg("fields", FIELDS.join(", ")));
         }
         let s = match v {
             Value::String(s) => s,

@@ -16,7 +16,7 @@ use crate::hub::error::{HubError, HubResult};
 use crate::hub::public;
 
 async fn answer(state: &AppState, area: &str, file: &str, req: Request) -> HubResult<Response> {
-    let missing = || HubError::not_found("không có tệp này", "no such file");
+    let missing = || HubError::not_found("err-public-no-file");
     let (id, ext) = file.rsplit_once('.').ok_or_else(missing)?;
     let (tree, _) = public::area(state, area).await?;
     let c = public::one(state, &tree, area, id).await?;

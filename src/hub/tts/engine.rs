@@ -24,7 +24,7 @@ impl Drop for TempDir {
 }
 
 /// The engine failed: the reason (a `tts-err-…` message), for the person who asked.
-fn failed(id: &str, args: &[(&'static str, String)]) -> HubError {
+fn failed(id: &'static str, args: &[(&'static str, String)]) -> HubError {
     HubError::Unavailable(super::reason(id, args))
 }
 

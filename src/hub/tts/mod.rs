@@ -22,18 +22,13 @@ use super::clips::{self, ClipInfo};
 use super::error::{HubError, HubResult, Reason};
 use super::upload::{TempAudio, Upload};
 use super::users::{Role, User};
-use crate::i18n::{Args, Lang};
 
 /// The longest text accepted, in characters.
 pub const MAX_TEXT: usize = 5000;
 
 /// A `tts-…` message in both languages, as a refusal's reason.
-pub fn reason(id: &str, args: &[(&'static str, String)]) -> Reason {
-    let mut a = Args::new();
-    for (k, v) in args {
-        a.set_str(k, v.clone());
-    }
-    Reason::new(Lang::Vi.trf(id, &a), Lang::En.trf(id, &a))
+pub fn reason(id: &'static str, args: &[(&'static str, String)]) -> Reason {
+    args.iter().fold(Reason::new(id), |r, (k, v)| r.arg(k, v))
 }
 
 /// The text, trimmed: refused when empty or over `MAX_TEXT` characters.
