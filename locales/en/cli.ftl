@@ -31,3 +31,38 @@ cli-reloaded = reloaded: { $n } program(s)
 cli-log-none = { $file }: no as-run log yet (nothing has aired)
 cli-log-ok = ok: { $file }: { $n } records, chain intact
 cli-log-broken = { $file }:{ $line }: chain broken: { $why }
+cli-status-now = Now: { $now } ({ $tz }) · up since { $since }
+cli-status-clock-untrusted = Clock: UNTRUSTED: the clock reads earlier than the as-run log, nothing is scheduled until it is set
+cli-status-on-air-none = On air: nothing
+cli-status-on-air = On air: { $title } [{ $program }] · priority { $priority }
+cli-status-on-air-since = since { $since } · elapsed { $elapsed }
+cli-status-item = item: { $item } @ { $position }
+cli-status-between-items = item: (between items)
+cli-status-next-none = Next: none
+cli-status-next = Next:
+cli-status-next-item = { $start } ({ $day }) { $title } [{ $program }] · { $due ->
+        [yes] due
+       *[no] in { $left }
+    }{ $emergency ->
+        [yes] {" "}· EMERGENCY ({ $priority })
+       *[no] {""}
+    }
+cli-status-feed-none = Feed: not configured
+cli-status-feed = Feed: { $result }
+cli-status-feed-sequence = sequence { $n }
+cli-status-feed-at = at { $at }
+cli-status-feed-never = never synced
+cli-status-feed-stale = STALE (airing from the store)
+cli-status-store = Store: { $clips } clips · { $bytes }
+cli-status-output = Output: { $device } · { $state ->
+        [closed] closed (opens before a broadcast)
+        [ready] ready
+        [on-air] on air
+       *[failed] FAILED, retrying
+    }
+cli-status-output-error = Output: { $device } · { $state ->
+        [closed] closed (opens before a broadcast)
+        [ready] ready
+        [on-air] on air
+       *[failed] FAILED, retrying
+    }: { $error }

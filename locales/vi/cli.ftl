@@ -31,3 +31,38 @@ cli-reloaded = đã nạp lại: { $n } chương trình
 cli-log-none = { $file }: chưa có nhật ký phát (chưa phát gì)
 cli-log-ok = ổn: { $file }: { $n } bản ghi, chuỗi kiểm tra còn nguyên vẹn
 cli-log-broken = { $file }:{ $line }: chuỗi kiểm tra bị đứt: { $why }
+cli-status-now = Bây giờ: { $now } ({ $tz }) · chạy từ { $since }
+cli-status-clock-untrusted = Đồng hồ: CHƯA ĐÁNG TIN: giờ hệ thống sớm hơn bản ghi phát sóng mới nhất, chưa lên lịch gì cho đến khi chỉnh lại giờ
+cli-status-on-air-none = Đang phát: không
+cli-status-on-air = Đang phát: { $title } [{ $program }] · mức ưu tiên { $priority }
+cli-status-on-air-since = từ { $since } · đã phát { $elapsed }
+cli-status-item = mục: { $item } ở { $position }
+cli-status-between-items = mục: (giữa hai mục)
+cli-status-next-none = Tiếp theo: không có
+cli-status-next = Tiếp theo:
+cli-status-next-item = { $start } ({ $day }) { $title } [{ $program }] · { $due ->
+        [yes] đến giờ
+       *[no] còn { $left }
+    }{ $emergency ->
+        [yes] {" "}· KHẨN CẤP (mức { $priority })
+       *[no] {""}
+    }
+cli-status-feed-none = Nguồn tin: chưa cấu hình
+cli-status-feed = Nguồn tin: { $result }
+cli-status-feed-sequence = số { $n }
+cli-status-feed-at = lúc { $at }
+cli-status-feed-never = chưa đồng bộ lần nào
+cli-status-feed-stale = HẾT HẠN (đang phát từ kho)
+cli-status-store = Kho: { $clips } tệp · { $bytes }
+cli-status-output = Đầu ra: { $device } · { $state ->
+        [closed] đóng (mở trước giờ phát)
+        [ready] sẵn sàng
+        [on-air] đang phát
+       *[failed] LỖI, đang thử lại
+    }
+cli-status-output-error = Đầu ra: { $device } · { $state ->
+        [closed] đóng (mở trước giờ phát)
+        [ready] sẵn sàng
+        [on-air] đang phát
+       *[failed] LỖI, đang thử lại
+    }: { $error }

@@ -130,11 +130,11 @@ fn a_wrong_type_renders_in_both_languages() {
         .arg("found", "string");
     assert_eq!(
         m.render(Lang::Vi, &["check-"]).unwrap(),
-        "«volume» phải là number, ví dụ volume = 0.8 (ở đây là string)."
+        "«volume» phải là một số, ví dụ volume = 0.8 (ở đây là một chuỗi chữ)."
     );
     assert_eq!(
         m.render(Lang::En, &["check-"]).unwrap(),
-        "`volume` must be number, e.g. volume = 0.8 (found string)."
+        "`volume` must be a number, e.g. volume = 0.8 (found a string)."
     );
 }
 

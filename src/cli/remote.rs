@@ -79,7 +79,7 @@ pub fn status(config: &Path, json: bool) -> anyhow::Result<ExitCode> {
     if json {
         println!("{}", serde_json::to_string_pretty(&status)?);
     } else {
-        print!("{}", control::render_status(&status, tz.name()));
+        print!("{}", control::render_status(&status, tz.name(), lang));
     }
     Ok(ExitCode::SUCCESS)
 }

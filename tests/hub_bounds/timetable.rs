@@ -23,7 +23,15 @@ fn programs_firing_more_than_once_a_minute_are_refused() {
     assert_eq!(r.status, 422, "{}", r.text());
     let v = r.json();
     let diags = v["diagnostics"].to_string();
-    assert!(diags.contains("`bom`") && diags.contains("quá dày"), "{v}");
+    assert!(
+        diags.contains("`bom`") && diags.contains("too often"),
+        "{v}"
+    );
+    let reason = v["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("`bom`") && reason.contains("quá dày"),
+        "{v}"
+    );
     assert!(
         diags.contains("\"1:1: ") || diags.contains("\"2:1: "),
         "{v}"
