@@ -19,6 +19,9 @@ use crate::tr;
 pub struct StationPick {
     pub id: String,
     pub name: String,
+    /// The names of the station's areas ("Xã Phước Dinh"): two stations
+    /// may share a name, their places tell them apart.
+    pub place: String,
 }
 
 /// Every station's name by id (for the reach of accounts).
@@ -52,9 +55,15 @@ pub async fn stations_for(
             || admin.stations.contains(&id)
             || (!areas.is_empty() && areas.iter().all(|a| tree.in_scope(&admin.areas, a)));
         if inside {
+            let place = areas
+                .iter()
+                .map(|a| tree.name(a).unwrap_or(a).to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
             out.push(StationPick {
                 id,
                 name: col(r, "name")?,
+                place,
             });
         }
     }
@@ -159,7 +168,10 @@ pub fn pick_lists(
                 p class="meta" { (tr!(l, "admin-no-stations")) }
             }
             @for st in stations {
-                label class="check" { input type="checkbox" name="stations" value=(st.id) checked[has("stations", &st.id)]; (st.name) }
+                label class="check" { input type="checkbox" name="stations" value=(st.id) checked[has("stations", &st.id)];
+                    (st.name)
+                    @if !st.place.is_empty() { " · " span class="meta" { (st.place) } }
+                }
             }
         }
         fieldset {

@@ -1,7 +1,7 @@
 //! `GET /p/{area}/podcast.xml`: an area's public bulletins as an RSS 2.0
 //! podcast (the iTunes namespace podcast apps read), newest first, at most
 //! `ITEMS`: each item with a stable guid (the clip id), its date, its text
-//! (or category and date) and an enclosure — the absolute address of its
+//! (or its title and date) and an enclosure — the absolute address of its
 //! audio under `public_url`, its length in bytes and its content type.
 //! Unknown areas answer 404 like the pages.
 
@@ -88,7 +88,7 @@ pub fn feed(
             tr!(
                 l,
                 "public-podcast-item",
-                category = c.category.clone(),
+                title = c.title.clone(),
                 date = day(tz, c)
             )
         });

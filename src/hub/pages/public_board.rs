@@ -87,9 +87,8 @@ pub async fn show(
                 h2 { (c.title) }
                 p class="meta" {
                     span { (tr!(l, "public-date", date = day(tz, c))) }
-                    span { (tr!(l, "public-category", category = c.category.clone())) }
-                }
-                // The bulletin's written text (clips.text) goes here once merged.
+                    }
+                // A text bulletin's written text (clips.text).
                 @if let Some(t) = bulletin_text(c) { p class="text" { (t) } }
                 p class="board-pos" { (tr!(l, "public-board-position", n = (n + 1) as i64, total = total as i64)) }
             }

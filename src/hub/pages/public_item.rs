@@ -1,5 +1,5 @@
 //! One bulletin as citizens see it, shared by the listen-again page and the
-//! embed: title, date, category, length, a player that loads nothing until
+//! embed: title, date, length, a player that loads nothing until
 //! pressed (`preload="none"`: 3G), a download link, and the bulletin's text.
 
 use chrono::TimeZone;
@@ -37,7 +37,6 @@ pub fn item(l: Lang, tz: chrono_tz::Tz, area: &str, c: &ClipInfo) -> Markup {
             h2 { (c.title) }
             p class="meta" {
                 span { (tr!(l, "public-date", date = day(tz, c))) }
-                span { (tr!(l, "public-category", category = c.category.clone())) }
                 span { (tr!(l, "public-duration", time = length(c.duration_s))) }
             }
             audio controls preload="none" src=(href)
