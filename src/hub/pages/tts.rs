@@ -14,9 +14,9 @@ use maud::{html, Markup};
 use super::ctx::Staff;
 use super::layout::Note;
 use super::service;
+use super::upload::shown_on_form;
 use crate::hub::app::AppState;
 use crate::hub::auth::ClientAddr;
-use crate::hub::error::HubError;
 use crate::hub::users::Role;
 use crate::tr;
 
@@ -121,18 +121,6 @@ fn fields(pairs: Vec<(String, String)>) -> HashMap<String, String> {
         fields.insert("stations".into(), stations.join(","));
     }
     fields
-}
-
-/// A refusal the form shows (others are error pages).
-fn shown_on_form(e: &HubError) -> bool {
-    matches!(
-        e,
-        HubError::Invalid(_)
-            | HubError::TooLarge(_)
-            | HubError::Conflict(_)
-            | HubError::Forbidden(_)
-            | HubError::Unavailable(_)
-    )
 }
 
 /// `POST /clips/tts`: speak the text and submit the clip.

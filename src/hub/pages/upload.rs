@@ -297,14 +297,16 @@ async fn again(
     (status, page).into_response()
 }
 
-/// A refusal the form shows (others are error pages).
-fn shown_on_form(e: &HubError) -> bool {
+/// A refusal the form shows beside what was typed (others are error
+/// pages): also used by the text bulletin's form.
+pub(super) fn shown_on_form(e: &HubError) -> bool {
     matches!(
         e,
         HubError::Invalid(_)
             | HubError::TooLarge(_)
             | HubError::Conflict(_)
             | HubError::Forbidden(_)
+            | HubError::Unavailable(_)
     )
 }
 
