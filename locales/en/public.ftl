@@ -42,3 +42,5 @@ public-podcast-item = { $title }, { $date }
 public-upload-field = Put it on the public pages (listen again, podcast, bulletin board)
 public-upload-hint = Untick when the bulletin is only for the loudspeakers, not for citizens to listen to again online.
 public-station-link = The listen-again page of { $area }
+public-error-title = This page cannot be shown right now
+public-error-later = Please try again in a few minutes.

@@ -36,3 +36,5 @@ public-podcast-item = { $title }, ngày { $date }
 public-upload-field = Đưa lên trang công khai (nghe lại, podcast, bảng tin)
 public-upload-hint = Bỏ chọn nếu bản tin chỉ để phát trên loa, không cho người dân nghe lại trên mạng.
 public-station-link = Trang nghe lại của { $area }
+public-error-title = Trang này tạm thời không mở được
+public-error-later = Xin thử lại sau ít phút.

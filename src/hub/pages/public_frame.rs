@@ -102,10 +102,11 @@ pub fn error(l: Lang, path: &str, e: HubError) -> Response {
         tracing::error!("hub: public page: {detail:?}");
     }
     let status = e.status();
-    let heading = if status == StatusCode::NOT_FOUND {
+    let found = status == StatusCode::NOT_FOUND;
+    let heading = if found {
         tr!(l, "public-404-title")
     } else {
-        status.canonical_reason().unwrap_or("").to_string()
+        tr!(l, "public-error-title")
     };
     let d = Doc {
         lang: l,
@@ -116,7 +117,7 @@ pub fn error(l: Lang, path: &str, e: HubError) -> Response {
     let main = html! {
         h1 { (heading) }
         p id="error" data-status=(status.as_u16()) { (l.reason(&e.reason())) }
-        p { (tr!(l, "public-404-home")) }
+        p { (if found { tr!(l, "public-404-home") } else { tr!(l, "public-error-later") }) }
         p { (lang_switch(l, path)) }
     };
     (
