@@ -265,6 +265,9 @@ fn the_audit_log_reads_as_sentences_filtered_and_paged() {
     // Page 2 holds the rest.
     let t2 = a.get("/audit?page=2").text();
     assert!(t2.contains("id=\"newer\"") && !t2.contains("id=\"older\""));
+    // What the command line did on the server is said so, not "from address local".
+    assert!(t2.contains("trên chính máy chủ"), "{t2}");
+    assert!(!t2.contains("địa chỉ local"), "{t2}");
     // Who.
     let t = a.get("/audit?who=duyet").text();
     assert!(t.contains("duyet đã phê duyệt") && !t.contains("admin đã tạo"));

@@ -57,6 +57,7 @@ admin-audit-apply = Filter
 admin-audit-clear = Clear
 admin-audit-count = { $n } rows · page { $page }/{ $pages }
 admin-audit-meta = Row { $id } · { $at } · from address { $address }
+admin-audit-meta-local = Row { $id } · { $at } · on the server itself
 admin-audit-empty = No row matches the filter.
 admin-audit-pages = Pages
 admin-audit-newer = ← Newer

@@ -57,6 +57,7 @@ admin-audit-apply = Lọc
 admin-audit-clear = Bỏ lọc
 admin-audit-count = { $n } dòng · trang { $page }/{ $pages }
 admin-audit-meta = Dòng { $id } · { $at } · từ địa chỉ { $address }
+admin-audit-meta-local = Dòng { $id } · { $at } · trên chính máy chủ
 admin-audit-empty = Không có dòng nào khớp bộ lọc.
 admin-audit-pages = Trang
 admin-audit-newer = ← Mới hơn

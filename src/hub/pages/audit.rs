@@ -128,7 +128,13 @@ pub async fn show(State(state): State<AppState>, s: Staff, Query(p): Query<Param
             @for e in &rows {
                 li class="card entry" data-id=(e.id) data-action=(e.action) {
                     div class="sentence" { (sentence(l, tz, &names, e)) }
-                    div class="meta" { (tr!(l, "admin-audit-meta", id = e.id, address = e.address.clone(), at = at(tz, e.at))) }
+                    div class="meta" {
+                        @if e.address == "local" {
+                            (tr!(l, "admin-audit-meta-local", id = e.id, at = at(tz, e.at)))
+                        } @else {
+                            (tr!(l, "admin-audit-meta", id = e.id, address = e.address.clone(), at = at(tz, e.at)))
+                        }
+                    }
                 }
             }
         }
