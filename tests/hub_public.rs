@@ -193,6 +193,19 @@ fn citizens_see_only_what_reached_them(b: Backend) {
         css.body.len()
     );
 
+    // A local announcement whose stations have no area reaches no public
+    // page: it is never taken for a province-wide bulletin.
+    common::station_api::station_add(&hub, "dai-le", "22936");
+    hub.sql("DELETE FROM clip_areas WHERE clip_id = 'tinh-tin'");
+    hub.sql("INSERT INTO clip_stations (clip_id, station_id) VALUES ('tinh-tin', 'dai-le')");
+    for p in ["/p/22936", "/p/56", "/p/58"] {
+        assert!(
+            !ok(&mut c, p).text().contains(SHOWN[2].1),
+            "{p} shows a local announcement"
+        );
+    }
+    assert_eq!(c.get("/p/22936/audio/tinh-tin.wav").status, 404);
+
     // A withdrawn bulletin leaves at once.
     let mut ed = hub.login(EDITOR, PASSWORD);
     let r = ed.post_json("/api/v1/clips/xa-tin/withdraw", &serde_json::json!({}));

@@ -4,7 +4,8 @@
 //! started, in the hub's zone) and reached the area: it targets the area
 //! itself or one above it (its district, its province), or the whole
 //! province (no areas). A local announcement targets its stations' areas,
-//! so it reaches its own commune the same way. Everything else — drafts,
+//! so it reaches its own commune the same way; one whose stations have no
+//! area reaches no public page (never the whole province). Everything else — drafts,
 //! pending, rejected, withdrawn, private, expired, another commune's —
 //! answers exactly like a missing clip.
 //!
@@ -99,7 +100,8 @@ impl Filter {
             "WHERE state = 'approved' AND public <> 0 \
              AND (valid_until IS NULL OR valid_until >= $1) \
              AND (valid_from IS NULL OR valid_from <= $2) \
-             AND (NOT EXISTS (SELECT 1 FROM clip_areas x WHERE x.clip_id = clips.id) \
+             AND ((NOT EXISTS (SELECT 1 FROM clip_areas x WHERE x.clip_id = clips.id) \
+             AND NOT EXISTS (SELECT 1 FROM clip_stations y WHERE y.clip_id = clips.id)) \
              OR EXISTS (SELECT 1 FROM clip_areas x WHERE x.clip_id = clips.id \
              AND x.code IN ({})))",
             marks.join(", ")
